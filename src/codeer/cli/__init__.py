@@ -1,0 +1,1 @@
+"""The ``codeer`` command: thin argument parsing over the layers below (one module per command group)."""

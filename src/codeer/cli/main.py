@@ -1,0 +1,66 @@
+"""Entry point of the ``codeer`` command.
+
+Global options come first (``--project``, ``--db``, ``--coder``); each command group lives in its own module
+with a ``register(subparsers)`` function. Every :class:`~codeer.errors.CodeerError` becomes one line per
+problem on standard error and exit status 2; nothing below this layer prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from codeer import __version__
+from codeer.cli.context import Context
+from codeer.config import read_settings
+from codeer.errors import CodeerError
+
+# Command modules under codeer.cli, in the order their commands appear in --help.
+COMMAND_MODULES = ("importing", "codebooks", "codings", "status")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codeer",
+        description="Qualitative interview coding: import transcripts, code them, compare coders, export.",
+    )
+    parser.add_argument("--version", action="version", version=f"codeer {__version__}")
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: here)")
+    parser.add_argument("--db", help="database URL (default: sqlite codeer.db in the project; or CODEER_DB)")
+    parser.add_argument("--coder", help="your coder name (or CODEER_CODER, or coder: in codeer.yaml)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"codeer.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        default = getattr(args, "default_handler", None)
+        if default is None:
+            parser.print_help()
+            return 0
+        handler = default
+    ctx: Context | None = None
+    try:
+        ctx = Context(read_settings(args.project, db=args.db, coder=args.coder))
+        return int(handler(ctx, args) or 0)
+    except CodeerError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if ctx is not None:
+            ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

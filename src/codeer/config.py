@@ -1,0 +1,123 @@
+"""Project settings: ``codeer.yaml`` in the project folder, then environment, then command-line flags.
+
+Only typed, known settings are accepted, so a typo in ``codeer.yaml`` is an error with its line, not a
+setting silently ignored. Credentials never live here: a database URL with a password is refused (use the
+environment, ``CODEER_DB``, or ``~/.pgpass``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from codeer.errors import CodeerError
+
+CONFIG_FILE = "codeer.yaml"
+DEFAULT_DB_FILE = "codeer.db"
+
+
+@dataclass
+class Settings:
+    """Everything a project may configure. Defaults suit one researcher with a Dutch study."""
+
+    project: Path
+    db: str = ""
+    language: str = "nl"
+    coder: str = ""
+    spacy_model: str = ""
+    show_others_allowed: bool = True
+    keys: dict[str, str] = field(default_factory=dict)
+    backups: int = 10
+
+    @property
+    def db_url(self) -> str:
+        return self.db or f"sqlite:///{self.project / DEFAULT_DB_FILE}"
+
+
+_FIELDS: dict[str, type] = {
+    "db": str,
+    "language": str,
+    "coder": str,
+    "spacy_model": str,
+    "show_others_allowed": bool,
+    "keys": dict,
+    "backups": int,
+}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.split("#", 1)[0].strip().startswith(f"{key}:"):
+            return number
+    return None
+
+
+def _check_url(url: str, where: str | Path, line: int | None) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise CodeerError(f"not a database URL: {url!r}", where, line) from exc
+    if parsed.password and str(where).endswith(CONFIG_FILE):
+        raise CodeerError(
+            "a password does not belong in codeer.yaml; use CODEER_DB or ~/.pgpass", where, line
+        )
+
+
+def read_settings(
+    project: Path,
+    *,
+    db: str | None = None,
+    coder: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Settings for ``project``: file, then ``CODEER_DB``/``CODEER_CODER``, then the given flags."""
+    env = os.environ if environ is None else environ
+    settings = Settings(project=project.resolve())
+    path = settings.project / CONFIG_FILE
+    if path.exists():
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            data: Any = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise CodeerError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
+                              mark.line + 1 if mark else None) from exc
+        if not isinstance(data, dict):
+            raise CodeerError("expected a mapping of settings", path, 1)
+        for key, value in data.items():
+            line = _line_of(text, str(key))
+            if key not in _FIELDS:
+                known = ", ".join(sorted(_FIELDS))
+                raise CodeerError(f"unknown setting {key!r} (known: {known})", path, line)
+            expected = _FIELDS[key]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise CodeerError(f"setting {key!r} must be a {expected.__name__}", path, line)
+            if key == "db":
+                _check_url(value, path, line)
+            setattr(settings, key, value)
+    if env.get("CODEER_DB"):
+        settings.db = env["CODEER_DB"]
+    if env.get("CODEER_CODER"):
+        settings.coder = env["CODEER_CODER"]
+    if db:
+        settings.db = db
+    if coder:
+        settings.coder = coder
+    return settings
+
+
+def remember_coder(settings: Settings, name: str) -> None:
+    """Store the default coder in ``codeer.yaml`` (asked once at first start), keeping other settings."""
+    path = settings.project / CONFIG_FILE
+    data: dict[str, Any] = {}
+    if path.exists():
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    data["coder"] = name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    settings.coder = name

@@ -1,0 +1,36 @@
+"""The plain records every transcript format is read into, before anything touches the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Turn:
+    """One speaker turn: a future passage. ``line`` is where it starts in the source (for error messages)."""
+
+    speaker: str
+    text: str
+    start_ms: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class ParsedTranscript:
+    """A transcript as read from one file, plus its metadata from front matter, metadata.csv or a sidecar.
+
+    ``key`` defaults to the file name without extension; front matter ``id`` overrides it.
+    ``speakers`` maps a speaker's name to their attributes (front matter ``speakers:``, or speakers.csv).
+    ``content_hash`` is the SHA-256 of the file's bytes together with its metadata, so that a changed
+    metadata sheet re-imports too.
+    """
+
+    key: str
+    source: Path
+    turns: list[Turn]
+    title: str = ""
+    preamble: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    speakers: dict[str, dict[str, str]] = field(default_factory=dict)
+    content_hash: str = ""

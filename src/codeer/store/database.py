@@ -1,0 +1,156 @@
+"""Opening a project database from a URL, and keeping its schema current.
+
+SQLite is the default (a file ``codeer.db`` in the project folder), PostgreSQL serves teams; nothing here
+assumes one of them beyond the connection set-up below. Opening a database always brings its schema to the
+newest Alembic revision, so a project made by an older codeer simply upgrades.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from codeer.errors import CodeerError
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "model" / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once (several codeer processes on one file); foreign keys
+    # are off by default in SQLite; the busy timeout makes a writer wait instead of failing "locked".
+    # The driver's implicit transactions are turned off so that BEGIN IMMEDIATE below takes the write
+    # lock up front: a deferred transaction that upgrades to a writer can fail with "locked" at once.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _create_private_file(path: Path) -> None:
+    """Transcripts are personal data: a new project file is readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def create_db_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database)
+            if not path.exists():
+                _create_private_file(path)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] | None = None) -> bool:
+    """Bring the schema to the newest revision; return True if anything was migrated.
+
+    ``before_upgrade`` (given the current revision) runs only when a migration is due, e.g. a backup.
+    """
+    current = schema_revision(engine)
+    if current == head_revision():
+        return False
+    if before_upgrade is not None:
+        before_upgrade(current)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
+
+
+@dataclass
+class Database:
+    """An open project database: the engine and a session factory.
+
+    ``session()`` is the unit of work: everything inside commits together or not at all.
+    """
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            return Path(parsed.database)
+        return None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def redacted(url: str) -> str:
+    """The URL as it may be shown or logged: never with a password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def open_database(
+    url: str, *, upgrade: bool = True, before_upgrade: Callable[[str | None], None] | None = None
+) -> Database:
+    try:
+        engine = create_db_engine(url)
+        if upgrade:
+            upgrade_schema(engine, before_upgrade)
+        else:
+            with engine.connect():
+                pass
+    except OperationalError as exc:
+        raise CodeerError(f"cannot open database {redacted(url)}: {exc.orig}") from exc
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
