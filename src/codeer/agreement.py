@@ -1,0 +1,486 @@
+"""Inter-coder agreement statistics, written out from the textbook definitions.
+
+Units of analysis
+-----------------
+Every function works on *units*: the things that were coded independently by
+several coders (in codeer usually a transcript segment, or a segment x code pair
+when each code is judged present/absent).  Which unit and which label to use is
+the caller's decision; this module only counts.  When coders may apply several
+codes to one segment, compute the statistic per code on presence/absence labels
+(e.g. ``1``/``0``) rather than on sets of codes.
+
+Data conventions
+----------------
+* ``data`` is a sequence of coders, each a sequence of labels over the *same*
+  units, in the same order (a "reliability matrix": rows = coders, columns =
+  units).  A 2-D numpy array works too.
+* ``None`` or a float NaN marks a unit that coder did not rate.
+* Labels are any hashable values (``str``, ``int``, ...).  Labels that compare
+  equal and hash equal (``1``, ``1.0``, ``True``) are the same category.
+* For two-coder measures, ``a`` and ``b`` are the two coders' label sequences.
+* All functions return a Python ``float``.  They return ``nan`` (never raise)
+  when the statistic is mathematically undefined for the data; each docstring
+  says when.  They raise ``ValueError`` for malformed input (ragged rows, an
+  unknown level, non-numeric labels at the interval/ratio level, ...).
+
+Categories
+----------
+By default the category set is the set of labels actually observed.  The
+coefficients whose chance term depends on the *number* of categories (Gwet's
+AC1, Brennan-Prediger) take an optional ``categories`` argument with the full
+category set, since unused categories change their value.  Kappa, pi, Fleiss'
+kappa and alpha do not depend on unused categories.
+
+References
+----------
+* Cohen, J. (1960). A coefficient of agreement for nominal scales.
+  Educational and Psychological Measurement, 20(1), 37-46.
+* Scott, W. A. (1955). Reliability of content analysis: the case of nominal
+  scale coding. Public Opinion Quarterly, 19(3), 321-325.
+* Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters.
+  Psychological Bulletin, 76(5), 378-382.
+* Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+  Departmental Papers (ASC) 43, Annenberg School for Communication,
+  University of Pennsylvania.
+* Krippendorff, K. (2004). Content Analysis: An Introduction to Its
+  Methodology (2nd ed.). Sage.
+* Gwet, K. L. (2008). Computing inter-rater reliability and its variance in
+  the presence of high agreement. British Journal of Mathematical and
+  Statistical Psychology, 61(1), 29-48.
+* Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.).
+  Advanced Analytics, LLC.
+* Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: some uses,
+  misuses, and alternatives. Educational and Psychological Measurement,
+  41(3), 687-699.  (Identical to Randolph's 2005 free-marginal multirater
+  kappa.)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "brennan_prediger",
+    "cohen_kappa",
+    "cohen_kappa_from_table",
+    "fleiss_kappa",
+    "fleiss_kappa_from_counts",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "scott_pi",
+    "scott_pi_from_table",
+]
+
+Label = Hashable
+#: Rows = coders, columns = units; ``None``/NaN = not rated.
+RatingData = Sequence[Sequence[Any]] | npt.NDArray[Any]
+#: One coder's labels over the units; ``None``/NaN = not rated.
+CoderLabels = Sequence[Any] | npt.NDArray[Any]
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+
+_LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+_NAN = float("nan")
+
+
+# --------------------------------------------------------------------------- input handling
+
+
+def _is_missing(value: Any) -> bool:
+    """``None`` or a floating-point NaN (Python or numpy float)."""
+    if value is None:
+        return True
+    if isinstance(value, (float, np.floating)):
+        return math.isnan(value)
+    return False
+
+
+def _coder_row(row: Any) -> list[Any]:
+    if isinstance(row, (str, bytes)):
+        raise ValueError("each coder must be a sequence of labels, not a single string")
+    return list(row)
+
+
+def _rows(data: RatingData | Iterable[CoderLabels]) -> list[list[Any]]:
+    """Materialise the reliability matrix as a list of rows of equal length."""
+    if isinstance(data, (str, bytes)):
+        raise ValueError("data must be a sequence of coders, each a sequence of labels")
+    rows = [_coder_row(row) for row in data]
+    if rows and len({len(row) for row in rows}) != 1:
+        raise ValueError("all coders must rate the same units (rows of equal length)")
+    return rows
+
+
+def _category_index(observed: Iterable[Label], categories: Iterable[Label] | None) -> list[Label]:
+    """The category list: ``categories`` if given (must cover ``observed``), else ``observed``."""
+    seen = list(dict.fromkeys(observed))
+    if categories is None:
+        return seen
+    cats = list(dict.fromkeys(categories))
+    if any(_is_missing(c) for c in cats):
+        raise ValueError("categories must not contain None/NaN")
+    allowed = set(cats)
+    unknown = [label for label in seen if label not in allowed]
+    if unknown:
+        raise ValueError(f"labels not in categories: {unknown!r}")
+    return cats
+
+
+def _unit_counts(
+    data: RatingData, categories: Iterable[Label] | None = None
+) -> tuple[npt.NDArray[np.int64], list[Label]]:
+    """Units x categories table: entry [u, k] = number of coders who gave unit u category k."""
+    rows = _rows(data)
+    n_units = len(rows[0]) if rows else 0
+    observed = (v for row in rows for v in row if not _is_missing(v))
+    cats = _category_index(observed, categories)
+    index = {c: i for i, c in enumerate(cats)}
+    counts = np.zeros((n_units, len(cats)), dtype=np.int64)
+    for row in rows:
+        for unit, value in enumerate(row):
+            if not _is_missing(value):
+                counts[unit, index[value]] += 1
+    return counts, cats
+
+
+def _pair_table(a: CoderLabels, b: CoderLabels) -> npt.NDArray[np.int64]:
+    """Contingency table of two coders over the units both rated (rows = a, columns = b)."""
+    a_row, b_row = _coder_row(a), _coder_row(b)
+    if len(a_row) != len(b_row):
+        raise ValueError("both coders must rate the same units (sequences of equal length)")
+    pairs = [(x, y) for x, y in zip(a_row, b_row, strict=True) if not (_is_missing(x) or _is_missing(y))]
+    cats = list(dict.fromkeys(v for pair in pairs for v in pair))
+    index = {c: i for i, c in enumerate(cats)}
+    table = np.zeros((len(cats), len(cats)), dtype=np.int64)
+    for x, y in pairs:
+        table[index[x], index[y]] += 1
+    return table
+
+
+def _square_table(table: Any) -> npt.NDArray[np.float64]:
+    t = np.asarray(table, dtype=np.float64)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise ValueError("a contingency table must be square (same categories for both coders, same order)")
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("contingency table entries must be finite and non-negative")
+    return t
+
+
+def _single_diagonal_cell(t: npt.NDArray[np.float64]) -> bool:
+    """True when all units fall in one diagonal cell, i.e. both coders used one and the same category.
+
+    This is exactly the case where the chance agreement of Cohen's kappa and Scott's pi is 1.
+    """
+    rows, cols = t.sum(axis=1), t.sum(axis=0)
+    return (
+        np.count_nonzero(rows) == 1
+        and np.count_nonzero(cols) == 1
+        and int(np.argmax(rows)) == int(np.argmax(cols))
+    )
+
+
+# --------------------------------------------------------------------------- percent agreement
+
+
+def _multirater_pa(counts: npt.NDArray[np.int64]) -> float:
+    """Mean over units with >= 2 ratings of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))."""
+    r_i = counts.sum(axis=1)
+    keep = r_i >= 2
+    if not np.any(keep):
+        return _NAN
+    c = counts[keep].astype(np.float64)
+    r = r_i[keep].astype(np.float64)
+    per_unit = (c * (c - 1.0)).sum(axis=1) / (r * (r - 1.0))
+    return float(per_unit.mean())
+
+
+def percent_agreement(data: RatingData) -> float:
+    """Observed agreement: share of agreeing coder pairs per unit, averaged over units.
+
+    For each unit rated by r_i >= 2 coders, of whom r_ik chose category k, the
+    unit's agreement is the share of agreeing ordered pairs of distinct coders,
+    ``sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))``.  The result is the unweighted
+    mean over all units with at least two ratings; units with fewer ratings are
+    ignored.  For two coders this is simply the share of units on which both
+    agree, among the units both rated.  This is also the p_a of Gwet's AC1,
+    Brennan-Prediger and Fleiss' kappa.
+
+    Returns NaN when no unit has at least two ratings.
+    """
+    counts, _ = _unit_counts(data)
+    return _multirater_pa(counts)
+
+
+# --------------------------------------------------------------------------- two coders
+
+
+def cohen_kappa_from_table(table: Any) -> float:
+    """Cohen's (1960) kappa from a k x k contingency table (rows = coder A, columns = coder B).
+
+    ``kappa = (p_o - p_e) / (1 - p_e)`` with ``p_o = trace / n`` and the chance
+    agreement from each coder's own marginals, *summed* over categories:
+    ``p_e = sum_k (row_k / n) * (col_k / n)``.
+
+    Returns NaN when the table is empty (n = 0) or when p_e = 1, i.e. both
+    coders used one and the same single category for every unit.
+    """
+    t = _square_table(table)
+    n = t.sum()
+    if n == 0 or _single_diagonal_cell(t):
+        return _NAN
+    p_o = np.trace(t) / n
+    p_e = float((t.sum(axis=1) * t.sum(axis=0)).sum()) / (n * n)
+    return float((p_o - p_e) / (1.0 - p_e))
+
+
+def cohen_kappa(a: CoderLabels, b: CoderLabels) -> float:
+    """Cohen's (1960) kappa for two coders, over the units both coders rated.
+
+    Units that either coder left unrated are dropped.  The chance agreement uses
+    each coder's own category distribution over the remaining units,
+    ``p_e = sum_k p_a(k) * p_b(k)`` (a sum over categories, not a product).
+    See :func:`cohen_kappa_from_table`; this builds the table and calls it.
+
+    Returns NaN when no unit was rated by both coders, or when both coders used
+    one and the same single category throughout (p_e = 1).
+    """
+    return cohen_kappa_from_table(_pair_table(a, b))
+
+
+def scott_pi_from_table(table: Any) -> float:
+    """Scott's (1955) pi from a k x k contingency table (rows = coder A, columns = coder B).
+
+    Like Cohen's kappa, but the chance agreement uses the *pooled* marginals of
+    both coders: ``pi_k = (row_k + col_k) / (2 n)``, ``p_e = sum_k pi_k**2``.
+
+    Returns NaN when the table is empty or when both coders used one and the
+    same single category throughout (p_e = 1).
+    """
+    t = _square_table(table)
+    n = t.sum()
+    if n == 0 or _single_diagonal_cell(t):
+        return _NAN
+    p_o = np.trace(t) / n
+    pooled = (t.sum(axis=1) + t.sum(axis=0)) / (2.0 * n)
+    p_e = float((pooled**2).sum())
+    return float((p_o - p_e) / (1.0 - p_e))
+
+
+def scott_pi(a: CoderLabels, b: CoderLabels) -> float:
+    """Scott's (1955) pi for two coders, over the units both coders rated.
+
+    Chance agreement from the two coders' pooled category distribution; see
+    :func:`scott_pi_from_table`.
+
+    Returns NaN when no unit was rated by both coders, or when both coders used
+    one and the same single category throughout (p_e = 1).
+    """
+    return scott_pi_from_table(_pair_table(a, b))
+
+
+# --------------------------------------------------------------------------- Fleiss
+
+
+def fleiss_kappa_from_counts(table: Any) -> float:
+    """Fleiss' (1971) kappa from a subjects x categories table of rating counts.
+
+    Entry [i, k] is the number of raters who put subject i in category k.  Row
+    totals n_i may differ (missing ratings); subjects with n_i < 2 are dropped.
+    Over the kept subjects::
+
+        P_i   = sum_k n_ik (n_ik - 1) / (n_i (n_i - 1))
+        P_bar = mean_i P_i
+        p_k   = sum_i n_ik / sum_i n_i          (proportion of all ratings in kept subjects)
+        P_e   = sum_k p_k**2
+        kappa = (P_bar - P_e) / (1 - P_e)
+
+    With a constant number of raters this is exactly Fleiss (1971).  (Gwet's
+    irrCAC ``fleiss.kappa.raw`` instead averages per-subject proportions
+    r_ik / r_i over all rated subjects for p_k; the two agree when every
+    subject has the same number of ratings.)
+
+    Returns NaN when no subject has two or more ratings, or when all kept
+    ratings fall in a single category (P_e = 1).
+    """
+    t = np.asarray(table, dtype=np.float64)
+    if t.ndim != 2:
+        raise ValueError("counts must be a 2-D subjects x categories table")
+    if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t != np.round(t)):
+        raise ValueError("counts must be non-negative integers")
+    n_i = t.sum(axis=1)
+    keep = n_i >= 2
+    if not np.any(keep):
+        return _NAN
+    t, n_i = t[keep], n_i[keep]
+    totals = t.sum(axis=0)
+    if np.count_nonzero(totals) < 2:
+        return _NAN
+    p_bar = float(((t * (t - 1.0)).sum(axis=1) / (n_i * (n_i - 1.0))).mean())
+    p_k = totals / totals.sum()
+    p_e = float((p_k**2).sum())
+    return (p_bar - p_e) / (1.0 - p_e)
+
+
+def fleiss_kappa(data: RatingData) -> float:
+    """Fleiss' (1971) kappa for any number of coders, allowing missing ratings.
+
+    Builds the units x categories count table and applies
+    :func:`fleiss_kappa_from_counts` (units with fewer than 2 ratings dropped;
+    P_e from the category proportions over all ratings of the kept units).
+    Coder identity plays no role.
+
+    Returns NaN when no unit has two or more ratings, or when all those
+    ratings are the same category.
+    """
+    counts, _ = _unit_counts(data)
+    return fleiss_kappa_from_counts(counts)
+
+
+# --------------------------------------------------------------------------- Krippendorff
+
+
+def _interval_values(labels: list[Label], level: str) -> npt.NDArray[np.float64]:
+    bad = [v for v in labels if not isinstance(v, numbers.Real)]
+    if bad:
+        raise ValueError(f"level={level!r} needs numeric labels; got {bad[:3]!r}")
+    values = np.asarray([float(v) for v in labels], dtype=np.float64)  # type: ignore[arg-type]
+    if level == "ratio" and np.any(values < 0):
+        raise ValueError("level='ratio' needs non-negative values (a ratio scale has an absolute zero)")
+    return values
+
+
+def _delta_squared(labels: list[Label], n_c: npt.NDArray[np.float64], level: str) -> npt.NDArray[np.float64]:
+    """Krippendorff's squared difference function for the (already ordered) values."""
+    m = len(labels)
+    if level == "nominal":
+        return 1.0 - np.eye(m)
+    if level == "ordinal":
+        # delta^2_ck = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2, values in rank order.
+        cum = np.concatenate(([0.0], np.cumsum(n_c)))
+        lo = np.minimum.outer(np.arange(m), np.arange(m))
+        hi = np.maximum.outer(np.arange(m), np.arange(m))
+        between = cum[hi + 1] - cum[lo]
+        return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+    values = _interval_values(labels, level)
+    diff = values[:, None] - values[None, :]
+    if level == "interval":
+        return diff**2
+    total = values[:, None] + values[None, :]
+    ratio = np.divide(diff, total, out=np.zeros_like(diff), where=total != 0)  # 0/0 only when c = k = 0
+    return ratio**2
+
+
+def krippendorff_alpha(data: RatingData, level: Level | str = "nominal") -> float:
+    """Krippendorff's alpha, coincidence-matrix definition (Krippendorff 2011).
+
+    Only pairable values count: units with at least two ratings (m_u >= 2).
+    With n_uc the number of coders giving unit u value c::
+
+        o_ck  = sum_u (n_uc n_uk - [c == k] n_uc) / (m_u - 1)     coincidences
+        n_c   = sum_k o_ck,   n = sum_c n_c                       pairable values
+        alpha = 1 - D_o / D_e = 1 - (n - 1) sum_ck o_ck d2_ck / sum_ck n_c n_k d2_ck
+
+    Difference functions d2_ck by ``level``:
+
+    * ``"nominal"``: 0 if c == k else 1.
+    * ``"ordinal"``: ``(sum_{g=c..k} n_g - (n_c + n_k) / 2) ** 2`` with values in
+      rank order.  Labels are ordered by ``sorted()`` (numbers numerically,
+      strings alphabetically; map labels to ranks yourself for another order).
+      Labels that cannot be compared with each other raise ValueError.
+    * ``"interval"``: ``(c - k) ** 2``; labels must be numbers, else ValueError.
+    * ``"ratio"``: ``((c - k) / (c + k)) ** 2``; labels must be non-negative
+      numbers, else ValueError.
+
+    Returns NaN when there are no pairable values, or when all pairable values
+    are identical (expected disagreement D_e = 0).
+    """
+    if level not in _LEVELS:
+        raise ValueError(f"level must be one of {_LEVELS}, not {level!r}")
+    counts, labels = _unit_counts(data)
+    if level == "ordinal":
+        try:
+            order = sorted(range(len(labels)), key=lambda i: labels[i])  # type: ignore[arg-type,return-value]
+        except TypeError as exc:
+            raise ValueError("level='ordinal' needs mutually comparable (sortable) labels") from exc
+        labels = [labels[i] for i in order]
+        counts = counts[:, order]
+    elif level in ("interval", "ratio"):
+        _interval_values(labels, level)  # validate all observed labels, pairable or not
+
+    m_u = counts.sum(axis=1)
+    pairable = m_u >= 2
+    counts, m_u = counts[pairable].astype(np.float64), m_u[pairable].astype(np.float64)
+    used = counts.sum(axis=0) > 0
+    counts, labels = counts[:, used], [lab for lab, u in zip(labels, used, strict=True) if u]
+    if len(labels) < 2:
+        return _NAN
+
+    weights = 1.0 / (m_u - 1.0)
+    o = np.einsum("u,uc,uk->ck", weights, counts, counts) - np.diag((counts * weights[:, None]).sum(axis=0))
+    n_c = o.sum(axis=0)
+    n = n_c.sum()
+    d2 = _delta_squared(labels, n_c, level)
+    observed = float((o * d2).sum())
+    expected = float((np.outer(n_c, n_c) * d2).sum())
+    if expected == 0.0:
+        return _NAN
+    return float(1.0 - (n - 1.0) * observed / expected)
+
+
+# --------------------------------------------------------------------------- Gwet, Brennan-Prediger
+
+
+def gwet_ac1(data: RatingData, categories: Iterable[Label] | None = None) -> float:
+    """Gwet's AC1 for any number of coders with missing ratings (Gwet 2008; Gwet 2014, ch. 4).
+
+    With r_ik the number of coders giving unit i category k, r_i = sum_k r_ik,
+    and Q the number of categories::
+
+        p_a  = mean over units with r_i >= 2 of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))
+        pi_k = mean over ALL units with r_i >= 1 of r_ik / r_i
+        p_e  = 1 / (Q - 1) * sum_k pi_k (1 - pi_k)
+        AC1  = (p_a - p_e) / (1 - p_e)
+
+    Units rated by a single coder contribute to pi_k but not to p_a.  For two
+    coders with no missing data pi_k is the mean of the two coders'
+    proportions and this is the familiar two-rater AC1.  ``categories`` gives
+    the full category set (Q = its size); by default Q = number of observed
+    labels.  This matches irrCAC's ``gwet.ac1.raw``.
+
+    Returns NaN when no unit has two or more ratings, or when Q < 2 (a single
+    category: pass ``categories`` with the full set to get a value then).
+    """
+    counts, cats = _unit_counts(data, categories)
+    q = len(cats)
+    p_a = _multirater_pa(counts)
+    if math.isnan(p_a) or q < 2:
+        return _NAN
+    r_i = counts.sum(axis=1)
+    rated = r_i >= 1
+    pi_k = (counts[rated] / r_i[rated, None]).mean(axis=0)
+    p_e = float((pi_k * (1.0 - pi_k)).sum()) / (q - 1)
+    return (p_a - p_e) / (1.0 - p_e)
+
+
+def brennan_prediger(data: RatingData, categories: Iterable[Label] | None = None) -> float:
+    """Brennan & Prediger's (1981) coefficient (= Randolph's free-marginal kappa).
+
+    ``(p_a - 1/q) / (1 - 1/q)`` with p_a the multi-rater agreement of
+    :func:`percent_agreement` and q the number of categories: the size of
+    ``categories`` if given (the full category set), else the number of
+    distinct labels observed anywhere in ``data``.
+
+    Returns NaN when no unit has two or more ratings, or when q < 2.
+    """
+    counts, cats = _unit_counts(data, categories)
+    q = len(cats)
+    p_a = _multirater_pa(counts)
+    if math.isnan(p_a) or q < 2:
+        return _NAN
+    return (p_a - 1.0 / q) / (1.0 - 1.0 / q)

@@ -1,0 +1,527 @@
+"""Tests for codeer.agreement: published values, reference libraries, properties, edge cases."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import krippendorff
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import aggregate_raters
+from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
+
+from codeer.agreement import (
+    brennan_prediger,
+    cohen_kappa,
+    cohen_kappa_from_table,
+    fleiss_kappa,
+    fleiss_kappa_from_counts,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+    scott_pi,
+    scott_pi_from_table,
+)
+
+DATA_DIR = Path(__file__).parent / "data" / "agreement"
+PUBLISHED: list[dict[str, Any]] = json.loads((DATA_DIR / "published.json").read_text(encoding="utf-8"))
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def table_to_coders(table: Sequence[Sequence[int]], categories: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """Expand a two-coder contingency table (rows = coder A) into unit-level label lists."""
+    a: list[Any] = []
+    b: list[Any] = []
+    for i, row in enumerate(table):
+        for j, count in enumerate(row):
+            a += [categories[i]] * int(count)
+            b += [categories[j]] * int(count)
+    return a, b
+
+
+def counts_to_matrix(
+    counts: Sequence[Sequence[int]], categories: Sequence[Any] | None = None
+) -> list[list[Any]]:
+    """Expand a subjects x categories count table into a coders x units matrix (None-padded).
+
+    Which coder gave which rating is arbitrary; none of the count-based statistics depend on it.
+    """
+    cats = list(categories) if categories is not None else list(range(len(counts[0])))
+    units = [[cats[k] for k, c in enumerate(row) for _ in range(int(c))] for row in counts]
+    n_coders = max(len(u) for u in units)
+    return [[u[j] if j < len(u) else None for u in units] for j in range(n_coders)]
+
+
+def same(x: float, y: float, tol: float = 1e-9) -> bool:
+    """Equal within tol, treating NaN == NaN."""
+    if math.isnan(x) or math.isnan(y):
+        return math.isnan(x) and math.isnan(y)
+    return abs(x - y) <= tol
+
+
+def to_nan_array(data: Sequence[Sequence[Any]]) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
+
+
+# --------------------------------------------------------------------------- published.json
+
+
+def published_value(entry: dict[str, Any]) -> list[float]:
+    """Compute the entry's statistic in every way the entry's data allow (all must agree)."""
+    measure, fmt, data = entry["measure"], entry["data_format"], entry["data"]
+    if measure == "krippendorff_alpha" and fmt.startswith("reliability_matrix"):
+        return [krippendorff_alpha(data, level=entry["level"])]
+    if measure == "cohen_kappa" and fmt.startswith("contingency_table"):
+        a, b = table_to_coders(data["table"], data["categories"])
+        return [cohen_kappa_from_table(data["table"]), cohen_kappa(a, b)]
+    if measure == "fleiss_kappa" and fmt.startswith("subject_category_counts"):
+        return [fleiss_kappa_from_counts(data), fleiss_kappa(counts_to_matrix(data))]
+    raise AssertionError(f"test does not know how to check {measure!r} on {fmt!r}: extend published_value()")
+
+
+@pytest.mark.parametrize("entry", PUBLISHED, ids=[e["name"] for e in PUBLISHED])
+def test_published_json(entry: dict[str, Any]) -> None:
+    assert entry["level"] == "nominal" or entry["measure"] == "krippendorff_alpha"
+    for value in published_value(entry):
+        assert abs(value - entry["expected"]) < 5e-4, (entry["name"], value, entry["expected"])
+
+
+def test_published_json_is_the_shared_fixture_shape() -> None:
+    assert len(PUBLISHED) >= 4
+    for entry in PUBLISHED:
+        assert {"name", "measure", "level", "data_format", "data", "expected", "source"} <= set(entry)
+        assert entry["source"].strip()
+
+
+# --------------------------------------------------------------------------- further published values
+
+# Krippendorff (2011), 4 observers x 12 units; the same matrix as in published.json.
+K2011 = next(e["data"] for e in PUBLISHED if e["name"] == "krippendorff2011_4x12_nominal")
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
+)
+def test_krippendorff_2011_all_levels(level: str, expected: float) -> None:
+    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", worked example with missing data.
+    ours = krippendorff_alpha(K2011, level=level)
+    assert abs(ours - expected) < 5e-4
+    assert ours == pytest.approx(
+        krippendorff.alpha(to_nan_array(K2011), level_of_measurement=level), abs=1e-12
+    )
+
+
+# Gwet's irrCAC (R package 1.0) README / vignette "overview": dataset cac.raw4raters, rows = subjects,
+# columns = Rater1..Rater4 (transposed here to coders x units). Values printed there:
+# pa 0.8181818, AC1 0.77544 (pe 0.1903212), Brennan-Prediger 0.77273 (pe 0.2), Krippendorff alpha 0.74342.
+RAW4RATERS = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, None],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+
+# irrCAC, contingency table cont3x3abstractors (rows = rater A, columns = rater B).
+ABSTRACTORS = [[13, 0, 0], [0, 20, 7], [0, 4, 56]]
+ABSTRACTOR_CATS = ["Ectopic", "AIU", "NIU"]
+
+# irrCAC, distrib.6raters: 15 psychiatric patients x 5 diagnoses, 6 raters each.
+DISTRIB_6RATERS = [
+    [0, 0, 0, 6, 0],
+    [0, 3, 0, 0, 3],
+    [0, 1, 4, 0, 1],
+    [0, 0, 0, 0, 6],
+    [0, 3, 0, 3, 0],
+    [2, 0, 4, 0, 0],
+    [0, 0, 4, 0, 2],
+    [2, 0, 3, 1, 0],
+    [2, 0, 0, 4, 0],
+    [0, 0, 0, 0, 6],
+    [1, 0, 0, 5, 0],
+    [1, 1, 0, 4, 0],
+    [0, 3, 3, 0, 0],
+    [1, 0, 0, 5, 0],
+    [0, 2, 0, 3, 1],
+]
+DIAGNOSES = ["Depression", "Personality.Disorder", "Schizophrenia", "Neurosis", "Other"]
+
+_ABSTRACTOR_PAIR = table_to_coders(ABSTRACTORS, ABSTRACTOR_CATS)
+_SIX_RATERS = counts_to_matrix(DISTRIB_6RATERS, DIAGNOSES)
+
+IRRCAC_CASES: list[tuple[str, Callable[[], float], float, float]] = [
+    # (id, computation, printed value, half a unit in the last printed digit)
+    ("raw4raters-pa", lambda: percent_agreement(RAW4RATERS), 0.8181818, 5e-8),
+    ("raw4raters-ac1", lambda: gwet_ac1(RAW4RATERS), 0.77544, 5e-6),
+    ("raw4raters-bp", lambda: brennan_prediger(RAW4RATERS), 0.77273, 5e-6),
+    ("raw4raters-alpha", lambda: krippendorff_alpha(RAW4RATERS), 0.74342, 5e-6),
+    ("abstractors-cohen-table", lambda: cohen_kappa_from_table(ABSTRACTORS), 0.7964094, 5e-8),
+    ("abstractors-cohen", lambda: cohen_kappa(*_ABSTRACTOR_PAIR), 0.7964094, 5e-8),
+    ("abstractors-scott-table", lambda: scott_pi_from_table(ABSTRACTORS), 0.7962397, 5e-8),
+    ("abstractors-scott", lambda: scott_pi(*_ABSTRACTOR_PAIR), 0.7962397, 5e-8),
+    ("abstractors-ac1", lambda: gwet_ac1(list(_ABSTRACTOR_PAIR)), 0.8493305, 5e-8),
+    ("abstractors-bp", lambda: brennan_prediger(list(_ABSTRACTOR_PAIR)), 0.835, 5e-4),
+    ("abstractors-alpha", lambda: krippendorff_alpha(list(_ABSTRACTOR_PAIR)), 0.7972585, 5e-8),
+    ("abstractors-pa", lambda: percent_agreement(list(_ABSTRACTOR_PAIR)), 0.89, 5e-3),
+    ("6raters-pa", lambda: percent_agreement(_SIX_RATERS), 0.5511111, 5e-8),
+    ("6raters-ac1", lambda: gwet_ac1(_SIX_RATERS), 0.4448007, 5e-8),
+    ("6raters-fleiss-counts", lambda: fleiss_kappa_from_counts(DISTRIB_6RATERS), 0.4139265, 5e-8),
+    ("6raters-fleiss", lambda: fleiss_kappa(_SIX_RATERS), 0.4139265, 5e-8),
+    ("6raters-alpha", lambda: krippendorff_alpha(_SIX_RATERS), 0.4204384, 5e-8),
+    ("6raters-bp", lambda: brennan_prediger(_SIX_RATERS), 0.4388889, 5e-8),
+]
+
+
+@pytest.mark.parametrize(
+    ("compute", "expected", "tol"), [c[1:] for c in IRRCAC_CASES], ids=[c[0] for c in IRRCAC_CASES]
+)
+def test_irrcac_published_examples(compute: Callable[[], float], expected: float, tol: float) -> None:
+    assert abs(compute() - expected) <= tol + 1e-12
+
+
+def test_scott_pi_on_wikipedia_cohen_table() -> None:
+    # Margins: A yes 25 / no 25, B yes 30 / no 20 of 50 -> pooled 0.55 / 0.45, p_e = 0.505, p_o = 0.7,
+    # pi = 0.195 / 0.495 = 13/33 (Cohen's kappa on the same table is 0.4, p_e = 0.5).
+    table = [[20, 5], [10, 15]]
+    assert scott_pi_from_table(table) == pytest.approx(13 / 33, abs=1e-12)
+    assert scott_pi(*table_to_coders(table, ["yes", "no"])) == pytest.approx(13 / 33, abs=1e-12)
+    # Two raters, no missing data: Fleiss' kappa *is* Scott's pi.
+    assert fleiss_kappa(list(table_to_coders(table, ["yes", "no"]))) == pytest.approx(13 / 33, abs=1e-12)
+
+
+def test_cohen_chance_agreement_is_a_sum_over_categories() -> None:
+    # p_e = 0.5 * 0.6 + 0.5 * 0.4 = 0.5, so kappa = (0.7 - 0.5) / 0.5 = 0.4 (a product over categories would
+    # give p_e = 0.06 and kappa ~ 0.68).
+    assert cohen_kappa_from_table([[20, 5], [10, 15]]) == pytest.approx(0.4, abs=1e-12)
+
+
+def test_fleiss_with_missing_ratings_uses_pooled_proportions_of_kept_units() -> None:
+    # Hand computation on the Krippendorff 2011 data: units 1-11 have >= 2 ratings (40 ratings in all),
+    # P_bar = 9/11 (see percent agreement, irrCAC pa = 0.8181818); category totals 9, 13, 10, 5, 3 of 40,
+    # so P_e = (81 + 169 + 100 + 25 + 9) / 1600 = 0.24. (irrCAC's fleiss.kappa.raw, which averages r_ik/r_i
+    # over all 12 rated units, gets pe 0.2387153 and 0.76117 instead.)
+    expected = (9 / 11 - 0.24) / (1 - 0.24)
+    assert fleiss_kappa(K2011) == pytest.approx(expected, abs=1e-12)
+    assert percent_agreement(K2011) == pytest.approx(9 / 11, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- reference implementations
+
+SIZES = [(2, 8, 2), (2, 30, 3), (3, 25, 4), (4, 60, 5), (5, 40, 3), (6, 200, 7), (8, 15, 2)]
+
+
+def random_matrix(seed: int, coders: int, units: int, cats: int, missing: float) -> np.ndarray:
+    """Coders x units float matrix of labels 0..cats-1 (correlated across coders), NaN = missing."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, cats, size=units)
+    noise = rng.integers(0, cats, size=(coders, units))
+    data = np.where(rng.random((coders, units)) < 0.6, truth, noise).astype(float)
+    data[rng.random((coders, units)) < missing] = np.nan
+    return data
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize(("coders", "units", "cats"), SIZES)
+@pytest.mark.parametrize("missing", [0.0, 0.25])
+def test_alpha_matches_krippendorff_package(
+    level: str, coders: int, units: int, cats: int, missing: float
+) -> None:
+    for seed in range(5):
+        data = random_matrix(seed, coders, units, cats, missing)
+        reference = krippendorff.alpha(data, level_of_measurement=level)
+        assert krippendorff_alpha(data, level=level) == pytest.approx(reference, abs=1e-10)
+        as_lists = [[None if np.isnan(v) else int(v) for v in row] for row in data]
+        assert krippendorff_alpha(as_lists, level=level) == pytest.approx(reference, abs=1e-10)
+
+
+@pytest.mark.parametrize(("units", "cats"), [(5, 2), (20, 2), (50, 3), (300, 6)])
+def test_cohen_matches_sklearn(units: int, cats: int) -> None:
+    for seed in range(10):
+        a, b = random_matrix(seed, 2, units, cats, 0.0).astype(int)
+        if len(set(a) | set(b)) < 2:
+            continue
+        assert cohen_kappa(list(a), list(b)) == pytest.approx(cohen_kappa_score(a, b), abs=1e-12)
+        # Same result with string labels.
+        sa, sb = [f"code{x}" for x in a], [f"code{x}" for x in b]
+        assert cohen_kappa(sa, sb) == pytest.approx(cohen_kappa_score(sa, sb), abs=1e-12)
+
+
+def test_cohen_with_missing_matches_sklearn_on_jointly_rated_units() -> None:
+    for seed in range(10):
+        a, b = random_matrix(seed, 2, 80, 4, 0.3)
+        both = ~np.isnan(a) & ~np.isnan(b)
+        reference = cohen_kappa_score(a[both].astype(int), b[both].astype(int))
+        assert cohen_kappa(a, b) == pytest.approx(reference, abs=1e-12)
+        a_none = [None if np.isnan(v) else int(v) for v in a]
+        b_none = [None if np.isnan(v) else int(v) for v in b]
+        assert cohen_kappa(a_none, b_none) == pytest.approx(reference, abs=1e-12)
+
+
+@pytest.mark.parametrize(("coders", "units", "cats"), SIZES)
+def test_fleiss_and_brennan_prediger_match_statsmodels(coders: int, units: int, cats: int) -> None:
+    for seed in range(5):
+        data = random_matrix(seed, coders, units, cats, 0.0).astype(int)
+        table, columns = aggregate_raters(data.T, n_cat=cats)  # subjects x categories 0..cats-1
+        assert list(columns) == list(range(cats))
+        fleiss = sm_fleiss_kappa(table, method="fleiss")
+        assert fleiss_kappa(data) == pytest.approx(fleiss, abs=1e-12)
+        assert fleiss_kappa_from_counts(table) == pytest.approx(fleiss, abs=1e-12)
+        randolph = sm_fleiss_kappa(table, method="randolph")
+        assert brennan_prediger(data, categories=range(cats)) == pytest.approx(randolph, abs=1e-12)
+        if coders == 2:
+            assert scott_pi(data[0], data[1]) == pytest.approx(fleiss, abs=1e-12)
+
+
+def textbook_two_rater_ac1(a: Sequence[Any], b: Sequence[Any], q: int) -> float:
+    """Gwet (2008), two raters, complete data.
+
+    pi_k = (p_Ak + p_Bk) / 2, p_e = sum_k pi_k (1 - pi_k) / (q - 1).
+    """
+    n = len(a)
+    p_a = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    cats = set(a) | set(b)
+    pi = [(list(a).count(k) + list(b).count(k)) / (2 * n) for k in cats]
+    p_e = sum(p * (1 - p) for p in pi) / (q - 1)
+    return (p_a - p_e) / (1 - p_e)
+
+
+@pytest.mark.parametrize(("units", "cats"), [(10, 2), (40, 3), (200, 5)])
+def test_ac1_two_raters_reduces_to_two_rater_formula(units: int, cats: int) -> None:
+    for seed in range(10):
+        a, b = random_matrix(seed, 2, units, cats, 0.0).astype(int).tolist()
+        assert gwet_ac1([a, b], categories=range(cats)) == pytest.approx(textbook_two_rater_ac1(a, b, cats))
+        observed = len(set(a) | set(b))
+        if observed >= 2:
+            assert gwet_ac1([a, b]) == pytest.approx(textbook_two_rater_ac1(a, b, observed))
+
+
+def test_percent_agreement_two_coders_is_share_of_agreeing_units() -> None:
+    for seed in range(10):
+        a, b = random_matrix(seed, 2, 50, 3, 0.2)
+        both = ~np.isnan(a) & ~np.isnan(b)
+        assert percent_agreement([a, b]) == pytest.approx(float(np.mean(a[both] == b[both])), abs=1e-12)
+
+
+def test_nan_and_none_are_the_same_missing_marker() -> None:
+    data = random_matrix(7, 4, 30, 4, 0.3)
+    as_none = [[None if np.isnan(v) else int(v) for v in row] for row in data]
+    for f in (percent_agreement, fleiss_kappa, gwet_ac1, brennan_prediger, krippendorff_alpha):
+        assert f(data) == pytest.approx(f(as_none), abs=1e-12)
+        assert f(data.tolist()) == pytest.approx(f(as_none), abs=1e-12)
+
+
+def test_ordinal_string_labels_are_ordered_by_sorting() -> None:
+    names = {1: "1 very low", 2: "2 low", 3: "3 mid", 4: "4 high", 5: "5 very high"}
+    as_strings = [[None if v is None else names[v] for v in row] for row in K2011]
+    assert krippendorff_alpha(as_strings, "ordinal") == pytest.approx(krippendorff_alpha(K2011, "ordinal"))
+    assert krippendorff_alpha(as_strings, "nominal") == pytest.approx(krippendorff_alpha(K2011, "nominal"))
+
+
+# --------------------------------------------------------------------------- properties
+
+labels = st.sampled_from(["a", "b", "c", "d"])
+maybe_label = st.one_of(labels, labels, labels, st.none())
+int_labels = st.integers(min_value=0, max_value=4)
+maybe_int = st.one_of(int_labels, int_labels, int_labels, st.none())
+
+
+@st.composite
+def rating_matrices(draw: st.DrawFn, element: st.SearchStrategy[Any] = maybe_label) -> list[list[Any]]:
+    coders = draw(st.integers(min_value=2, max_value=5))
+    units = draw(st.integers(min_value=1, max_value=15))
+    return [draw(st.lists(element, min_size=units, max_size=units)) for _ in range(coders)]
+
+
+MULTI: list[Callable[[Any], float]] = [
+    percent_agreement,
+    fleiss_kappa,
+    gwet_ac1,
+    brennan_prediger,
+    krippendorff_alpha,
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(rating_matrices())
+def test_values_are_at_most_one(data: list[list[Any]]) -> None:
+    for f in MULTI:
+        value = f(data)
+        assert math.isnan(value) or value <= 1 + 1e-12
+    for f2 in (cohen_kappa, scott_pi):
+        value = f2(data[0], data[1])
+        assert math.isnan(value) or value <= 1 + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(rating_matrices(maybe_int))
+def test_alpha_at_most_one_at_every_level(data: list[list[Any]]) -> None:
+    for level in LEVELS:
+        value = krippendorff_alpha(data, level=level)
+        assert math.isnan(value) or value <= 1 + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(rating_matrices())
+def test_percent_agreement_in_unit_interval(data: list[list[Any]]) -> None:
+    value = percent_agreement(data)
+    assert math.isnan(value) or 0.0 <= value <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(rating_matrices(maybe_int))
+def test_symmetric_in_coders(data: list[list[Any]]) -> None:
+    assert same(cohen_kappa(data[0], data[1]), cohen_kappa(data[1], data[0]))
+    assert same(scott_pi(data[0], data[1]), scott_pi(data[1], data[0]))
+    swapped = [data[1], data[0], *data[2:]]
+    reversed_ = data[::-1]
+    for f in MULTI:
+        assert same(f(data), f(swapped))
+        assert same(f(data), f(reversed_))
+    for level in LEVELS:
+        assert same(krippendorff_alpha(data, level), krippendorff_alpha(reversed_, level))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(maybe_int, min_size=2, max_size=20).filter(lambda r: len({v for v in r if v is not None}) >= 2),
+    st.integers(min_value=2, max_value=5),
+)
+def test_identical_coders_give_one(row: list[Any], coders: int) -> None:
+    data = [list(row) for _ in range(coders)]
+    assert cohen_kappa(row, row) == pytest.approx(1.0)
+    assert scott_pi(row, row) == pytest.approx(1.0)
+    for f in MULTI:
+        assert f(data) == pytest.approx(1.0)
+    for level in LEVELS:
+        assert krippendorff_alpha(data, level) == pytest.approx(1.0)
+    as_text = [[None if v is None else f"c{v}" for v in r] for r in data]
+    assert cohen_kappa(as_text[0], as_text[1]) == pytest.approx(1.0)
+    assert krippendorff_alpha(as_text, "ordinal") == pytest.approx(1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rating_matrices(maybe_int))
+def test_alpha_matches_krippendorff_package_on_arbitrary_data(data: list[list[Any]]) -> None:
+    arr = to_nan_array(data)
+    pairable = arr[:, (~np.isnan(arr)).sum(axis=0) >= 2]
+    if len(np.unique(pairable[~np.isnan(pairable)])) < 2:
+        for level in LEVELS:
+            assert math.isnan(krippendorff_alpha(data, level))
+        return
+    for level in LEVELS:
+        reference = krippendorff.alpha(arr, level_of_measurement=level)
+        assert krippendorff_alpha(data, level) == pytest.approx(reference, abs=1e-9)
+
+
+# --------------------------------------------------------------------------- undefined cases -> NaN
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],  # no coders
+        [["a", "b", "c"]],  # a single coder
+        [["a", None], [None, "b"]],  # no unit rated twice
+        [[None, None], [None, None]],
+    ],
+)
+def test_nothing_pairable_gives_nan(data: list[list[Any]]) -> None:
+    for f in MULTI:
+        assert math.isnan(f(data))
+    if len(data) == 2:
+        assert math.isnan(cohen_kappa(data[0], data[1]))
+        assert math.isnan(scott_pi(data[0], data[1]))
+
+
+def test_empty_two_coder_inputs_give_nan() -> None:
+    assert math.isnan(cohen_kappa([], []))
+    assert math.isnan(scott_pi([], []))
+    assert math.isnan(cohen_kappa_from_table([[0, 0], [0, 0]]))
+    assert math.isnan(scott_pi_from_table([[0, 0], [0, 0]]))
+
+
+def test_single_shared_category_gives_nan_for_chance_corrected_measures() -> None:
+    data = [["x", "x", "x"], ["x", "x", None]]
+    assert percent_agreement(data) == 1.0
+    assert math.isnan(cohen_kappa(*data))
+    assert math.isnan(scott_pi(*data))
+    assert math.isnan(cohen_kappa_from_table([[7, 0], [0, 0]]))
+    assert math.isnan(scott_pi_from_table([[0, 0], [0, 7]]))
+    assert math.isnan(fleiss_kappa(data))
+    assert math.isnan(fleiss_kappa_from_counts([[2, 0], [3, 0]]))
+    for level in ("nominal", "ordinal"):
+        assert math.isnan(krippendorff_alpha(data, level))
+    for level in ("interval", "ratio"):
+        assert math.isnan(krippendorff_alpha([[2, 2, 2], [2, 2, None]], level))
+    # q = 1 observed category: AC1 and Brennan-Prediger undefined ...
+    assert math.isnan(gwet_ac1(data))
+    assert math.isnan(brennan_prediger(data))
+    # ... but defined once the full category set is given.
+    assert gwet_ac1(data, categories=["x", "y"]) == 1.0
+    assert brennan_prediger(data, categories=["x", "y"]) == 1.0
+
+
+def test_total_disagreement_on_one_cell_is_zero_not_nan() -> None:
+    # Coder A always "yes", coder B always "no": p_o = 0, p_e = 0 -> kappa 0.
+    assert cohen_kappa_from_table([[0, 5], [0, 0]]) == 0.0
+    assert cohen_kappa(["yes"] * 5, ["no"] * 5) == 0.0
+
+
+def test_fleiss_drops_units_with_fewer_than_two_ratings() -> None:
+    assert math.isnan(fleiss_kappa_from_counts([[1, 0], [0, 1]]))
+    with_singletons = [[1, 2, 1, None, 3], [1, 2, 2, 3, None]]
+    assert fleiss_kappa(with_singletons) == pytest.approx(fleiss_kappa([[1, 2, 1], [1, 2, 2]]))
+
+
+def test_unobserved_categories_do_not_change_alpha_kappa_fleiss() -> None:
+    data = random_matrix(3, 3, 30, 3, 0.1)
+    ordinal = krippendorff.alpha(data, value_domain=[0, 1, 2, 3, 4], level_of_measurement="ordinal")
+    assert krippendorff_alpha(data, "ordinal") == pytest.approx(ordinal)
+    table = [[5, 2, 0], [1, 6, 0], [0, 0, 0]]
+    assert cohen_kappa_from_table(table) == pytest.approx(cohen_kappa_from_table([[5, 2], [1, 6]]))
+
+
+# --------------------------------------------------------------------------- malformed input -> ValueError
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: percent_agreement([[1, 2], [1]]),  # ragged
+        lambda: fleiss_kappa(["abc", "abd"]),  # strings are not coders
+        lambda: cohen_kappa([1, 2, 3], [1, 2]),
+        lambda: cohen_kappa("abc", "abc"),
+        lambda: krippendorff_alpha([[1, 2], [1, 2]], level="weird"),
+        lambda: krippendorff_alpha([["a", "b"], ["a", "b"]], level="interval"),
+        lambda: krippendorff_alpha([["a", "b"], ["a", "b"]], level="ratio"),
+        lambda: krippendorff_alpha([[-1, 2], [-1, 2]], level="ratio"),
+        lambda: krippendorff_alpha([[1, "b"], [1, "b"]], level="ordinal"),
+        lambda: brennan_prediger([["a", "b"], ["a", "c"]], categories=["a", "b"]),
+        lambda: gwet_ac1([["a", "b"], ["a", "c"]], categories=["a", "b"]),
+        lambda: cohen_kappa_from_table([[1, 2, 3], [4, 5, 6]]),
+        lambda: cohen_kappa_from_table([[1, -2], [3, 4]]),
+        lambda: fleiss_kappa_from_counts([[1.5, 2], [3, 4]]),
+        lambda: fleiss_kappa_from_counts([1, 2, 3]),
+    ],
+)
+def test_malformed_input_raises(call: Callable[[], float]) -> None:
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_return_type_is_builtin_float() -> None:
+    for f in MULTI:
+        assert type(f(K2011)) is float
+    assert type(cohen_kappa([1, 2, 1], [1, 2, 2])) is float
+    assert type(scott_pi([1, 2, 1], [1, 2, 2])) is float
+    assert type(fleiss_kappa_from_counts([[1, 1], [2, 0]])) is float
