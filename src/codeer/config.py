@@ -86,8 +86,9 @@ def read_settings(
             data: Any = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise CodeerError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
-                              mark.line + 1 if mark else None) from exc
+            raise CodeerError(
+                f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None
+            ) from exc
         if not isinstance(data, dict):
             raise CodeerError("expected a mapping of settings", path, 1)
         for key, value in data.items():

@@ -58,7 +58,9 @@ def sentence_offsets(
             yield [[sent.start_char, sent.end_char] for sent in doc.sents]
 
 
-def lemmatize(texts: Iterable[str], language: str = "nl", model: str = "") -> Iterator[list[tuple[str, str, int]]]:
+def lemmatize(
+    texts: Iterable[str], language: str = "nl", model: str = ""
+) -> Iterator[list[tuple[str, str, int]]]:
     """For every text, its tokens as ``(lower-case text, lower-case lemma, start offset)``."""
     nlp = get_pipeline(language, model)
     for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):

@@ -1,0 +1,39 @@
+# The two commands of README.md: `make run` (set up, load the sample study, open codeer) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run sample test lint bench clean
+
+$(BIN)/codeer: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/codeer
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Import the bundled sample study into ./codeer.db (idempotent: unchanged files are skipped).
+sample: $(BIN)/codeer
+	$(BIN)/codeer codebook load codebooks/persoonlijke-dienstverlening.yaml
+	$(BIN)/codeer codebook load codebooks/klantreis.yaml
+	$(BIN)/codeer import transcripts/
+	$(BIN)/codeer codings import transcripts/codings-sample.csv
+
+run: sample
+	$(BIN)/codeer status
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check src tests bench
+
+test: $(VENV)/.test-deps
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) codeer.db codeer.db-wal codeer.db-shm

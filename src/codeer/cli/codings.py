@@ -1,0 +1,39 @@
+"""``codeer codings import|export``: codings as ``transcript,passage,code,coder,start,end,memo`` tables."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from codeer.cli.context import Context
+from codeer.interop.codings_csv import import_codings, write_codings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("codings", help="import or export codings as CSV (or XLSX to import)")
+    sub = p.add_subparsers(dest="codings_command", metavar="ACTION", required=True)
+    imp = sub.add_parser("import", help="add codings from FILE.csv/.xlsx (all or nothing)")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=run_import)
+    exp = sub.add_parser("export", help="write codings to FILE.csv")
+    exp.add_argument("file", type=Path)
+    exp.add_argument("--coder", dest="coders", help="only these coders (comma-separated)")
+    exp.set_defaults(handler=run_export)
+
+
+def run_import(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.session() as session:
+        report = import_codings(session, args.file)
+    print(
+        f"{args.file}: {report.added} added, {report.updated} memo(s) updated, "
+        f"{report.unchanged} already there"
+    )
+    return 0
+
+
+def run_export(ctx: Context, args: argparse.Namespace) -> int:
+    coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
+    with ctx.db.session() as session:
+        count = write_codings(session, args.file, coders)
+    print(f"{args.file}: {count} coding(s)")
+    return 0
