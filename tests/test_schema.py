@@ -1,4 +1,4 @@
-"""The schema: migrations build exactly the ORM's tables, old databases upgrade, the database guards itself."""
+"""The schema: migrations build the ORM's tables, old databases upgrade, the database guards itself."""
 
 from __future__ import annotations
 
