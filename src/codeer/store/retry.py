@@ -1,0 +1,77 @@
+"""One unit of work, retried when another writer got in the way.
+
+Several coders write at once: on SQLite a writer may find the file locked past the busy timeout; on
+PostgreSQL a transaction may lose a serialization check (SQLSTATE 40001), be chosen as a deadlock victim
+(40P01), or lose a race to insert the same unique row (23505: two windows applying the same coding). Each
+of these leaves nothing behind (the transaction was rolled back), so running the whole unit again is safe,
+and the second run sees what the other writer did. Anything else is a real error and is raised at once.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from codeer.errors import CodeerError
+from codeer.store.database import Database
+
+T = TypeVar("T")
+
+ATTEMPTS = 8
+FIRST_DELAY = 0.02  # seconds; doubled each attempt, with jitter so that the losers do not collide again
+CONFLICT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock victim
+UNIQUE_VIOLATION = "23505"
+SQLITE_BUSY = ("database is locked", "database is busy")
+
+
+def conflict_kind(exc: BaseException) -> str | None:
+    """``"conflict"`` or ``"race"`` for errors a concurrent writer caused, else None (a real error).
+
+    A lost race to insert the same unique row (``"race"``) is settled by one more attempt, which sees the
+    winner's row; a unique violation that happens again is a real error.
+    """
+    if not isinstance(exc, DBAPIError):
+        return None
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in CONFLICT_SQLSTATES:
+        return "conflict"
+    if sqlstate == UNIQUE_VIOLATION:
+        return "race"
+    if sqlstate is None and any(text in str(exc.orig).lower() for text in SQLITE_BUSY):
+        return "conflict"
+    return None
+
+
+def run_in_transaction(
+    db: Database,
+    fn: Callable[[Session], T],
+    *,
+    attempts: int = ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``fn(session)`` in its own transaction and commit; on a transient conflict, run it again.
+
+    ``fn`` must do all its work through the session it is given (it may run more than once). After the
+    last attempt the conflict becomes a :class:`CodeerError`: one line for the user, not a traceback.
+    """
+    attempt, races = 1, 0
+    while True:
+        try:
+            with db.session() as session:
+                return fn(session)
+        except DBAPIError as exc:
+            kind = conflict_kind(exc)
+            if kind is None or (kind == "race" and races):
+                raise
+            if attempt >= attempts:
+                raise CodeerError(
+                    f"the database stayed busy through {attempts} attempts ({exc.orig}); try again"
+                ) from exc
+            races += kind == "race"
+            sleep(FIRST_DELAY * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+            attempt += 1
