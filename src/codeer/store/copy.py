@@ -122,8 +122,8 @@ def _check_empty(target: Database) -> None:
         raise CodeerError(f"{redacted(target.url)} is not empty ({what}); copy into a new, empty database")
 
 
-def _new_sqlite_file(url: str) -> Path | None:
-    """The SQLite file the copy would create (to remove again if the copy fails), if it does not exist."""
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL whose file does not exist yet (opening it would create it), else None."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -141,7 +141,7 @@ def copy_project(source_url: str, target_url: str, progress: Progress | None = N
     report = progress or (lambda done, total, label: None)
     if redacted(source_url) == redacted(target_url):
         raise CodeerError("source and target are the same database")
-    new_file = _new_sqlite_file(target_url)
+    new_file = missing_sqlite_file(target_url)  # removed again if the copy fails
     source = open_database(source_url, upgrade=False)
     target: Database | None = None
     try:

@@ -1,0 +1,117 @@
+"""``codeer db upgrade|info|copy``: where the project lives, its schema, and moving it to another database.
+
+Every URL shown goes through :func:`~codeer.store.database.redacted`: a password never reaches the screen, a
+log or a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy.engine import make_url
+
+from codeer.cli.context import Context
+from codeer.cli.progress import StderrProgress
+from codeer.store.copy import copy_project, missing_sqlite_file
+from codeer.store.database import head_revision, open_database, redacted, schema_revision, upgrade_schema
+from codeer.store.dump import table_counts
+
+SHOWN_TABLES = (
+    "transcripts",
+    "passages",
+    "codebooks",
+    "codes",
+    "coders",
+    "codings",
+    "coding_events",
+    "memos",
+    "suggestions",
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("db", help="the project database: info, upgrade, copy to another database")
+    sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    info = sub.add_parser("info", help="where the project lives, its schema version and what it holds")
+    info.set_defaults(handler=run_info)
+    upgrade = sub.add_parser(
+        "upgrade", help="bring the schema to this codeer's version (the owner role runs it)"
+    )
+    upgrade.set_defaults(handler=run_upgrade)
+    copy = sub.add_parser(
+        "copy",
+        help="copy the whole project into another, empty database (e.g. SQLite to PostgreSQL) and verify it",
+        description="Copy everything (transcripts, codebooks, coders, codings, memos, history) into an empty "
+        "database, keeping every id, and verify the copy by row counts and a content checksum. "
+        "Put the password in ~/.pgpass or PGPASSWORD rather than in the URL.",
+    )
+    copy.add_argument(
+        "--to", required=True, metavar="URL", help="target, e.g. postgresql+psycopg://me@host/study"
+    )
+    copy.add_argument("--from", dest="source", metavar="URL", help="source (default: the project's)")
+    copy.set_defaults(handler=run_copy)
+
+
+def run_info(ctx: Context, args: argparse.Namespace) -> int:
+    url = ctx.settings.db_url
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        print(f"database   {redacted(url)}")
+        print(f"file       {missing} does not exist yet (`codeer import` or `codeer db upgrade` creates it)")
+        return 0
+    db = open_database(url, upgrade=False)
+    try:
+        print(f"database   {redacted(url)}")
+        if db.sqlite_path is not None:
+            print(f"file       {db.sqlite_path.resolve()}")
+        current, head = schema_revision(db.engine), head_revision()
+        with db.engine.connect() as conn:
+            version = ".".join(str(part) for part in conn.dialect.server_version_info or ())
+            print(f"backend    {db.dialect} {version} (driver {db.engine.driver})")
+            if current is None:
+                print("schema     none: not a codeer project yet (`codeer db upgrade` creates it)")
+                return 0
+            state = "newest" if current == head else f"older than {head}: run `codeer db upgrade`"
+            print(f"schema     {current} ({state})")
+            counts = table_counts(conn)
+        for name in SHOWN_TABLES:
+            print(f"  {name:<14} {counts[name]:>9}")
+    finally:
+        db.close()
+    return 0
+
+
+def run_upgrade(ctx: Context, args: argparse.Namespace) -> int:
+    url = ctx.settings.db_url
+    db = open_database(url, upgrade=False)
+    try:
+        before = schema_revision(db.engine)
+        if upgrade_schema(db.engine):
+            print(f"{redacted(url)}: schema {before or 'none'} -> {head_revision()}")
+        else:
+            print(f"{redacted(url)}: schema already at the newest version ({before})")
+    finally:
+        db.close()
+    return 0
+
+
+def _without_password(url: str) -> str:
+    return make_url(url).set(password=None).render_as_string(hide_password=False)
+
+
+def run_copy(ctx: Context, args: argparse.Namespace) -> int:
+    source = args.source or ctx.settings.db_url
+    ctx.close()  # the copy opens its own connections; a source held open here would only get in the way
+    report = copy_project(source, args.to, StderrProgress("copy"))
+    print(f"copied {report.source}")
+    print(f"    to {report.target}")
+    print("  " + ", ".join(f"{report.counts[name]} {name}" for name in SHOWN_TABLES))
+    print(
+        f"verified: row counts of all {len(report.counts)} tables and the content checksum match "
+        f"(sha256 {report.checksum[:16]})"
+    )
+    print(
+        f"to work there: CODEER_DB={_without_password(args.to)} or `db:` in codeer.yaml "
+        "(a password goes in ~/.pgpass, never in codeer.yaml)"
+    )
+    return 0
