@@ -1,0 +1,13 @@
+"""Codebooks as YAML files: loading, validation with ``file:line`` errors, and the plain records they become.
+
+This package is pure (pyyaml and rapidfuzz only, no database): ``codeer.store.codebooks`` writes a loaded
+:class:`CodebookSpec` into the database, so a codebook can be checked in CI or an editor without a project.
+The file format is described in :mod:`codeer.codebook.loader`; the keys the coding screen keeps for itself
+are in :mod:`codeer.codebook.keys`.
+"""
+
+from codeer.codebook.keys import RESERVED_KEYS
+from codeer.codebook.loader import load_codebook, parse_codebook
+from codeer.codebook.spec import CodebookSpec, CodeSpec
+
+__all__ = ["RESERVED_KEYS", "CodeSpec", "CodebookSpec", "load_codebook", "parse_codebook"]
