@@ -1,0 +1,204 @@
+"""Reading transcripts: every format into the same :class:`ParsedTranscript`, with no database in sight.
+
+Formats: ``.txt``, ``.md``, ``.vtt``, ``.srt``, ``.docx``. Every problem with a file is a
+:class:`~codeer.errors.CodeerError` naming the file and line (for ``.docx``, the paragraph).
+
+Passages
+    One passage per speaker turn, numbered from 1 in file order. Consecutive lines, cues or paragraphs by
+    the same speaker merge into one turn, their texts joined with a single space; whitespace inside a
+    text collapses to single spaces. A turn's time is its first piece's time (None if that has none).
+
+Preamble and title
+    Text before the first speaker (a title, a heading, a date line) is the transcript's preamble, not a
+    passage. The title is ``title`` from the metadata, else the preamble's first line without its ``#``,
+    else the key.
+
+Key
+    The file name without extension, unless the metadata gives an ``id``.
+
+Speaker labels
+    ``Name: text`` at the start of a line. Name is 1–40 characters, starts with a letter or digit, and may
+    hold letters of any script, digits, spaces and ``. - ' ’ _ ( )``; it is not digits only (a number or a
+    time), and the colon is followed by a space or the line's end (so ``https://...`` is no label). A
+    time may come before the label (``[00:01:12] P1:``, ``(00:01:12) P1:``, ``00:01:12 P1:``, ``[01:12]
+    P1:``) or after the name (``P1 (00:01:12):``, ``P1 [00:01:12]:``); in Markdown the label may be bold
+    (``**Name:** text``, ``**Name**: text``). Only the first 120 characters of a line are searched for a
+    label, so an enormous line costs linear time. A short sentence ending in a colon at the start of a
+    line (``Let op: ...``) is a label too: write such lines differently, or use the header layout.
+
+``.txt`` and ``.md``
+    Optional YAML front matter between ``---`` lines at the very top. Lines with a label start a piece;
+    lines without one continue the current turn (a time before them is dropped); blank lines mean nothing.
+    The transcription-service layout works too: a line holding only a name and a time (``Anna  0:05``,
+    ``Anna 00:00:05.2``) and the text on the lines after it. A file uses one layout, whichever of the two
+    kinds of line it has more of; only that kind starts turns. In Markdown, ``#`` headings before the first
+    turn are preamble and later ones are skipped, as are horizontal rules.
+
+``.vtt``
+    Teams voice tags ``<v Name>text</v>`` (closing tag optional, ``<v.loud Name>`` too), or Zoom's
+    ``Name: text`` in the cue text. A cue without either continues the current speaker's turn, or is
+    preamble before the first speaker. Lines inside a cue join with a space; other tags are dropped. The
+    cue's start is the piece's time. ``NOTE``, ``STYLE`` and ``REGION`` blocks are ignored; a broken time
+    line is an error with its line.
+
+``.srt``
+    Cues of an index (optional), a time line and text lines. ``Name: text`` starts a speaker's piece; an
+    unlabelled line continues the current turn. A broken time line is an error with its line.
+
+``.docx``
+    The body's paragraphs in order (not tables), read like the lines of a ``.txt``: ``Name: text``
+    paragraphs, or the Teams/Otter layout of a paragraph ``Name  0:05`` followed by text paragraphs.
+
+Encodings
+    UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (as Word writes plain text). Binary
+    junk, and text in any other encoding, is an error. CRLF, LF and lone CR all end a line.
+
+Metadata
+    Front matter (``.txt``/``.md``) < ``metadata.csv`` in the same folder (column ``transcript`` holds the
+    file name or its stem; every other non-empty column is an attribute) < sidecar ``NAME.yaml`` beside
+    the file: later sources win per key. ``speakers:`` in front matter or sidecar, and ``speakers.csv``
+    (``transcript,speaker,...``; an empty ``transcript`` cell means every transcript) give speaker
+    attributes. Attribute values are strings exactly as written (``007`` stays ``007``, a date stays ISO)
+    (:mod:`codeer.ingest.metadata` has the details).
+
+Errors
+    An empty file, or a file with no speaker turns at all, is an error; so is front matter that is not a
+    YAML mapping (naming the line in the file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from codeer.errors import CodeerError
+from codeer.ingest.metadata import Meta, metadata_for, read_sidecar, speakers_for
+from codeer.ingest.records import ParsedTranscript, Turn
+from codeer.ingest.srt import read_srt
+from codeer.ingest.textfile import read_text
+from codeer.ingest.turns import Body
+from codeer.ingest.vtt import read_vtt
+from codeer.ingest.wordfile import read_docx
+
+__all__ = ["SUPPORTED", "ParsedTranscript", "Turn", "discover", "parse_file"]
+
+SUPPORTED = (".txt", ".md", ".vtt", ".srt", ".docx")
+
+_READERS: dict[str, Callable[[bytes, Path], Body]] = {".vtt": read_vtt, ".srt": read_srt, ".docx": read_docx}
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """The transcript files among ``paths``: files as given, folders searched recursively (sorted).
+
+    In folders, only supported extensions count, and hidden files and folders (``.git``, ``.DS_Store``) and
+    Word's lock files (``~$name.docx``, present while a document is open) are skipped; sheets and sidecars
+    have other extensions. A file named directly must be a supported one. Each file appears once.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found.append(path)
+
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for file in _walk(path):
+                add(file)
+        elif path.is_file():
+            if path.suffix.lower() not in SUPPORTED:
+                raise CodeerError(f"not a transcript: expected one of {', '.join(SUPPORTED)}", path)
+            add(path)
+        else:
+            raise CodeerError("no such file or folder", path)
+    return found
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Supported, visible files under ``folder``, sorted; symbolic links to folders are not followed."""
+    files: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUPPORTED:
+                continue
+            files.append(Path(root) / name)
+    return sorted(files)
+
+
+def parse_file(path: Path) -> ParsedTranscript:
+    """Read one transcript and apply its metadata (front matter < metadata.csv < sidecar, speakers.csv)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise CodeerError(f"not a transcript: expected one of {', '.join(SUPPORTED)}", path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CodeerError("no such file", path) from exc
+    except OSError as exc:
+        raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
+    if not data.strip():
+        raise CodeerError("empty file", path)
+
+    meta = Meta()
+    if suffix in (".txt", ".md"):
+        body, meta = read_text(data, path, markdown=suffix == ".md")
+    else:
+        body = _READERS[suffix](data, path)
+    if not body.turns:
+        if not body.preamble:
+            raise CodeerError("empty file", path)
+        raise CodeerError("no speaker turns found; expected lines like 'Name: text'", path)
+
+    sidecar = read_sidecar(path)
+    names = [path.name, path.stem, *(m.id for m in (meta, sidecar) if m.id)]
+    front_speakers, meta.speakers = meta.speakers, {}
+    meta.update(metadata_for(path, names))
+    meta.update(sidecar)
+    # Speaker attributes: front matter < speakers.csv < sidecar.
+    present = {turn.speaker for turn in body.turns}
+    speakers = Meta(speakers=front_speakers)
+    if meta.id and meta.id not in names:
+        names.append(meta.id)
+    speakers.update(Meta(speakers=speakers_for(path, names, present)))
+    speakers.update(Meta(speakers=sidecar.speakers))
+
+    key = meta.id or path.stem
+    title = meta.title or _title_from(body.preamble) or key
+    return ParsedTranscript(
+        key=key,
+        source=path,
+        turns=body.turns,
+        title=title,
+        preamble=body.preamble,
+        attributes=meta.attributes,
+        speakers=speakers.speakers,
+        content_hash=_content_hash(data, key, title, meta.attributes, speakers.speakers),
+    )
+
+
+def _title_from(preamble: str) -> str:
+    """The preamble's first line that says something once its Markdown ``#`` marks are gone."""
+    for line in preamble.split("\n"):
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text
+    return ""
+
+
+def _content_hash(
+    data: bytes, key: str, title: str, attributes: dict[str, str], speakers: dict[str, dict[str, str]]
+) -> str:
+    """SHA-256 of the bytes and the applied metadata, so editing metadata.csv alone re-imports the file."""
+    applied = {"key": key, "title": title, "attributes": attributes, "speakers": speakers}
+    digest = hashlib.sha256(data)
+    digest.update(b"\0")
+    digest.update(json.dumps(applied, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+    return digest.hexdigest()

@@ -1,0 +1,186 @@
+"""What every format shares: times, speaker labels, and building turns from pieces.
+
+Every reader cuts its file into *pieces* (a line, a cue, a paragraph), each with an optional speaker and
+time, and hands them to a :class:`TurnBuilder`. The builder is where the rules common to all formats live,
+so they cannot drift apart: consecutive pieces by one speaker merge into one turn, text before the first
+speaker is the preamble, whitespace collapses.
+
+Every regular expression here is anchored and bounded (a label is looked for only in the first
+:data:`LABEL_WINDOW` characters of a line), so a 100 MB line costs linear time, never quadratic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from codeer.ingest.records import Turn
+
+#: How far into a line a speaker label (with a time before or after it) is looked for.
+LABEL_WINDOW = 120
+
+#: A clock time as transcripts write it: ``m:ss``, ``mm:ss``, ``h:mm:ss``, with ``.fff`` or ``,fff``.
+TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,9})?"
+_TIME_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,3}):(\d{2})(?:[.,](\d{1,9}))?")
+
+# A speaker name: starts with a letter or digit (any script), then letters, digits, spaces, . - ' ’ _ ( ),
+# 40 characters at most. No colon, slash or @, so "https://..." and "10:30" never become a speaker.
+NAME = r"[^\W_][\w .'’()\-]{0,39}"
+
+_LABEL_RE = re.compile(
+    rf"""[ \t]*
+    (?:(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME}))[ \t]*(?:[-–—][ \t]*)?)?   # [00:01:12] P1:
+    (?:\*\*)?(?P<name>{NAME})(?:\*\*)?                                                # **P1**
+    (?:[ \t]*(?:\[(?P<t4>{TIME})\]|\((?P<t5>{TIME})\)))?                                # P1 (00:01:12):
+    [ \t]*:(?:\*\*)?(?=\s|$)[ \t]*                                                     # ':' or ':**'
+    """,
+    re.VERBOSE,
+)
+
+# The transcription-service header: a line holding only a name and a time ("Anna de Vries  0:05").
+_HEADER_RE = re.compile(rf"[ \t]*(?P<name>{NAME})[ \t]+(?P<time>{TIME})[ \t]*")
+
+# A line that starts with a time but has no label: "[00:01:12] more text".
+_TIME_PREFIX_RE = re.compile(rf"[ \t]*(?:\[{TIME}\]|\({TIME}\)|{TIME}(?=[ \t]))[ \t]*(?:[-–—][ \t]+)?")
+
+# Markup in cue text: WebVTT's tags (<c.x>, <b>, <i>, <u>, <v Name>, <ruby>, <rt>, <lang en>, timestamps)
+# and SRT's (<i>, <b>, <u>, <font color=...>, {\an8}). Only known tags, so a literal "<3" survives.
+_TAG_RE = re.compile(
+    r"</?(?:c|i|b|u|v|s|ruby|rt|lang|font|span)(?:[.\s][^<>\n]{0,200})?>"
+    r"|<\d{1,2}(?::\d{2}){1,2}\.\d{3}>"
+    r"|\{\\[^{}\n]{0,100}\}",
+    re.IGNORECASE,
+)
+
+
+def parse_time(text: str) -> int | None:
+    """Milliseconds of ``h:mm:ss(.fff)``, ``mm:ss``, ``m:ss`` or ``hh:mm:ss,fff``; None if it is not one."""
+    m = _TIME_RE.fullmatch(text.strip())
+    if not m:
+        return None
+    hours, minutes, seconds, fraction = m.groups()
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        return None
+    ms = int(fraction[:3].ljust(3, "0")) if fraction else 0
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
+
+
+def clean(text: str) -> str:
+    """Whitespace (tabs, newlines, runs of spaces) collapsed to single spaces, ends stripped."""
+    return " ".join(text.split())
+
+
+def strip_tags(text: str) -> str:
+    """Cue text without WebVTT/SRT markup tags."""
+    return _TAG_RE.sub("", text) if "<" in text or "{" in text else text
+
+
+def _valid_name(name: str) -> str | None:
+    """The cleaned name, or None when it cannot be a speaker (digits only: a number or a time)."""
+    name = clean(name)
+    if not name or name.replace(" ", "").replace(".", "").isdigit():
+        return None
+    return name
+
+
+@dataclass(frozen=True)
+class Label:
+    """A speaker label found at the start of a line, and the text after it."""
+
+    speaker: str
+    text: str
+    start_ms: int | None
+
+
+def match_label(line: str) -> Label | None:
+    """``Name: text`` (optionally ``[00:01:12] Name:``, ``Name (00:01:12):``, ``**Name:**``), else None."""
+    window = line[:LABEL_WINDOW]
+    if ":" not in window:  # cheap test first: most lines of a long turn have no colon near the start
+        return None
+    m = _LABEL_RE.match(window)
+    if not m:
+        return None
+    speaker = _valid_name(m.group("name"))
+    if speaker is None:
+        return None
+    stamp = next((t for t in m.group("t1", "t2", "t3", "t4", "t5") if t), None)
+    return Label(speaker, line[m.end() :], parse_time(stamp) if stamp else None)
+
+
+def match_header(line: str) -> Label | None:
+    """A line holding only ``Name  0:05`` (transcription-service layout: the text follows on next lines)."""
+    if len(line) > LABEL_WINDOW or not line.rstrip()[-1:].isdigit():
+        return None
+    m = _HEADER_RE.fullmatch(line)
+    if not m:
+        return None
+    speaker = _valid_name(m.group("name"))
+    start = parse_time(m.group("time"))
+    if speaker is None or start is None:
+        return None
+    return Label(speaker, "", start)
+
+
+def strip_time_prefix(line: str) -> str:
+    """``[00:01:12] text`` without its time: an unlabelled line keeps its words, not its stamp."""
+    if line.lstrip()[:1] not in "[(0123456789":
+        return line
+    m = _TIME_PREFIX_RE.match(line[:LABEL_WINDOW])
+    return line[m.end() :] if m else line
+
+
+@dataclass
+class Body:
+    """What a reader found in a file: turns in file order and the preamble before the first turn."""
+
+    turns: list[Turn] = field(default_factory=list)
+    preamble: str = ""
+
+
+class TurnBuilder:
+    """Collects pieces into turns: same speaker in a row merges, text before any speaker is preamble.
+
+    A label with no text yet (``Name:`` alone, or a ``Name  0:05`` header) makes its speaker *current*; the
+    turn is created when text arrives, so a header without any text leaves no empty passage behind.
+    """
+
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        self._texts: list[list[str]] = []  # each turn's pieces, joined once at the end (no quadratic +=)
+        self._preamble: list[str] = []
+        self._speaker: str | None = None
+        self._start: int | None = None
+        self._line: int | None = None
+
+    def speaker(self, name: str, start_ms: int | None, line: int | None) -> None:
+        """From here on, text belongs to ``name`` (a label, voice tag or header was seen)."""
+        self._speaker, self._start, self._line = name, start_ms, line
+
+    def text(self, text: str, line: int | None, start_ms: int | None = None) -> None:
+        """Text of the current speaker, or of the preamble if no speaker has spoken yet."""
+        text = clean(text)
+        if not text:
+            return
+        if self._speaker is None:
+            self._preamble.append(text)
+            return
+        start = self._start if self._start is not None else start_ms
+        last = self.turns[-1] if self.turns else None
+        if last is not None and last.speaker == self._speaker:
+            self._texts[-1].append(text)
+        else:
+            self.turns.append(Turn(self._speaker, "", start, self._line if self._line else line))
+            self._texts.append([text])
+        # Later text of the same piece is not a new start.
+        self._start, self._line = None, None
+
+    @property
+    def has_speaker(self) -> bool:
+        """Whether a speaker has been seen (text now goes to turns, not to the preamble)."""
+        return self._speaker is not None
+
+    def body(self) -> Body:
+        """The turns and the preamble (its lines joined with newlines)."""
+        for turn, texts in zip(self.turns, self._texts, strict=True):
+            turn.text = " ".join(texts)
+        return Body(self.turns, "\n".join(self._preamble))
