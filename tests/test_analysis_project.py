@@ -15,8 +15,10 @@ The distinct (passage, code) set over all coders, which every expected value in 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from codeer.model import (
@@ -80,9 +82,12 @@ CODINGS = (
 )
 
 
-def build_project(folder: Path) -> Database:
-    """Write the project above into ``folder/codeer.db`` (codings through the coding service)."""
-    db = open_database(f"sqlite:///{folder / 'codeer.db'}")
+def build_project(target: Path | str) -> Database:
+    """Write the project above into ``target`` (a database URL, or a project folder: its ``codeer.db``).
+
+    Codings are made through the coding service, as a coder would.
+    """
+    db = open_database(target if isinstance(target, str) else f"sqlite:///{target / 'codeer.db'}")
     with db.session() as session:
         book = Codebook(key="cb", title="Test")
         session.add(book)
@@ -129,11 +134,20 @@ def build_project(folder: Path) -> Database:
     return db
 
 
-def test_the_hand_made_project_is_as_described(tmp_path: Path) -> None:
-    db = build_project(tmp_path)
-    with db.session() as session:
+pytest_plugins = ["conftest_backends"]
+
+
+@pytest.fixture
+def hand(db_url: str) -> Iterator[Database]:
+    """The hand-made project, on SQLite and on PostgreSQL in turn."""
+    db = build_project(db_url)
+    yield db
+    db.close()
+
+
+def test_the_hand_made_project_is_as_described(hand: Database) -> None:
+    with hand.session() as session:
         assert session.scalar(select(func.count()).select_from(Passage)) == 18
         assert session.scalar(select(func.count()).select_from(Coding)) == len(CODINGS)
         spans = session.scalars(select(Coding.start).where(Coding.start.is_not(None))).all()
         assert len(spans) == 4
-    db.close()

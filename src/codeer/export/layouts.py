@@ -1,0 +1,129 @@
+"""The analysis results laid out as tables: long and wide frequencies, pairs and matrices, quotes, codebook.
+
+Long tables (one row per group and code, or per group and pair) are for filtering and pivoting; the wide
+frequency table and the matrices are what goes into a report as it is. Codes appear in codebook order,
+groups sorted by their values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy.orm import Session
+
+from codeer.analysis import (
+    CooccurrenceTable,
+    FrequencyTable,
+    Selection,
+    codebook_entries,
+    cooccurrence,
+    frequencies,
+    group_label,
+    iter_segments,
+)
+from codeer.analysis.segments import all_attributes, clock
+from codeer.export.tables import Cell, Table
+
+MEASURES = ("passages", "speakers", "transcripts")
+MATRIX_VALUES = ("passages", "jaccard")
+
+
+def frequency_long(freq: FrequencyTable) -> Table:
+    columns = [*freq.labels, "code", "passages", "speakers", "transcripts", "share", "group_passages"]
+    rows = [
+        [*r.group, r.code.ref, r.passages, r.speakers, r.transcripts, r.share, r.group_passages,
+         r.code.name, r.code.path, r.code.codebook]
+        for r in freq.rows
+    ]  # fmt: skip
+    return Table("frequencies", [*columns, "name", "path", "codebook"], rows)
+
+
+def frequency_wide(freq: FrequencyTable, overall: FrequencyTable, measure: str = "passages") -> Table:
+    """Codes as rows (every code, zeros where unused), groups as columns, and the total over all groups.
+
+    The total counts distinct passages (speakers, transcripts) over the whole selection, so for speakers and
+    transcripts under a speaker attribute it can be less than the sum of the groups.
+    """
+
+    def value(table: FrequencyTable, group: tuple[str, ...], code_id: int) -> int:
+        row = table.cell(group, code_id)
+        return getattr(row, measure) if row else 0
+
+    rows = [
+        [code.ref, code.name, *(value(freq, g, code.id) for g in freq.groups), value(overall, (), code.id)]
+        for code in freq.codes
+    ]
+    columns = ["code", "name", *(group_label(g) for g in freq.groups), "total"]
+    return Table(f"{measure} by {', '.join(freq.labels)}" if freq.labels else measure, columns, rows)
+
+
+def pair_long(cooc: CooccurrenceTable) -> Table:
+    labels = list(cooc.frequencies.labels)
+    columns = [*labels, "code_a", "code_b", "passages", "jaccard", "share_of_a", "share_of_b"]
+    columns += ["a_passages", "b_passages", "name_a", "name_b"]
+    rows = [
+        [*p.group, p.code_a.ref, p.code_b.ref, p.passages, p.jaccard, p.share_of_a, p.share_of_b,
+         p.a_passages, p.b_passages, p.code_a.name, p.code_b.name]
+        for p in cooc.pairs
+    ]  # fmt: skip
+    return Table("cooccurrence", columns, rows)
+
+
+def matrices(cooc: CooccurrenceTable, value: str = "passages") -> list[Table]:
+    """One code × code table per group: passages with both codes (the diagonal: with the code), or Jaccard.
+
+    The group's values lead every row, so the matrices of all groups stack into one CSV file.
+    """
+    labels = list(cooc.frequencies.labels)
+    tables = []
+    for group in cooc.frequencies.groups:
+        matrix = cooc.matrix(group)
+        size = range(len(matrix.codes))
+        cells: list[list[Cell]] = (
+            [[matrix.jaccard(i, j) for j in size] for i in size]
+            if value == "jaccard"
+            else [list(row) for row in matrix.counts]
+        )
+        rows = [[*group, code.ref, *cells[i]] for i, code in enumerate(matrix.codes)]
+        columns = [*labels, "code", *(code.ref for code in matrix.codes)]
+        tables.append(Table(group_label(group), columns, rows))
+    return tables
+
+
+def frequency_tables(session: Session, selection: Selection, *, wide: bool, measure: str) -> list[Table]:
+    freq = frequencies(session, selection)
+    if not wide:
+        return [frequency_long(freq)]
+    overall = frequencies(session, Selection(coders=selection.coders, rollup=selection.rollup))
+    return [frequency_wide(freq, overall, measure)]
+
+
+def cooccurrence_tables(session: Session, selection: Selection, *, matrix: str | None) -> list[Table]:
+    cooc = cooccurrence(session, selection)
+    return matrices(cooc, matrix) if matrix else [pair_long(cooc)]
+
+
+def segment_table(session: Session, coders: tuple[str, ...], *, pseudonymise: bool) -> Table:
+    """Every coding as a quote, streamed: iterate its rows while ``session`` is open."""
+    labels = [attribute.label for attribute in all_attributes(session)]
+    columns = ["transcript", "title", "passage", "time", "speaker", *labels]
+    columns += ["code", "code_name", "coder", "start", "end", "memo", "text"]
+
+    def rows() -> Iterator[list[Cell]]:
+        for q in iter_segments(session, coders, pseudonymise=pseudonymise):
+            yield [q.transcript, q.title, q.passage, clock(q.start_ms), q.speaker, *q.attributes.values(),
+                   q.code.ref, q.code.name, q.coder, q.start, q.end, q.memo, q.text]  # fmt: skip
+
+    return Table("segments", columns, rows())
+
+
+def codebook_table(session: Session, coders: tuple[str, ...]) -> Table:
+    columns = ["codebook", "code", "parent", "path", "name", "definition", "include", "exclude", "examples"]
+    columns += ["keywords", "hotkey", "color", "codings", "coders", "passages", "transcripts"]
+    rows = [
+        [e.code.codebook, e.code.ref, e.parent, e.code.path, e.code.name, e.definition, e.include, e.exclude,
+         " | ".join(e.examples), ", ".join(e.keywords), e.hotkey, e.color, e.codings, e.coders, e.passages,
+         e.transcripts, e.passages_with_subcodes]
+        for e in codebook_entries(session, coders)
+    ]  # fmt: skip
+    return Table("codebook", [*columns, "passages_with_subcodes"], rows)
