@@ -7,13 +7,15 @@ from pathlib import Path
 
 from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
+from codeer.cli.qdpx_import import qdpx_files
+from codeer.cli.qdpx_import import run as run_qdpx
 from codeer.project.importing import import_paths
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "import",
-        help="import transcripts (.txt .md .vtt .srt .docx; files or folders)",
+        help="import transcripts (.txt .md .vtt .srt .docx; files or folders), or import qdpx FILE.qdpx",
         description="Import transcripts. All files are checked first; one bad file changes nothing. "
         "Unchanged files are skipped; changed files are re-imported and their codings re-anchored.",
     )
@@ -23,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    qdpx = qdpx_files(args.paths)
+    if qdpx is not None:
+        return run_qdpx(ctx, qdpx)
     report = import_paths(
         ctx.db,
         args.paths,
