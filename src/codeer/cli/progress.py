@@ -10,7 +10,7 @@ from typing import TextIO
 class StderrProgress:
     """A progress callback ``(done, total, label)`` that redraws one line, at most ten times a second.
 
-    On a terminal it redraws in place; otherwise (CI, pipes) it prints a line per tenth of the work.
+    Only on a terminal: in pipes, logs and CI, progress lines would only bury the result and the errors.
     """
 
     def __init__(self, what: str, stream: TextIO | None = None) -> None:
@@ -18,23 +18,15 @@ class StderrProgress:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self._last = 0.0
-        self._last_decile = -1
 
     def __call__(self, done: int, total: int, label: str = "") -> None:
-        if total <= 0:
+        if total <= 0 or not self.tty:
             return
         now = time.monotonic()
         finished = done >= total
-        if self.tty:
-            if not finished and now - self._last < 0.1:
-                return
-            self._last = now
-            end = "\n" if finished else ""
-            self.stream.write(f"\r{self.what}: {done}/{total} {label[:40]:<40}{end}")
-        else:
-            decile = done * 10 // total
-            if decile == self._last_decile:
-                return
-            self._last_decile = decile
-            self.stream.write(f"{self.what}: {done}/{total}\n")
+        if not finished and now - self._last < 0.1:
+            return
+        self._last = now
+        end = "\n" if finished else ""
+        self.stream.write(f"\r{self.what}: {done}/{total} {label[:40]:<40}{end}")
         self.stream.flush()
