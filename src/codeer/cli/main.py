@@ -19,7 +19,7 @@ from codeer.config import read_settings
 from codeer.errors import CodeerError
 
 # Command modules under codeer.cli, in the order their commands appear in --help.
-COMMAND_MODULES = ("importing", "codebooks", "codings", "code", "export", "status", "db")
+COMMAND_MODULES = ("importing", "codebooks", "codings", "code", "export", "status", "db", "tui")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
+    if handler is None and args.command is None:
+        handler = importlib.import_module("codeer.cli.tui").run  # plain `codeer` opens the workbench
     if handler is None:
         default = getattr(args, "default_handler", None)
         if default is None:

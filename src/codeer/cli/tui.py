@@ -1,0 +1,24 @@
+"""``codeer tui`` (and plain ``codeer``): open the project in the coding workbench."""
+
+from __future__ import annotations
+
+import argparse
+
+from codeer.cli.context import Context
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "tui",
+        help="code transcripts in the terminal (also: codeer with no command)",
+        description="Open the coding workbench. Your coder name comes from --coder, CODEER_CODER or "
+        "coder: in codeer.yaml; if none is known you are asked once.",
+    )
+    p.set_defaults(handler=run)
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.tui.app import make_app  # Textual loads only when the workbench is opened
+
+    make_app(ctx.settings, ctx.db).run()
+    return 0

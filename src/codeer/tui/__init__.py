@@ -1,0 +1,1 @@
+"""The coding workbench: a keyboard-first Textual terminal UI (the only package that imports Textual)."""

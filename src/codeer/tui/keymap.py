@@ -1,0 +1,130 @@
+"""Every key binding of the workbench as data: an id, default keys, the action, and what it does.
+
+The ids are what a user remaps in ``codeer.yaml``::
+
+    keys:
+      coding.next_uncoded: "N"
+      coding.undo: "ctrl+z"
+
+Textual applies the overrides (``App.set_keymap``); the help screen reads the same table, so it always shows
+the keys in force. Single-character keys of the coding screen are exactly those a codebook may not use as
+hotkeys (:data:`codeer.codebook.keys.RESERVED_KEYS`); a remap onto a code's hotkey wins over the hotkey, and
+the coding screen says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from codeer.errors import CodeerError
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    id: str
+    keys: str  # comma-separated Textual key names
+    action: str
+    description: str  # what the help screen and the command palette say
+    show: bool = False  # shown in the footer (the rest is on the help screen)
+    short: str = ""  # the footer's word for it
+
+    @property
+    def footer(self) -> str:
+        return self.short or self.description
+
+
+GLOBAL = [
+    KeySpec("app.help", "question_mark,f1", "app.help", "Help: every key", show=True, short="Help"),
+    KeySpec("app.quit", "ctrl+q", "app.quit", "Quit codeer"),
+]
+
+TRANSCRIPTS = [
+    KeySpec("transcripts.open", "enter", "open", "Open the transcript", show=True, short="Open"),
+    KeySpec("transcripts.filter", "slash", "filter", "Filter the list", show=True, short="Filter"),
+    KeySpec("transcripts.sort", "s", "sort", "Sort by the next column", show=True, short="Sort"),
+    KeySpec("transcripts.reverse", "r", "reverse", "Reverse the order"),
+    KeySpec("transcripts.quit", "q", "app.quit", "Quit", show=True, short="Quit"),
+]
+
+CODING = [
+    KeySpec("coding.down", "j,down", "cursor(1)", "Next passage"),
+    KeySpec("coding.up", "k,up", "cursor(-1)", "Previous passage"),
+    KeySpec("coding.page_down", "pagedown,ctrl+f", "page(1)", "Page down"),
+    KeySpec("coding.page_up", "pageup,ctrl+b", "page(-1)", "Page up"),
+    KeySpec("coding.top", "g,home", "jump_end(0)", "First passage"),
+    KeySpec("coding.bottom", "G,end", "jump_end(1)", "Last passage"),
+    KeySpec("coding.next_uncoded", "n", "next_uncoded", "Next passage you have not coded", show=True,
+            short="Next uncoded"),
+    KeySpec("coding.pick", "p", "pick", "Pick a code by name (fuzzy)", show=True, short="Pick code"),
+    KeySpec("coding.remove", "x", "remove", "Remove one of your codes here"),
+    KeySpec("coding.memo", "m", "memo", "Memo on the passage or a coding"),
+    KeySpec("coding.undo", "u", "undo", "Undo your last coding action", show=True, short="Undo"),
+    KeySpec("coding.redo", "U,ctrl+r", "redo", "Redo"),
+    KeySpec("coding.select", "s", "select_sentence", "Select a sentence (again: the next one)"),
+    KeySpec("coding.search", "slash", "search", "Search in the transcript"),
+    KeySpec("coding.filter", "f", "filter", "Show only passages with a code, or uncoded ones"),
+    KeySpec("coding.others", "v", "toggle_others", "Show / hide other coders' codings"),
+    KeySpec("coding.rules", "r", "toggle_rules", "Show the highlighted code's definition and rules"),
+    KeySpec("coding.focus", "tab", "switch_focus", "Between transcript and codebook"),
+    KeySpec("coding.codebook", "ctrl+o", "toggle_codebook", "Hide / show the codebook"),
+    KeySpec("coding.dim", "ctrl+t", "toggle_dim", "Dim the moderator's turns or not"),
+    KeySpec("coding.back", "q", "back", "Back to the transcripts", show=True, short="Back"),
+]
+
+# Keys that act on a sentence/word selection; shown apart on the help screen.
+SELECTION = [
+    KeySpec("select.next", "right", "move_selection(1)", "Selection: move to the next sentence"),
+    KeySpec("select.previous", "left", "move_selection(-1)", "Selection: move to the previous sentence"),
+    KeySpec("select.grow_sentence", "shift+right", "grow_selection('sentence', 1)", "Selection: add a sentence"),
+    KeySpec("select.shrink_sentence", "shift+left", "grow_selection('sentence', -1)",
+            "Selection: drop the last sentence"),
+    KeySpec("select.grow_word", "ctrl+right", "grow_selection('word', 1)", "Selection: add a word at the end"),
+    KeySpec("select.shrink_word", "ctrl+left", "grow_selection('word', -1)",
+            "Selection: drop the last word"),
+    KeySpec("select.start_left", "alt+left", "move_start(-1)", "Selection: start one word earlier"),
+    KeySpec("select.start_right", "alt+right", "move_start(1)", "Selection: start one word later"),
+    KeySpec("select.cancel", "escape", "cancel_selection", "Selection: cancel"),
+]
+
+ALL = {"Everywhere": GLOBAL, "Transcripts": TRANSCRIPTS, "Coding": CODING, "Selecting words": SELECTION}
+
+
+def bindings(specs: Iterable[KeySpec]) -> list[Binding]:
+    return [Binding(s.keys, s.action, s.footer, show=s.show, id=s.id, tooltip=s.description) for s in specs]
+
+
+def check_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
+    """The ``keys:`` setting, checked: every id must be a binding of codeer."""
+    known = {spec.id for specs in ALL.values() for spec in specs}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise CodeerError(
+            f"unknown key binding id(s) in codeer.yaml keys: {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    return {k: str(v) for k, v in overrides.items()}
+
+
+def effective(spec: KeySpec, overrides: Mapping[str, str]) -> list[str]:
+    """The Textual key names that trigger ``spec`` once overrides apply."""
+    return [k.strip() for k in overrides.get(spec.id, spec.keys).split(",") if k.strip()]
+
+
+KEY_DISPLAY = {
+    "question_mark": "?", "slash": "/", "pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc",
+    "enter": "Enter", "tab": "Tab", "space": "Space", "down": "↓", "up": "↑", "left": "←", "right": "→",
+}
+
+
+def display(key: str) -> str:
+    """A key as a person reads it: ``?`` for ``question_mark``, ``shift+→`` for ``shift+right``."""
+    *mods, last = key.split("+")
+    return "+".join([*mods, KEY_DISPLAY.get(last, last)])
+
+
+def character_of(key: str) -> str:
+    """The character a single-key binding types (``question_mark`` → ``?``), or the key itself."""
+    return {"question_mark": "?", "slash": "/", "space": " "}.get(key, key)

@@ -1,0 +1,1 @@
+"""Screens of the workbench: the transcripts list, the coding screen, and the dialogs they open."""

@@ -1,0 +1,461 @@
+"""The coding screen: a transcript beside its codebook; one key puts a code on the current passage.
+
+Every change is one transaction on the database worker (:mod:`codeer.tui.dbqueue`); the view shows a change
+only after it has committed, so what is on screen is what is saved. A write that fails is reported and changes
+nothing on screen.
+
+Blind by default: only this coder's codings are loaded. Showing other coders' codings is an explicit toggle
+(``v``), shown in the status line, and refused when the project forbids it (``show_others_allowed: false`` in
+codeer.yaml, or the database setting ``forbid_show_others``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+
+from codeer.store import history
+from codeer.store.coding import CodingKey
+from codeer.store.workbench import (
+    CodeInfo,
+    CodingRow,
+    TranscriptRow,
+    list_codes,
+    load_codings,
+    load_transcript,
+    passage_codings,
+    remove,
+    set_coding_memo,
+    set_passage_memo,
+    show_others_forbidden,
+    toggle,
+)
+from codeer.tui import keymap, selection
+from codeer.tui.dbqueue import describe_error
+from codeer.tui.fuzzy import rank_codes, search_passages, snippet
+from codeer.tui.screens.dialogs import ChoiceScreen, MemoScreen, MemoTarget
+from codeer.tui.widgets.codebook_panel import CodebookPanel
+from codeer.tui.widgets.transcript_view import TranscriptView, clock
+
+T = TypeVar("T")
+UNCODED = "uncoded"
+ALL = "all"
+
+
+class CodingScreen(Screen[None]):
+    BINDINGS = keymap.bindings(keymap.CODING + keymap.SELECTION)
+    AUTO_FOCUS = "TranscriptView"
+
+    def __init__(self, transcript: TranscriptRow) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.codes: list[CodeInfo] = []
+        self.hotkeys: dict[str, int] = {}
+        self.show_others = False
+        self.others_forbidden = False
+        self.filter_label = "all passages"
+        self.ready = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="coding-title", classes="title-bar")
+        with Horizontal(id="coding-body"):
+            yield TranscriptView(id="transcript")
+            yield CodebookPanel(id="codebook")
+        yield Static(id="coding-status", classes="status-bar")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    @property
+    def panel(self) -> CodebookPanel:
+        return self.query_one(CodebookPanel)
+
+    # -- loading ----------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._title()
+        transcript_id, me = self.transcript.id, self.app.coder_id
+
+        def read(session: Session):
+            return load_transcript(session, transcript_id, me), list_codes(session), show_others_forbidden(session)
+
+        try:
+            data, codes, forbidden = self.app.queue.call(read)
+        except Exception as exc:  # noqa: BLE001 - any failure to read is shown, not raised
+            self.notify(f"Cannot open {self.transcript.key}: {describe_error(exc)}", severity="error")
+            self.app.pop_screen()
+            return
+        self.codes = codes
+        self.others_forbidden = forbidden or not self.app.settings.show_others_allowed
+        self._bind_hotkeys(codes)
+        self.view.load(data.passages, data.codings, data.memos, codes, me)
+        self.panel.load(codes)
+        self._counts()
+        self._status()
+        self.ready.set()
+
+    def _bind_hotkeys(self, codes: list[CodeInfo]) -> None:
+        """Codes' hotkeys, except those a key binding (perhaps remapped) already uses."""
+        overrides = self.app.key_overrides
+        taken = {
+            keymap.character_of(key)
+            for spec in [*keymap.GLOBAL, *keymap.CODING, *keymap.SELECTION]
+            for key in keymap.effective(spec, overrides)
+        }
+        self.hotkeys = {}
+        clashes = []
+        for code in codes:
+            if not code.hotkey:
+                continue
+            if code.hotkey in taken:
+                clashes.append(f"{code.hotkey} ({code.name})")
+            elif code.hotkey not in self.hotkeys:
+                self.hotkeys[code.hotkey] = code.id
+        if clashes:
+            self.notify(
+                f"These code keys are also bound to an action, so they do not apply a code: {', '.join(clashes)}. "
+                "Use p (pick) for those codes.", severity="warning", timeout=8,
+            )
+
+    # -- status -----------------------------------------------------------------------------------------
+
+    def _title(self) -> None:
+        attrs = " · ".join(self.transcript.attributes.values())
+        title = Text.assemble(("codeer", "bold"), "  ", (self.transcript.key, "bold"))
+        if attrs:
+            title.append(f"  {attrs}", style="dim")
+        title.append("  coder ")
+        title.append(self.app.coder_name, style="bold")
+        self.query_one("#coding-title", Static).update(title)
+
+    def _status(self) -> None:
+        view = self.view
+        current = view.current
+        coded = sum(1 for p in view.passages if view.own_codings(p.id))
+        status = Text()
+        if current is not None:
+            status.append(f"#{current.number}", style="bold")
+            status.append(f"/{len(view.passages)} {current.speaker} {clock(current.start_ms)}  ")
+        status.append(f"coded {coded}/{len(view.passages)}  ")
+        if view.selection is not None:
+            status.append(" SELECTION: press a code's key ", style="reverse")
+            status.append("  ")
+        status.append(f"showing {self.filter_label}  ", style="dim")
+        if self.show_others:
+            status.append(" OTHER CODERS SHOWN ", style="bold reverse yellow")
+        else:
+            status.append(" blind ", style="bold reverse")
+        self.query_one("#coding-status", Static).update(status)
+
+    def _counts(self) -> None:
+        visible = (c for codings in self.view.codings.values() for c in codings
+                   if self.show_others or c.coder_id == self.app.coder_id)
+        self.panel.set_counts(dict(Counter(c.code_id for c in visible)))
+
+    def on_transcript_view_moved(self, event: TranscriptView.Moved) -> None:
+        self._status()
+
+    # -- database writes --------------------------------------------------------------------------------
+
+    def write(self, what: str, job: Callable[[Session], T], done: Callable[[T], None]) -> None:
+        """Queue one action; ``done`` updates the screen after it committed; a failure only notifies."""
+        future = self.app.queue.submit(job)
+
+        async def finish() -> None:
+            try:
+                result = await future
+            except Exception as exc:  # noqa: BLE001 - every failed write must reach the user
+                self.notify(f"Not saved ({what}): {describe_error(exc)}", title="Database error",
+                            severity="error", timeout=10)
+                return
+            done(result)
+
+        self.run_worker(finish(), group="db")
+
+    def _refresh_passage(self, passage_id: int, codings: list[CodingRow]) -> None:
+        self.view.set_codings(passage_id, codings)
+        self._counts()
+        self._status()
+
+    def _replace_own(self, passage_id: int, changed: Callable[[list[CodingRow]], list[CodingRow]]) -> None:
+        self._refresh_passage(passage_id, changed(list(self.view.codings.get(passage_id, ()))))
+
+    def toggle_code(self, code_id: int) -> None:
+        """Put the code on the selection (if any) or the current passage, or take it off again."""
+        passage = self.view.current
+        if passage is None or not self.ready.is_set():
+            return
+        span = self.view.selection or (None, None)
+        key = CodingKey(passage.id, code_id, self.app.coder_id, *span)
+        code = next((c.name for c in self.codes if c.id == code_id), "code")
+
+        def done(row: CodingRow | None) -> None:
+            def same(c: CodingRow) -> bool:
+                return (c.code_id, c.coder_id, c.start, c.end) == (code_id, key.coder_id, key.start, key.end)
+
+            self._replace_own(passage.id, lambda rows: [c for c in rows if not same(c)] + ([row] if row else []))
+            self.view.set_selection(None)
+            self._status()
+
+        self.write(f"{code} on #{passage.number}", lambda s: toggle(s, key), done)
+
+    def on_key(self, event: events.Key) -> None:
+        code_id = self.hotkeys.get(event.character or "")
+        if code_id is not None and isinstance(self.focused, TranscriptView | Tree):
+            event.stop()
+            event.prevent_default()
+            self.toggle_code(code_id)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
+        if event.node.data is not None:
+            self.toggle_code(event.node.data)
+
+    # -- moving -----------------------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.view.move_to(self.view.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.view.page(direction)
+
+    def action_jump_end(self, end: int) -> None:
+        self.view.move_to(len(self.view.rows) - 1 if end else 0)
+
+    def action_next_uncoded(self) -> None:
+        view = self.view
+        count = len(view.rows)
+        for step in range(1, count + 1):
+            row = (view.cursor + step) % count
+            if not view.own_codings(view.passages[view.rows[row]].id):
+                if row <= view.cursor:
+                    self.notify("Continued from the top.", timeout=2)
+                view.move_to(row)
+                return
+        self.notify("You have coded every passage shown.", timeout=3)
+
+    def action_switch_focus(self) -> None:
+        if self.view.has_focus and self.panel.display:
+            self.panel.tree.focus()
+        else:
+            self.view.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # -- dialogs ----------------------------------------------------------------------------------------
+
+    def action_pick(self) -> None:
+        if self.view.current is None:
+            return
+        choices = [(c.id, self._code_label(c)) for c in self.codes]
+
+        def ranker(query: str) -> list:
+            return [(c.id, self._code_label(c)) for c in rank_codes(query, self.codes)]
+
+        where = "the selection" if self.view.selection else f"#{self.view.current.number}"
+        self.app.push_screen(
+            ChoiceScreen(f"Apply a code to {where} (again: remove it)", choices, ranker,
+                         hint="a few letters of the code's name, id or keywords"),
+            lambda code_id: code_id is not None and self.toggle_code(code_id),
+        )
+
+    def _code_label(self, code: CodeInfo) -> Text:
+        label = Text("  " * code.depth)
+        label.append(f"{code.hotkey} " if code.hotkey else "  ", style="bold")
+        label.append(code.name)
+        label.append(f"  {code.key}", style="dim")
+        return label
+
+    def action_remove(self) -> None:
+        passage = self.view.current
+        own = self.view.own_codings(passage.id) if passage else []
+        if not own:
+            self.notify("You have no code on this passage.", timeout=3)
+            return
+        names = {c.id: c.name for c in self.codes}
+        choices = [(c.id, names.get(c.code_id, "?") + (f"  [{c.start}:{c.end}]" if c.start is not None else ""))
+                   for c in own]
+
+        def chosen(coding_id: int | None) -> None:
+            if coding_id is None:
+                return
+            me = self.app.coder_id
+            self.write(
+                "removing a code", lambda s: remove(s, coding_id, me),
+                lambda _: self._replace_own(passage.id, lambda rows: [c for c in rows if c.id != coding_id]),
+            )
+
+        self.app.push_screen(ChoiceScreen(f"Remove a code from #{passage.number}", choices), chosen)
+
+    def action_memo(self) -> None:
+        passage = self.view.current
+        if passage is None:
+            return
+        names = {c.id: c.name for c in self.codes}
+        targets = [MemoTarget("passage", passage.id, f"passage #{passage.number}", self.view.memos.get(passage.id, ""))]
+        targets += [MemoTarget("coding", c.id, f"code {names.get(c.code_id, '?')}", c.memo)
+                    for c in self.view.own_codings(passage.id)]
+        me = self.app.coder_id
+
+        def chosen(result: tuple[MemoTarget, str] | None) -> None:
+            if result is None:
+                return
+            target, text = result
+            if target.kind == "passage":
+                self.write("memo", lambda s: set_passage_memo(s, me, passage.id, text),
+                           lambda stored: self.view.set_memo(passage.id, stored))
+            else:
+                self.write("memo", lambda s: set_coding_memo(s, target.id, me, text),
+                           lambda row: self._replace_own(
+                               passage.id, lambda rows: [row if c.id == row.id else c for c in rows]))
+
+        self.app.push_screen(MemoScreen(targets), chosen)
+
+    def action_search(self) -> None:
+        passages = self.view.passages
+        query = {"text": ""}
+
+        def ranker(text: str) -> list:
+            query["text"] = text
+            return [(p.id, Text.assemble((f"#{p.number} ", "bold"), (f"{p.speaker}: ", "dim"), snippet(p.text, text)))
+                    for p in search_passages(text, passages)]
+
+        def chosen(passage_id: int | None) -> None:
+            if passage_id is None:
+                return
+            if self.view.row_of(passage_id) is None:
+                self._apply_filter(ALL)
+            self.view.move_to(self.view.row_of(passage_id) or 0)
+
+        self.app.push_screen(ChoiceScreen("Search this transcript", [], ranker, hint="words to find"), chosen)
+
+    def action_filter(self) -> None:
+        choices = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
+        choices += [(c.id, self._code_label(c)) for c in self.codes]
+        self.app.push_screen(ChoiceScreen("Show only…", choices), lambda v: v is not None and self._apply_filter(v))
+
+    def _apply_filter(self, choice: object) -> None:
+        view = self.view
+        if choice == ALL:
+            view.set_filter(None)
+            self.filter_label = "all passages"
+        elif choice == UNCODED:
+            view.set_filter(lambda p: not view.own_codings(p.id))
+            self.filter_label = "passages not coded"
+        else:
+            name = next((c.name for c in self.codes if c.id == choice), "?")
+            view.set_filter(lambda p: any(c.code_id == choice for c in view.codings.get(p.id, ())))
+            self.filter_label = f"passages with {name}"
+        view.scroll_to_cursor()
+        self._status()
+
+    # -- undo, others, view toggles ---------------------------------------------------------------------
+
+    def _history(self, verb: str) -> None:
+        me, others = self.app.coder_id, self.show_others
+        step = history.undo_last if verb == "undo" else history.redo
+
+        def job(session: Session):
+            change = step(session, me)
+            if change is None or change.target.passage_id is None:
+                return change, []
+            return change, passage_codings(session, change.target.passage_id, None if others else me)
+
+        def done(result) -> None:
+            change, codings = result
+            if change is None:
+                self.notify(f"Nothing to {verb}.", timeout=3)
+                return
+            self.notify(change.describe(), timeout=4)
+            if change.target.transcript_key == self.transcript.key and change.target.passage_id is not None:
+                self._refresh_passage(change.target.passage_id, codings)
+                row = self.view.row_of(change.target.passage_id)
+                if row is not None:
+                    self.view.move_to(row)
+
+        self.write(verb, job, done)
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def action_toggle_others(self) -> None:
+        if self.others_forbidden and not self.show_others:
+            self.notify("This project codes blind: other coders' codes cannot be shown.", severity="warning")
+            return
+        show = not self.show_others
+        transcript_id, me = self.transcript.id, self.app.coder_id
+
+        def done(codings: list[CodingRow]) -> None:
+            self.show_others = show
+            self.view.replace_codings(codings)
+            self.view.scroll_to_cursor()
+            self._counts()
+            self._status()
+            self.notify("Showing other coders' codes." if show else "Blind again: only your codes.", timeout=3)
+
+        self.write("loading codings", lambda s: load_codings(s, transcript_id, None if show else me), done)
+
+    def action_toggle_rules(self) -> None:
+        if not self.panel.display:
+            self.panel.display = True
+        self.panel.toggle_rules()
+
+    def action_toggle_codebook(self) -> None:
+        self.panel.display = not self.panel.display
+        if not self.panel.display:
+            self.view.focus()
+
+    def action_toggle_dim(self) -> None:
+        self.view.set_dim_moderator(not self.view.dim_moderator)
+
+    # -- selection --------------------------------------------------------------------------------------
+
+    def _sentences(self) -> list[selection.Span]:
+        passage = self.view.current
+        return selection.sentences(passage.text, passage.sentences) if passage else []
+
+    def _select(self, span: selection.Span | None) -> None:
+        self.view.set_selection(span)
+        self._status()
+
+    def action_select_sentence(self) -> None:
+        current = self.view.selection
+        spans = self._sentences()
+        if current is not None and spans and current[0] >= spans[-1][0]:
+            self.notify("That was the last sentence; Esc cancels the selection.", timeout=2)
+        self._select(selection.move_sentence(current, spans, 1))
+
+    def action_move_selection(self, delta: int) -> None:
+        self._select(selection.move_sentence(self.view.selection, self._sentences(), delta))
+
+    def action_grow_selection(self, unit: str, delta: int) -> None:
+        passage = self.view.current
+        spans = self._sentences() if unit == "sentence" else selection.words(passage.text)
+        self._select(selection.grow(self.view.selection, spans, delta))
+
+    def action_move_start(self, delta: int) -> None:
+        self._select(selection.move_start(self.view.selection, selection.words(self.view.current.text), delta))
+
+    def action_cancel_selection(self) -> None:
+        self._select(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Selection keys only act while something is selected (otherwise arrows and Esc do the usual)."""
+        if action in {"move_selection", "grow_selection", "move_start", "cancel_selection"}:
+            return self.is_mounted and self.view.selection is not None and self.view.has_focus
+        return True

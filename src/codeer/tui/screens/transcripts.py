@@ -1,0 +1,134 @@
+"""The first screen: every transcript with its attributes and how far you are with it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from codeer.store.workbench import TranscriptRow, list_transcripts
+from codeer.tui import keymap
+from codeer.tui.screens.coding import CodingScreen
+
+
+def progress(row: TranscriptRow) -> Text:
+    if not row.passages:
+        return Text("-", style="dim")
+    share = row.coded / row.passages
+    style = "bold green" if share >= 1 else ("" if share else "dim")
+    return Text(f"{row.coded}/{row.passages}", style=style)
+
+
+class TranscriptsScreen(Screen[None]):
+    BINDINGS = keymap.bindings(keymap.TRANSCRIPTS)
+    AUTO_FOCUS = "#transcripts-table"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[TranscriptRow] = []
+        self.columns: list[str] = []
+        self.sort_column = 0
+        self.reverse = False
+        self.resumed = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="transcripts-title", classes="title-bar")
+        yield Input(placeholder="/ filter: organisation, quadrant, name…", id="transcripts-filter")
+        yield DataTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        coder = self.app.coder_id
+        self.rows = self.app.queue.call(lambda session: list_transcripts(session, coder))
+        self._fill()
+
+    def on_screen_resume(self) -> None:
+        if self.resumed:  # back from coding: progress changed
+            self.reload()
+        self.resumed = True
+
+    def reload(self) -> None:
+        coder = self.app.coder_id
+        future = self.app.queue.submit(lambda session: list_transcripts(session, coder))
+
+        async def show() -> None:
+            self.rows = await future
+            self._fill()
+
+        self.run_worker(show(), group="db", exclusive=True)
+
+    def _value(self, row: TranscriptRow, column: str) -> str:
+        if column == "transcript":
+            return row.key
+        if column == "progress":
+            return f"{row.coded / row.passages if row.passages else 0:09.4f}"
+        return row.attributes.get(column, "")
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        names: list[str] = []
+        for row in self.rows:
+            names += [n for n in row.attributes if n not in names]
+        columns = ["transcript", *names, "progress"]
+        if columns != self.columns:
+            self.columns = columns
+            self.sort_column = min(self.sort_column, len(columns) - 1)
+            table.clear(columns=True)
+            for name in columns:
+                table.add_column(name.capitalize() if name != "progress" else "Coded", key=name)
+        selected = self._selected_key()
+        table.clear()
+        needle = self.query_one(Input).value.strip().lower()
+        column = self.columns[self.sort_column]
+        shown = sorted(self.rows, key=lambda r: self._value(r, column).lower(), reverse=self.reverse)
+        for row in shown:
+            cells = [row.key, *(row.attributes.get(n, "") for n in names)]
+            if needle and not any(needle in c.lower() for c in [*cells, row.title]):
+                continue
+            table.add_row(*cells, progress(row), key=str(row.id))
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        coder = self.app.coder_name
+        order = f"sorted by {column}{' (reversed)' if self.reverse else ''}"
+        self.query_one("#transcripts-title", Static).update(
+            Text.assemble(("codeer", "bold"), f"  {table.row_count} of {len(self.rows)} transcripts · {order}"
+                          f" · coder ", (coder, "bold"))
+        )
+
+    def _selected_key(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+        except CellDoesNotExist:
+            return None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        key = self._selected_key()
+        row = next((r for r in self.rows if r.id == key), None)
+        if row is not None:
+            self.app.push_screen(CodingScreen(row))
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_sort(self) -> None:
+        if self.columns:
+            self.sort_column = (self.sort_column + 1) % len(self.columns)
+            self._fill()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self._fill()
