@@ -7,7 +7,7 @@ afterwards. A machine without PostgreSQL fails these tests loudly, in CI and loc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,12 @@ TURNS = [
     ("Moderator", "En online?"),
     ("Fatima", "Online mis je gewoon dat iemand knikt of even terugzegt wat je bedoelt."),
 ]
+
+
+@pytest.fixture(name="build_study")
+def build_study_fixture() -> Callable[..., None]:
+    """``build_study(db)`` fills an empty project database (see :func:`build_study`)."""
+    return build_study
 
 
 def build_study(db: Database, transcripts: int = 3) -> None:

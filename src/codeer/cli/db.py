@@ -96,7 +96,8 @@ def run_upgrade(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _without_password(url: str) -> str:
-    return make_url(url).set(password=None).render_as_string(hide_password=False)
+    """The URL to put in codeer.yaml or CODEER_DB: the password belongs in ~/.pgpass."""
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def run_copy(ctx: Context, args: argparse.Namespace) -> int:
