@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codeer.cli.context import Context
-from codeer.codebook import CodebookSpec, load_codebook
+from codeer.cli.qdc import read_codebook_file, register_export
+from codeer.codebook import CodebookSpec
 from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError, CodeerErrors, raise_all
 from codeer.model.orm import Code, Codebook
@@ -45,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("codebook", nargs="?", metavar="ID", help="codebook id (default: all)")
     show.set_defaults(handler=run_show)
 
+    register_export(sub)
+
 
 def _read_all(files: list[Path]) -> list[CodebookSpec]:
     """Every file validated before anything is written; the problems of all files reported together."""
@@ -52,7 +55,7 @@ def _read_all(files: list[Path]) -> list[CodebookSpec]:
     problems: list[CodeerError] = []
     for path in files:
         try:
-            specs.append(load_codebook(path))
+            specs.append(read_codebook_file(path))
         except CodeerErrors as exc:
             problems.extend(exc.problems)
         except CodeerError as exc:

@@ -295,7 +295,7 @@ class _Writer:
     ) -> None:
         """Read the written text back as an import would; warn where it would not give the same passages
         (a speaker name the label rule does not accept, a passage text that looks like a label)."""
-        read = [(p.speaker, p.start_ms, p.text) for p in SourceLayout(text).passages]
+        read = [(p.speaker, p.start_ms, p.text) for p in SourceLayout(text, one_per_line=True).passages]
         wanted = [
             (speaker, start_ms, body.replace("\r", " ").replace("\n", " "))
             for _, _, speaker, start_ms, body in passages

@@ -234,6 +234,8 @@ def import_content(
     codes = {guid: code_rows[ref] for guid, ref in content.code_keys.items() if ref in code_rows}
     passages = _import_transcripts(session, content, report, language, spacy_model, progress)
     coders = _Coders(session, content, fallback_coder, report)
+    for user in content.users:  # every user is a coder, also one who only made selections or memos
+        coders.id(user)
     note = f"import {content.path.name}"
     used_as_coding_memo: set[str] = set()
     targets: dict[str, dict[str, int]] = {}

@@ -334,7 +334,7 @@ def _read_source(
         preamble=body,
         language=given.get("Language") or None,
         text=text,
-        layout=SourceLayout(text),
+        layout=SourceLayout(text, one_per_line="Key" in given),
     )
     content.attributes = _values(source, variables, what, reader.adjusted)
     content.notes = _refs(source, "NoteRef")

@@ -11,11 +11,17 @@ text after the label. Offsets are Unicode code points, as the standard says.
 
 **Reading.** A source's text is cut into passages with the same label rule codeer's transcript readers use
 (:func:`codeer.ingest.turns.match_label`), but keeping every character's position, because each selection
-must land on exactly the characters its program selected. If at least a third of the non-blank lines start
-with a speaker label, the source is a transcript: a labelled line starts a passage, an unlabelled line
-continues the passage before it (its line break becomes one space), lines before the first label are
-passages without speaker. Otherwise every non-blank line is a passage without speaker (a paragraph). Each
-passage is stripped of surrounding whitespace; the rest of its text is the source's text, unchanged.
+must land on exactly the characters its program selected.
+
+- A text codeer wrote (its source carries a ``Key:`` field) is read back line by line: one line, one
+  passage, its label (if any) its speaker.
+- Any other text is a transcript if at least a third of its non-blank lines start with the label of a
+  speaker who speaks more than once (so ``Afspraak: ...`` once in a report does not make it a transcript).
+  Then a labelled line starts a passage, an unlabelled line continues the passage before it (its line break
+  becomes one space), and lines before the first label are passages without speaker.
+- Otherwise every non-blank line is a passage without speaker (a paragraph).
+
+Each passage is stripped of surrounding whitespace; the rest of its text is the source's text, unchanged.
 
 A selection then becomes, for every passage it touches, either the whole passage (when it covers the
 passage's whole line, label included) or the span it covers inside the passage's text.
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -127,12 +134,22 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def split_source(text: str) -> list[SourcePassage]:
-    """The passages of a source text, by the rule in the module docstring."""
+def split_source(text: str, *, one_per_line: bool = False) -> list[SourcePassage]:
+    """The passages of a source text, by the rule in the module docstring.
+
+    ``one_per_line`` is for texts codeer wrote (:func:`render`): every line is one passage, a label on it
+    names its speaker, whoever else speaks or not.
+    """
     lines = [_stripped(text, s, e) for s, e in _lines(text)]
     lines = [(s, e) for s, e in lines if e > s]
     labels = [match_label(text[s:e]) for s, e in lines]
-    transcript = sum(label is not None for label in labels) >= LABELLED_SHARE * len(lines) and any(labels)
+    if one_per_line:
+        transcript = True
+    else:
+        said = Counter(label.speaker for label in labels if label is not None)
+        transcript = sum(label is not None and said[label.speaker] > 1 for label in labels) >= max(
+            LABELLED_SHARE * len(lines), 1
+        )
     passages: list[SourcePassage] = []
     current: SourcePassage | None = None
     for (start, end), label in zip(lines, labels, strict=True):
@@ -142,7 +159,7 @@ def split_source(text: str) -> list[SourcePassage]:
             text_start, _ = _stripped(text, end - len(label.text), end)
             if text_start < end:
                 current.add(text, text_start, end)
-        elif transcript and current is not None:
+        elif transcript and current is not None and not one_per_line:
             current.add(text, start, end)
         else:
             passage = SourcePassage(None, None, start)
@@ -154,8 +171,8 @@ def split_source(text: str) -> list[SourcePassage]:
 class SourceLayout:
     """The passages of one source text, with what is needed to place selections on them quickly."""
 
-    def __init__(self, text: str) -> None:
-        self.passages = split_source(text)
+    def __init__(self, text: str, *, one_per_line: bool = False) -> None:
+        self.passages = split_source(text, one_per_line=one_per_line)
         self._starts = [p.line_start for p in self.passages]
 
     def locate(self, start: int, end: int) -> list[tuple[int, int | None, int | None]]:
