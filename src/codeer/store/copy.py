@@ -16,14 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, bindparam, text, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import JSON
 
 from codeer.errors import CodeerError
 from codeer.model import Base
-from codeer.store.database import Database, head_revision, open_database, redacted, schema_revision
+from codeer.store.database import (
+    Database,
+    head_revision,
+    open_database,
+    parse_url,
+    redacted,
+    schema_revision,
+)
 from codeer.store.dump import checksum, json_columns, read_rows, snapshot, table_counts
 
 Progress = Callable[[int, int, str], None]
@@ -124,7 +130,7 @@ def _check_empty(target: Database) -> None:
 
 def missing_sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL whose file does not exist yet (opening it would create it), else None."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     path = Path(parsed.database)

@@ -18,15 +18,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from codeer.errors import CodeerError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "model" / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+BAD_URL = "not a usable database URL (e.g. sqlite:///codeer.db or postgresql+psycopg://user@host/study)"
+MIGRATION_LOCK = 0x636F64656572  # PostgreSQL advisory lock key for migrations ("codeer")
 
 
 def sqlite_url(path: Path) -> str:
@@ -92,14 +94,22 @@ def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] 
     """Bring the schema to the newest revision; return True if anything was migrated.
 
     ``before_upgrade`` (given the current revision) runs only when a migration is due, e.g. a backup.
+    Several codeer processes may open a new project at once: the migration runs under a lock (SQLite's
+    write lock, a PostgreSQL advisory lock) and looks at the revision again once it holds it, so only the
+    first one migrates.
     """
-    current = schema_revision(engine)
-    if current == head_revision():
+    head = head_revision()
+    if schema_revision(engine) == head:
         return False
-    if before_upgrade is not None:
-        before_upgrade(current)
     cfg = _alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return False
+        if before_upgrade is not None:
+            before_upgrade(current)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return True
@@ -136,21 +146,41 @@ class Database:
         self.engine.dispose()
 
 
+def parse_url(url: str) -> URL:
+    """The parsed URL; one that does not parse is an error that never quotes it (password and all)."""
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise CodeerError(BAD_URL) from exc
+
+
 def redacted(url: str) -> str:
     """The URL as it may be shown or logged: never with a password."""
-    return make_url(url).render_as_string(hide_password=True)
+    return parse_url(url).render_as_string(hide_password=True)
+
+
+def _driver_message(exc: DBAPIError) -> str:
+    """The driver's own words, without the SQL it may quote (``LINE 2: CREATE TABLE ...``)."""
+    return str(exc.orig).strip().split("\nLINE ", 1)[0]
 
 
 def open_database(
     url: str, *, upgrade: bool = True, before_upgrade: Callable[[str | None], None] | None = None
 ) -> Database:
+    parse_url(url)
     try:
         engine = create_db_engine(url)
+    except (ArgumentError, ImportError) as exc:  # an unknown backend or a driver that is not installed
+        raise CodeerError(BAD_URL) from exc
+    try:
         if upgrade:
             upgrade_schema(engine, before_upgrade)
         else:
             with engine.connect():
                 pass
-    except OperationalError as exc:
-        raise CodeerError(f"cannot open database {redacted(url)}: {exc.orig}") from exc
+    except DBAPIError as exc:
+        hint = ""
+        if getattr(exc.orig, "sqlstate", None) == "42501":
+            hint = " (the database owner runs `codeer db upgrade`; coders need the grants in the README)"
+        raise CodeerError(f"cannot open database {redacted(url)}: {_driver_message(exc)}{hint}") from exc
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
