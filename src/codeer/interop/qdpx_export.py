@@ -7,8 +7,9 @@ What goes where:
   definitions and codeer's other fields in the descriptions;
 - transcripts → ``<TextSource>``s, each text (one line per passage, :mod:`codeer.interop.refi_text`) in
   ``sources/<guid>.txt`` as UTF-8 with LF; the title is the source's name, the preamble its description
-  followed by ``Key:`` and ``Language:`` fields; transcript attributes → ``<Variables>`` and a
-  ``<VariableValue>`` per source; speakers with attributes → a ``<Case>`` each (``Speaker:`` field,
+  followed by ``Key:``, ``Untitled:`` (no title), ``Language:`` and ``Speakers:`` (``none``: no passage has
+  one) fields; transcript attributes → ``<Variables>`` and a ``<VariableValue>`` per source; speakers
+  with attributes → a ``<Case>`` each (``Speaker:`` field,
   values, a ``<SourceRef>`` to their transcript);
 - codings → ``<PlainTextSelection>``s (one per passage and span, holding one ``<Coding>`` per code and coder,
   the coder as creating user), positions in code points; a coding's memo → a note referenced by its coding;
@@ -238,7 +239,8 @@ class _Writer:
         """One transcript as a ``<TextSource>``; returns its GUID and its plain text."""
         guid = self.guid("transcript", transcript.key)
         text, places = render((speaker, start_ms, body) for _, _, speaker, start_ms, body in passages)
-        self._check_layout(transcript.key, text, passages)
+        labels = any(speaker for _, _, speaker, _, _ in passages)
+        self._check_layout(transcript.key, text, passages, labels)
         element = SubElement(
             parent,
             Q + "TextSource",
@@ -249,7 +251,13 @@ class _Writer:
             },
         )
         SubElement(element, Q + "Description").text = write_fields(
-            transcript.preamble, [("Key", transcript.key), ("Language", transcript.language)]
+            transcript.preamble,
+            [
+                ("Key", transcript.key),
+                ("Untitled", "" if transcript.title else "yes"),
+                ("Language", transcript.language),
+                ("Speakers", "" if labels else "none"),
+            ],
         )
         where = {pid: (number, place) for (pid, number, *_), place in zip(passages, places, strict=True)}
         groups: dict[tuple[int, int | None, int | None], list[_CodingRow]] = defaultdict(list)
@@ -291,11 +299,14 @@ class _Writer:
         return guid, text
 
     def _check_layout(
-        self, key: str, text: str, passages: list[tuple[int, int, str | None, int | None, str]]
+        self, key: str, text: str, passages: list[tuple[int, int, str | None, int | None, str]], labels: bool
     ) -> None:
         """Read the written text back as an import would; warn where it would not give the same passages
         (a speaker name the label rule does not accept, a passage text that looks like a label)."""
-        read = [(p.speaker, p.start_ms, p.text) for p in SourceLayout(text, one_per_line=True).passages]
+        read = [
+            (p.speaker, p.start_ms, p.text)
+            for p in SourceLayout(text, one_per_line=True, labels=labels).passages
+        ]
         wanted = [
             (speaker, start_ms, body.replace("\r", " ").replace("\n", " "))
             for _, _, speaker, start_ms, body in passages

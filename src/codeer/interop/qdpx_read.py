@@ -25,7 +25,7 @@ from codeer.interop.refi import ReadCodebook, norm_guid, read_codebooks, read_fi
 from codeer.interop.refi_text import OffsetMap, SourceLayout, Units, choose_units
 from codeer.interop.xmlsafe import SafeZip, parse_xml
 
-SOURCE_FIELDS = ("Key", "Language")
+SOURCE_FIELDS = ("Key", "Untitled", "Language", "Speakers")
 CASE_FIELDS = ("Speaker",)
 OTHER_SOURCES = {
     "PictureSource": "a picture",
@@ -330,11 +330,11 @@ def _read_source(
     content = TextContent(
         guid=norm_guid(source.get("guid")) or key,
         key=key,
-        title="" if name == wanted else name,
+        title="" if given.get("Untitled") == "yes" else name,
         preamble=body,
         language=given.get("Language") or None,
         text=text,
-        layout=SourceLayout(text, one_per_line="Key" in given),
+        layout=SourceLayout(text, one_per_line="Key" in given, labels=given.get("Speakers") != "none"),
     )
     content.attributes = _values(source, variables, what, reader.adjusted)
     content.notes = _refs(source, "NoteRef")

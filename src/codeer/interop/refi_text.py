@@ -14,7 +14,8 @@ text after the label. Offsets are Unicode code points, as the standard says.
 must land on exactly the characters its program selected.
 
 - A text codeer wrote (its source carries a ``Key:`` field) is read back line by line: one line, one
-  passage, its label (if any) its speaker.
+  passage, its label (if any) its speaker; a transcript without any speaker says so (``Speakers: none``)
+  and its lines are read without looking for labels.
 - Any other text is a transcript if at least a third of its non-blank lines start with the label of a
   speaker who speaks more than once (so ``Afspraak: ...`` once in a report does not make it a transcript).
   Then a labelled line starts a passage, an unlabelled line continues the passage before it (its line break
@@ -134,25 +135,26 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def split_source(text: str, *, one_per_line: bool = False) -> list[SourcePassage]:
+def split_source(text: str, *, one_per_line: bool = False, labels: bool = True) -> list[SourcePassage]:
     """The passages of a source text, by the rule in the module docstring.
 
     ``one_per_line`` is for texts codeer wrote (:func:`render`): every line is one passage, a label on it
-    names its speaker, whoever else speaks or not.
+    names its speaker, whoever else speaks or not; without ``labels`` (a transcript without speakers) a line
+    is all text, even one that starts like ``Afspraak: ...``.
     """
     lines = [_stripped(text, s, e) for s, e in _lines(text)]
     lines = [(s, e) for s, e in lines if e > s]
-    labels = [match_label(text[s:e]) for s, e in lines]
+    found = [match_label(text[s:e]) if labels else None for s, e in lines]
     if one_per_line:
         transcript = True
     else:
-        said = Counter(label.speaker for label in labels if label is not None)
-        transcript = sum(label is not None and said[label.speaker] > 1 for label in labels) >= max(
+        said = Counter(label.speaker for label in found if label is not None)
+        transcript = sum(label is not None and said[label.speaker] > 1 for label in found) >= max(
             LABELLED_SHARE * len(lines), 1
         )
     passages: list[SourcePassage] = []
     current: SourcePassage | None = None
-    for (start, end), label in zip(lines, labels, strict=True):
+    for (start, end), label in zip(lines, found, strict=True):
         if transcript and label is not None:
             current = SourcePassage(label.speaker, label.start_ms, start)
             passages.append(current)
@@ -171,8 +173,8 @@ def split_source(text: str, *, one_per_line: bool = False) -> list[SourcePassage
 class SourceLayout:
     """The passages of one source text, with what is needed to place selections on them quickly."""
 
-    def __init__(self, text: str, *, one_per_line: bool = False) -> None:
-        self.passages = split_source(text, one_per_line=one_per_line)
+    def __init__(self, text: str, *, one_per_line: bool = False, labels: bool = True) -> None:
+        self.passages = split_source(text, one_per_line=one_per_line, labels=labels)
         self._starts = [p.line_start for p in self.passages]
 
     def locate(self, start: int, end: int) -> list[tuple[int, int | None, int | None]]:
