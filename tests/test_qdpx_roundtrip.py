@@ -1,4 +1,4 @@
-"""A project exported as QDPX and imported into an empty project is the same project; every export validates."""
+"""A project exported as QDPX and imported into an empty project is the same; every export validates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from conftest import run_cli
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,6 @@ from codeer.model import (
 )
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.database import open_database
-from conftest import run_cli
 
 DATA = Path(__file__).parent / "data" / "refi-qda"
 PROJECT_XSD = xmlschema.XMLSchema(DATA / "Project.xsd")
@@ -121,7 +121,7 @@ def snapshot(session: Session) -> dict:
 
 
 def enrich(project: Path) -> None:
-    """Add what the sample lacks: memos of every kind, coding memos, spans, passages without speaker, emoji."""
+    """Add what the sample lacks: memos of all kinds, coding memos, spans, passages without speaker, emoji."""
     assert run_cli(project, "import", "qdpx", str(DATA / "qualcoder-style.qdpx")).code == 0
     assert run_cli(project, "import", "qdpx", str(DATA / "atlasti-style.qdpx")).code == 0
     db = open_database(f"sqlite:///{project / 'codeer.db'}")
