@@ -23,6 +23,15 @@ Data conventions
   says when.  They raise ``ValueError`` for malformed input (ragged rows, an
   unknown level, non-numeric labels at the interval/ratio level, ...).
 
+Count tables
+------------
+Where the data are large (a whole project's passages x codes), build the
+*units x categories table of rating counts* directly (entry [u, k] = number of
+coders who gave unit u category k) and call the ``*_from_counts`` functions:
+they compute the same values without touching one label at a time.  A column
+is a category whether or not it is used, so the table also fixes the category
+set of AC1 and Brennan-Prediger.
+
 Categories
 ----------
 By default the category set is the set of labels actually observed.  The
@@ -67,13 +76,18 @@ import numpy.typing as npt
 
 __all__ = [
     "brennan_prediger",
+    "brennan_prediger_from_counts",
     "cohen_kappa",
     "cohen_kappa_from_table",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "gwet_ac1",
+    "gwet_ac1_from_counts",
     "krippendorff_alpha",
+    "krippendorff_alpha_bootstrap",
+    "krippendorff_alpha_from_counts",
     "percent_agreement",
+    "percent_agreement_from_counts",
     "scott_pi",
     "scott_pi_from_table",
 ]
@@ -188,7 +202,17 @@ def _single_diagonal_cell(t: npt.NDArray[np.float64]) -> bool:
 # --------------------------------------------------------------------------- percent agreement
 
 
-def _multirater_pa(counts: npt.NDArray[np.int64]) -> float:
+def _count_table(table: Any) -> npt.NDArray[np.float64]:
+    """A validated units x categories table of rating counts, as floats."""
+    t = np.asarray(table, dtype=np.float64)
+    if t.ndim != 2:
+        raise ValueError("counts must be a 2-D units x categories table")
+    if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t != np.round(t)):
+        raise ValueError("counts must be non-negative integers")
+    return t
+
+
+def _multirater_pa(counts: npt.NDArray[Any]) -> float:
     """Mean over units with >= 2 ratings of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))."""
     r_i = counts.sum(axis=1)
     keep = r_i >= 2
@@ -215,6 +239,11 @@ def percent_agreement(data: RatingData) -> float:
     """
     counts, _ = _unit_counts(data)
     return _multirater_pa(counts)
+
+
+def percent_agreement_from_counts(table: Any) -> float:
+    """:func:`percent_agreement` from a units x categories table of rating counts."""
+    return _multirater_pa(_count_table(table))
 
 
 # --------------------------------------------------------------------------- two coders
@@ -308,11 +337,7 @@ def fleiss_kappa_from_counts(table: Any) -> float:
     Returns NaN when no subject has two or more ratings, or when all kept
     ratings fall in a single category (P_e = 1).
     """
-    t = np.asarray(table, dtype=np.float64)
-    if t.ndim != 2:
-        raise ValueError("counts must be a 2-D subjects x categories table")
-    if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t != np.round(t)):
-        raise ValueError("counts must be non-negative integers")
+    t = _count_table(table)
     n_i = t.sum(axis=1)
     keep = n_i >= 2
     if not np.any(keep):
@@ -356,24 +381,107 @@ def _interval_values(labels: list[Label], level: str) -> npt.NDArray[np.float64]
 
 
 def _delta_squared(labels: list[Label], n_c: npt.NDArray[np.float64], level: str) -> npt.NDArray[np.float64]:
-    """Krippendorff's squared difference function for the (already ordered) values."""
+    """Krippendorff's squared difference function for the (already ordered) values.
+
+    ``n_c`` is the vector of pairable values per category, or a stack of them (shape ``(..., m)``, one row
+    per bootstrap replicate); the result has shape ``(..., m, m)``.  Only the ordinal metric depends on it.
+    """
     m = len(labels)
     if level == "nominal":
-        return 1.0 - np.eye(m)
+        return np.broadcast_to(1.0 - np.eye(m), (*n_c.shape[:-1], m, m))
     if level == "ordinal":
         # delta^2_ck = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2, values in rank order.
-        cum = np.concatenate(([0.0], np.cumsum(n_c)))
+        zeros = np.zeros((*n_c.shape[:-1], 1))
+        cum = np.concatenate((zeros, np.cumsum(n_c, axis=-1)), axis=-1)
         lo = np.minimum.outer(np.arange(m), np.arange(m))
         hi = np.maximum.outer(np.arange(m), np.arange(m))
-        between = cum[hi + 1] - cum[lo]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2
+        between = cum[..., hi + 1] - cum[..., lo]
+        return (between - (n_c[..., :, None] + n_c[..., None, :]) / 2.0) ** 2
     values = _interval_values(labels, level)
     diff = values[:, None] - values[None, :]
     if level == "interval":
-        return diff**2
-    total = values[:, None] + values[None, :]
-    ratio = np.divide(diff, total, out=np.zeros_like(diff), where=total != 0)  # 0/0 only when c = k = 0
-    return ratio**2
+        d2 = diff**2
+    else:
+        total = values[:, None] + values[None, :]
+        d2 = np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2  # 0/0 only if c = k = 0
+    return np.broadcast_to(d2, (*n_c.shape[:-1], m, m))
+
+
+def _check_level(level: str) -> None:
+    if level not in _LEVELS:
+        raise ValueError(f"level must be one of {_LEVELS}, not {level!r}")
+
+
+def _alpha_table(
+    table: Any, values: Sequence[Label] | None, level: str
+) -> tuple[npt.NDArray[np.float64], list[Label]]:
+    """The pairable units (m_u >= 2) of a count table, columns in rank order and unused ones dropped."""
+    _check_level(level)
+    counts = _count_table(table)
+    labels: list[Label] = list(range(counts.shape[1])) if values is None else list(values)
+    if len(labels) != counts.shape[1]:
+        raise ValueError("values must name every column of the count table")
+    if values is None and level in ("interval", "ratio"):
+        raise ValueError(f"level={level!r} needs the values of the columns")
+    if level == "ordinal":
+        try:
+            order = sorted(range(len(labels)), key=lambda i: labels[i])  # type: ignore[arg-type,return-value]
+        except TypeError as exc:
+            raise ValueError("level='ordinal' needs mutually comparable (sortable) labels") from exc
+        labels = [labels[i] for i in order]
+        counts = counts[:, order]
+    elif level in ("interval", "ratio"):
+        _interval_values(labels, level)  # validate all labels, pairable or not
+    counts = counts[counts.sum(axis=1) >= 2]
+    used = counts.sum(axis=0) > 0
+    return counts[:, used], [lab for lab, u in zip(labels, used, strict=True) if u]
+
+
+def _coincidences(counts: npt.NDArray[np.float64], *, per_unit: bool = False) -> npt.NDArray[np.float64]:
+    """The coincidence matrix o_ck = sum_u (n_uc n_uk - [c == k] n_uc) / (m_u - 1) of pairable units.
+
+    With ``per_unit`` each unit's own term (shape ``(units, m, m)``), for resampling.
+    """
+    weights = 1.0 / (counts.sum(axis=1) - 1.0)
+    if per_unit:
+        outer = np.einsum("uc,uk->uck", counts, counts) - np.einsum(
+            "uc,ck->uck", counts, np.eye(counts.shape[1])
+        )
+        return outer * weights[:, None, None]
+    return np.einsum("u,uc,uk->ck", weights, counts, counts) - np.diag(
+        (counts * weights[:, None]).sum(axis=0)
+    )
+
+
+def _alpha_from_coincidences(o: npt.NDArray[np.float64], labels: list[Label], level: str) -> Any:
+    """alpha = 1 - (n - 1) sum o_ck d2_ck / sum n_c n_k d2_ck, for one matrix or a stack ``(..., m, m)``.
+
+    NaN where the expected disagreement is 0 (all pairable values identical).
+    """
+    n_c = o.sum(axis=-2)
+    n = n_c.sum(axis=-1)
+    d2 = _delta_squared(labels, n_c, level)
+    observed = (o * d2).sum(axis=(-2, -1))
+    expected = (n_c[..., :, None] * n_c[..., None, :] * d2).sum(axis=(-2, -1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            expected > 0, 1.0 - (n - 1.0) * observed / np.where(expected > 0, expected, 1.0), _NAN
+        )
+
+
+def krippendorff_alpha_from_counts(
+    table: Any, values: Sequence[Label] | None = None, level: Level | str = "nominal"
+) -> float:
+    """:func:`krippendorff_alpha` from a units x categories table of rating counts.
+
+    ``values`` names the category of each column (needed for ``interval`` and
+    ``ratio``; for ``ordinal`` the columns are ranked by their values, or taken
+    in table order when ``values`` is None).
+    """
+    counts, labels = _alpha_table(table, values, level)
+    if len(labels) < 2:
+        return _NAN
+    return float(_alpha_from_coincidences(_coincidences(counts), labels, level))
 
 
 def krippendorff_alpha(data: RatingData, level: Level | str = "nominal") -> float:
@@ -400,40 +508,72 @@ def krippendorff_alpha(data: RatingData, level: Level | str = "nominal") -> floa
     Returns NaN when there are no pairable values, or when all pairable values
     are identical (expected disagreement D_e = 0).
     """
-    if level not in _LEVELS:
-        raise ValueError(f"level must be one of {_LEVELS}, not {level!r}")
+    _check_level(level)
     counts, labels = _unit_counts(data)
-    if level == "ordinal":
-        try:
-            order = sorted(range(len(labels)), key=lambda i: labels[i])  # type: ignore[arg-type,return-value]
-        except TypeError as exc:
-            raise ValueError("level='ordinal' needs mutually comparable (sortable) labels") from exc
-        labels = [labels[i] for i in order]
-        counts = counts[:, order]
-    elif level in ("interval", "ratio"):
-        _interval_values(labels, level)  # validate all observed labels, pairable or not
+    return krippendorff_alpha_from_counts(counts, labels, level)
 
-    m_u = counts.sum(axis=1)
-    pairable = m_u >= 2
-    counts, m_u = counts[pairable].astype(np.float64), m_u[pairable].astype(np.float64)
-    used = counts.sum(axis=0) > 0
-    counts, labels = counts[:, used], [lab for lab, u in zip(labels, used, strict=True) if u]
+
+def krippendorff_alpha_bootstrap(
+    table: Any,
+    values: Sequence[Label] | None = None,
+    level: Level | str = "nominal",
+    *,
+    samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """A percentile bootstrap confidence interval for alpha, resampling units with replacement.
+
+    Each of ``samples`` replicates draws as many pairable units as there are,
+    with replacement, and computes alpha on them; the interval runs from the
+    ``(1 - confidence) / 2`` to the ``(1 + confidence) / 2`` quantile of the
+    replicates.  Why by units: the unit (a passage) is what was sampled from
+    the study, and its ratings stay together.  (This is not Hayes and
+    Krippendorff's 2007 bootstrap, which resamples pairs of values.)  Units
+    with identical count rows are interchangeable, so a replicate is drawn as
+    a multinomial over the distinct rows: a project of 100,000 passages costs
+    no more than one of 100.  Deterministic for a ``seed``.
+
+    Replicates where alpha is undefined (all drawn values identical) are left
+    out.  Returns ``(nan, nan)`` when alpha itself is undefined.
+    """
+    if samples < 1 or not 0.0 < confidence < 1.0:
+        raise ValueError("samples must be >= 1 and confidence strictly between 0 and 1")
+    counts, labels = _alpha_table(table, values, level)
     if len(labels) < 2:
-        return _NAN
-
-    weights = 1.0 / (m_u - 1.0)
-    o = np.einsum("u,uc,uk->ck", weights, counts, counts) - np.diag((counts * weights[:, None]).sum(axis=0))
-    n_c = o.sum(axis=0)
-    n = n_c.sum()
-    d2 = _delta_squared(labels, n_c, level)
-    observed = float((o * d2).sum())
-    expected = float((np.outer(n_c, n_c) * d2).sum())
-    if expected == 0.0:
-        return _NAN
-    return float(1.0 - (n - 1.0) * observed / expected)
+        return _NAN, _NAN
+    patterns, frequency = np.unique(counts, axis=0, return_counts=True)
+    units = int(frequency.sum())
+    draws = np.random.default_rng(seed).multinomial(units, frequency / units, size=samples)
+    o = np.einsum("bp,pck->bck", draws.astype(np.float64), _coincidences(patterns, per_unit=True))
+    alphas = _alpha_from_coincidences(o, labels, level)
+    alphas = alphas[~np.isnan(alphas)]
+    if alphas.size == 0:
+        return _NAN, _NAN
+    low, high = np.quantile(alphas, [(1.0 - confidence) / 2.0, (1.0 + confidence) / 2.0])
+    return float(low), float(high)
 
 
 # --------------------------------------------------------------------------- Gwet, Brennan-Prediger
+
+
+def _chance_free_parts(table: Any) -> tuple[npt.NDArray[np.float64], float, int]:
+    """The count table, its multi-rater p_a and its number of categories q (p_a is NaN when q < 2)."""
+    counts = _count_table(table)
+    q = counts.shape[1]
+    return counts, _multirater_pa(counts) if q >= 2 else _NAN, q
+
+
+def gwet_ac1_from_counts(table: Any) -> float:
+    """:func:`gwet_ac1` from a units x categories table of rating counts; Q = the number of columns."""
+    counts, p_a, q = _chance_free_parts(table)
+    if math.isnan(p_a):
+        return _NAN
+    r_i = counts.sum(axis=1)
+    rated = r_i >= 1
+    pi_k = (counts[rated] / r_i[rated, None]).mean(axis=0)
+    p_e = float((pi_k * (1.0 - pi_k)).sum()) / (q - 1)
+    return (p_a - p_e) / (1.0 - p_e)
 
 
 def gwet_ac1(data: RatingData, categories: Iterable[Label] | None = None) -> float:
@@ -456,16 +596,16 @@ def gwet_ac1(data: RatingData, categories: Iterable[Label] | None = None) -> flo
     Returns NaN when no unit has two or more ratings, or when Q < 2 (a single
     category: pass ``categories`` with the full set to get a value then).
     """
-    counts, cats = _unit_counts(data, categories)
-    q = len(cats)
-    p_a = _multirater_pa(counts)
-    if math.isnan(p_a) or q < 2:
+    counts, _ = _unit_counts(data, categories)
+    return gwet_ac1_from_counts(counts)
+
+
+def brennan_prediger_from_counts(table: Any) -> float:
+    """:func:`brennan_prediger` from a units x categories table of counts; q = the number of columns."""
+    _, p_a, q = _chance_free_parts(table)
+    if math.isnan(p_a):
         return _NAN
-    r_i = counts.sum(axis=1)
-    rated = r_i >= 1
-    pi_k = (counts[rated] / r_i[rated, None]).mean(axis=0)
-    p_e = float((pi_k * (1.0 - pi_k)).sum()) / (q - 1)
-    return (p_a - p_e) / (1.0 - p_e)
+    return (p_a - 1.0 / q) / (1.0 - 1.0 / q)
 
 
 def brennan_prediger(data: RatingData, categories: Iterable[Label] | None = None) -> float:
@@ -478,9 +618,5 @@ def brennan_prediger(data: RatingData, categories: Iterable[Label] | None = None
 
     Returns NaN when no unit has two or more ratings, or when q < 2.
     """
-    counts, cats = _unit_counts(data, categories)
-    q = len(cats)
-    p_a = _multirater_pa(counts)
-    if math.isnan(p_a) or q < 2:
-        return _NAN
-    return (p_a - 1.0 / q) / (1.0 - 1.0 / q)
+    counts, _ = _unit_counts(data, categories)
+    return brennan_prediger_from_counts(counts)
