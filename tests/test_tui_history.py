@@ -159,7 +159,9 @@ def test_queries_return_progress_moderators_tree_order_and_blindness(study: Data
         assert (rows["vitens-q1"].coded, rows["vitens-q1"].passages) == (1, 8)
         assert rows["vitens-q1"].attributes == {"organisation": "Vitens", "quadrant": "Q1"}
         assert [(x.key, x.depth) for x in wb.list_codes(s)][:3] == [
-            ("dienstverlening", 0), ("deskundigheid", 1), ("informatie", 1)
+            ("dienstverlening", 0),
+            ("deskundigheid", 1),
+            ("informatie", 1),
         ]
         data = wb.load_transcript(s, 1, me)
         assert [x.moderator for x in data.passages][:4] == [True, False, False, True]

@@ -6,7 +6,10 @@ readers; the ``sample_project`` fixture covers the full import path.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 
 from codeer.config import Settings
@@ -64,10 +67,17 @@ def add_codebook(db: Database) -> None:
         ids: dict[str, int] = {}
         for position, (key, name, hotkey, parent, color) in enumerate(CODES):
             code = Code(
-                codebook_id=book.id, key=key, name=name, hotkey=hotkey, color=color, position=position,
+                codebook_id=book.id,
+                key=key,
+                name=name,
+                hotkey=hotkey,
+                color=color,
+                position=position,
                 parent_id=ids.get(parent) if parent else None,
-                definition=f"Definitie van {name.lower()}.", include="Wel: voorbeelden.",
-                exclude="Niet: andere dingen.", examples=[f"Voorbeeld van {name.lower()}."],
+                definition=f"Definitie van {name.lower()}.",
+                include="Wel: voorbeelden.",
+                exclude="Niet: andere dingen.",
+                examples=[f"Voorbeeld van {name.lower()}."],
                 keywords=[name.split()[-1].lower()],
             )
             session.add(code)
@@ -85,3 +95,13 @@ def make_project(folder: Path, coder: str = "anouk") -> Settings:
     finally:
         db.close()
     return Settings(project=folder, coder=coder)
+
+
+def headless(test: Callable[..., Coroutine]) -> Callable[..., None]:
+    """Run an ``async def`` test (Textual's Pilot is async) without an asyncio pytest plugin."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run

@@ -62,19 +62,33 @@ class HistoryChange:
 
     def describe(self) -> str:
         done = {"apply": "applied", "remove": "removed", "update": "updated"}[self.action]
-        return f"{self.verb}: {self.target.code_key} {done} on {self.target.transcript_key} " \
-               f"#{self.target.passage_number}"
+        return (
+            f"{self.verb}: {self.target.code_key} {done} on {self.target.transcript_key} "
+            f"#{self.target.passage_number}"
+        )
 
 
 def _event_row(event: CodingEvent) -> EventRow:
     return EventRow(
-        event.id, event.at, event.action, event.coder_id, event.passage_id, event.code_id,
-        event.transcript_key, event.passage_number, event.code_key, event.start, event.end,
-        event.memo or "", event.note or "",
+        event.id,
+        event.at,
+        event.action,
+        event.coder_id,
+        event.passage_id,
+        event.code_id,
+        event.transcript_key,
+        event.passage_number,
+        event.code_key,
+        event.start,
+        event.end,
+        event.memo or "",
+        event.note or "",
     )
 
 
-def coder_events(session: Session, coder_id: int | None = None, *, limit: int | None = None) -> list[EventRow]:
+def coder_events(
+    session: Session, coder_id: int | None = None, *, limit: int | None = None
+) -> list[EventRow]:
     """The newest events first, of one coder or of everyone (for a log)."""
     query = select(CodingEvent).order_by(CodingEvent.id.desc())
     if coder_id is not None:
@@ -85,7 +99,7 @@ def coder_events(session: Session, coder_id: int | None = None, *, limit: int | 
 
 
 def _target(note: str, prefix: str) -> int | None:
-    rest = note[len(prefix):] if note.startswith(prefix) else ""
+    rest = note[len(prefix) :] if note.startswith(prefix) else ""
     return int(rest) if rest.isdigit() else None
 
 
@@ -145,8 +159,9 @@ def _revert(session: Session, event: CodingEvent, note: str) -> str | None:
         return "apply" if new else None
     if event.action == "update" and coding is not None:
         previous = event.previous or {}
-        update_coding(session, coding, memo=previous.get("memo", coding.memo), span=_previous_span(event),
-                      note=note)
+        update_coding(
+            session, coding, memo=previous.get("memo", coding.memo), span=_previous_span(event), note=note
+        )
         return "update"
     return None
 

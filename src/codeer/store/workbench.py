@@ -154,9 +154,9 @@ def list_transcripts(session: Session, coder: int) -> list[TranscriptRow]:
 def list_codes(session: Session) -> list[CodeInfo]:
     """All codes of all codebooks in tree order (each code followed by its children, by position)."""
     rows = session.execute(
-        select(Code, Codebook.key).join(Codebook, Code.codebook_id == Codebook.id).order_by(
-            Codebook.key, Code.position, Code.id
-        )
+        select(Code, Codebook.key)
+        .join(Codebook, Code.codebook_id == Codebook.id)
+        .order_by(Codebook.key, Code.position, Code.id)
     ).all()
     children: dict[int | None, list[tuple[Code, str]]] = {}
     ids = {code.id for code, _ in rows}
@@ -234,7 +234,9 @@ def _moderator_speakers(session: Session, transcript_id: int) -> set[int]:
     return set(session.scalars(query))
 
 
-def load_transcript(session: Session, transcript_id: int, coder: int, *, others: bool = False) -> TranscriptData:
+def load_transcript(
+    session: Session, transcript_id: int, coder: int, *, others: bool = False
+) -> TranscriptData:
     """A transcript's passages, the visible codings and this coder's passage memos, in one read."""
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
@@ -242,7 +244,12 @@ def load_transcript(session: Session, transcript_id: int, coder: int, *, others:
     moderators = _moderator_speakers(session, transcript_id)
     rows = session.execute(
         select(
-            Passage.id, Passage.number, Speaker.name, Passage.start_ms, Passage.text, Passage.sentences,
+            Passage.id,
+            Passage.number,
+            Speaker.name,
+            Passage.start_ms,
+            Passage.text,
+            Passage.sentences,
             Passage.speaker_id,
         )
         .outerjoin(Speaker, Speaker.id == Passage.speaker_id)
@@ -251,8 +258,13 @@ def load_transcript(session: Session, transcript_id: int, coder: int, *, others:
     )
     passages = [
         PassageRow(
-            pid, number, speaker or "", start_ms, text,
-            tuple((int(s), int(e)) for s, e in sentences or ()), speaker_id in moderators,
+            pid,
+            number,
+            speaker or "",
+            start_ms,
+            text,
+            tuple((int(s), int(e)) for s, e in sentences or ()),
+            speaker_id in moderators,
         )
         for pid, number, speaker, start_ms, text, sentences, speaker_id in rows
     ]
@@ -276,7 +288,13 @@ def load_transcript(session: Session, transcript_id: int, coder: int, *, others:
 def _row(session: Session, coding: Coding) -> CodingRow:
     name = session.scalar(select(Coder.name).where(Coder.id == coding.coder_id)) or ""
     return CodingRow(
-        coding.id, coding.passage_id, coding.code_id, coding.coder_id, name, coding.start, coding.end,
+        coding.id,
+        coding.passage_id,
+        coding.code_id,
+        coding.coder_id,
+        name,
+        coding.start,
+        coding.end,
         coding.memo or "",
     )
 

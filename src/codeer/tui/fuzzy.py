@@ -21,7 +21,11 @@ def rank_codes(query: str, codes: list[CodeInfo], limit: int = 30) -> list[CodeI
         return list(codes)
     choices = {i: _code_text(c) for i, c in enumerate(codes)}
     found = process.extract(
-        needle, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit,
+        needle,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
         score_cutoff=CODE_CUTOFF,
     )
     prefix = {i for i, c in enumerate(codes) if utils.default_process(c.name).startswith(needle)}
@@ -39,8 +43,12 @@ def search_passages(query: str, passages: list[PassageRow], limit: int = 50) -> 
         return exact[:limit]
     seen = {p.id for p in exact}
     near = process.extract(
-        needle, {i: p.text for i, p in enumerate(passages) if p.id not in seen}, scorer=fuzz.partial_ratio,
-        processor=utils.default_process, limit=limit - len(exact), score_cutoff=SEARCH_CUTOFF,
+        needle,
+        {i: p.text for i, p in enumerate(passages) if p.id not in seen},
+        scorer=fuzz.partial_ratio,
+        processor=utils.default_process,
+        limit=limit - len(exact),
+        score_cutoff=SEARCH_CUTOFF,
     )
     return exact + [passages[i] for _, _, i in sorted(near, key=lambda hit: (-hit[1], hit[2]))]
 

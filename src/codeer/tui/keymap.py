@@ -56,8 +56,14 @@ CODING = [
     KeySpec("coding.page_up", "pageup,ctrl+b", "page(-1)", "Page up"),
     KeySpec("coding.top", "g,home", "jump_end(0)", "First passage"),
     KeySpec("coding.bottom", "G,end", "jump_end(1)", "Last passage"),
-    KeySpec("coding.next_uncoded", "n", "next_uncoded", "Next passage you have not coded", show=True,
-            short="Next uncoded"),
+    KeySpec(
+        "coding.next_uncoded",
+        "n",
+        "next_uncoded",
+        "Next passage you have not coded",
+        show=True,
+        short="Next uncoded",
+    ),
     KeySpec("coding.pick", "p", "pick", "Pick a code by name (fuzzy)", show=True, short="Pick code"),
     KeySpec("coding.remove", "x", "remove", "Remove one of your codes here"),
     KeySpec("coding.memo", "m", "memo", "Memo on the passage or a coding"),
@@ -78,12 +84,19 @@ CODING = [
 SELECTION = [
     KeySpec("select.next", "right", "move_selection(1)", "Selection: move to the next sentence"),
     KeySpec("select.previous", "left", "move_selection(-1)", "Selection: move to the previous sentence"),
-    KeySpec("select.grow_sentence", "shift+right", "grow_selection('sentence', 1)", "Selection: add a sentence"),
-    KeySpec("select.shrink_sentence", "shift+left", "grow_selection('sentence', -1)",
-            "Selection: drop the last sentence"),
-    KeySpec("select.grow_word", "ctrl+right", "grow_selection('word', 1)", "Selection: add a word at the end"),
-    KeySpec("select.shrink_word", "ctrl+left", "grow_selection('word', -1)",
-            "Selection: drop the last word"),
+    KeySpec(
+        "select.grow_sentence", "shift+right", "grow_selection('sentence', 1)", "Selection: add a sentence"
+    ),
+    KeySpec(
+        "select.shrink_sentence",
+        "shift+left",
+        "grow_selection('sentence', -1)",
+        "Selection: drop the last sentence",
+    ),
+    KeySpec(
+        "select.grow_word", "ctrl+right", "grow_selection('word', 1)", "Selection: add a word at the end"
+    ),
+    KeySpec("select.shrink_word", "ctrl+left", "grow_selection('word', -1)", "Selection: drop the last word"),
     KeySpec("select.start_left", "alt+left", "move_start(-1)", "Selection: start one word earlier"),
     KeySpec("select.start_right", "alt+right", "move_start(1)", "Selection: start one word later"),
     KeySpec("select.cancel", "escape", "cancel_selection", "Selection: cancel"),
@@ -114,8 +127,18 @@ def effective(spec: KeySpec, overrides: Mapping[str, str]) -> list[str]:
 
 
 KEY_DISPLAY = {
-    "question_mark": "?", "slash": "/", "pagedown": "PgDn", "pageup": "PgUp", "escape": "Esc",
-    "enter": "Enter", "tab": "Tab", "space": "Space", "down": "↓", "up": "↑", "left": "←", "right": "→",
+    "question_mark": "?",
+    "slash": "/",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
 }
 
 

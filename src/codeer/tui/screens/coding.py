@@ -89,7 +89,11 @@ class CodingScreen(Screen[None]):
         transcript_id, me = self.transcript.id, self.app.coder_id
 
         def read(session: Session):
-            return load_transcript(session, transcript_id, me), list_codes(session), show_others_forbidden(session)
+            return (
+                load_transcript(session, transcript_id, me),
+                list_codes(session),
+                show_others_forbidden(session),
+            )
 
         try:
             data, codes, forbidden = self.app.queue.call(read)
@@ -125,8 +129,10 @@ class CodingScreen(Screen[None]):
                 self.hotkeys[code.hotkey] = code.id
         if clashes:
             self.notify(
-                f"These code keys are also bound to an action, so they do not apply a code: {', '.join(clashes)}. "
-                "Use p (pick) for those codes.", severity="warning", timeout=8,
+                f"These code keys are bound to an action, so they do not apply a code: {', '.join(clashes)}. "
+                "Use p (pick) for those codes.",
+                severity="warning",
+                timeout=8,
             )
 
     # -- status -----------------------------------------------------------------------------------------
@@ -160,8 +166,12 @@ class CodingScreen(Screen[None]):
         self.query_one("#coding-status", Static).update(status)
 
     def _counts(self) -> None:
-        visible = (c for codings in self.view.codings.values() for c in codings
-                   if self.show_others or c.coder_id == self.app.coder_id)
+        visible = (
+            c
+            for codings in self.view.codings.values()
+            for c in codings
+            if self.show_others or c.coder_id == self.app.coder_id
+        )
         self.panel.set_counts(dict(Counter(c.code_id for c in visible)))
 
     def on_transcript_view_moved(self, event: TranscriptView.Moved) -> None:
@@ -177,8 +187,12 @@ class CodingScreen(Screen[None]):
             try:
                 result = await future
             except Exception as exc:  # noqa: BLE001 - every failed write must reach the user
-                self.notify(f"Not saved ({what}): {describe_error(exc)}", title="Database error",
-                            severity="error", timeout=10)
+                self.notify(
+                    f"Not saved ({what}): {describe_error(exc)}",
+                    title="Database error",
+                    severity="error",
+                    timeout=10,
+                )
                 return
             done(result)
 
@@ -205,7 +219,9 @@ class CodingScreen(Screen[None]):
             def same(c: CodingRow) -> bool:
                 return (c.code_id, c.coder_id, c.start, c.end) == (code_id, key.coder_id, key.start, key.end)
 
-            self._replace_own(passage.id, lambda rows: [c for c in rows if not same(c)] + ([row] if row else []))
+            self._replace_own(
+                passage.id, lambda rows: [c for c in rows if not same(c)] + ([row] if row else [])
+            )
             self.view.set_selection(None)
             self._status()
 
@@ -266,8 +282,12 @@ class CodingScreen(Screen[None]):
 
         where = "the selection" if self.view.selection else f"#{self.view.current.number}"
         self.app.push_screen(
-            ChoiceScreen(f"Apply a code to {where} (again: remove it)", choices, ranker,
-                         hint="a few letters of the code's name, id or keywords"),
+            ChoiceScreen(
+                f"Apply a code to {where} (again: remove it)",
+                choices,
+                ranker,
+                hint="a few letters of the code's name, id or keywords",
+            ),
             lambda code_id: code_id is not None and self.toggle_code(code_id),
         )
 
@@ -285,15 +305,18 @@ class CodingScreen(Screen[None]):
             self.notify("You have no code on this passage.", timeout=3)
             return
         names = {c.id: c.name for c in self.codes}
-        choices = [(c.id, names.get(c.code_id, "?") + (f"  [{c.start}:{c.end}]" if c.start is not None else ""))
-                   for c in own]
+        choices = [
+            (c.id, names.get(c.code_id, "?") + (f"  [{c.start}:{c.end}]" if c.start is not None else ""))
+            for c in own
+        ]
 
         def chosen(coding_id: int | None) -> None:
             if coding_id is None:
                 return
             me = self.app.coder_id
             self.write(
-                "removing a code", lambda s: remove(s, coding_id, me),
+                "removing a code",
+                lambda s: remove(s, coding_id, me),
                 lambda _: self._replace_own(passage.id, lambda rows: [c for c in rows if c.id != coding_id]),
             )
 
@@ -304,9 +327,15 @@ class CodingScreen(Screen[None]):
         if passage is None:
             return
         names = {c.id: c.name for c in self.codes}
-        targets = [MemoTarget("passage", passage.id, f"passage #{passage.number}", self.view.memos.get(passage.id, ""))]
-        targets += [MemoTarget("coding", c.id, f"code {names.get(c.code_id, '?')}", c.memo)
-                    for c in self.view.own_codings(passage.id)]
+        targets = [
+            MemoTarget(
+                "passage", passage.id, f"passage #{passage.number}", self.view.memos.get(passage.id, "")
+            )
+        ]
+        targets += [
+            MemoTarget("coding", c.id, f"code {names.get(c.code_id, '?')}", c.memo)
+            for c in self.view.own_codings(passage.id)
+        ]
         me = self.app.coder_id
 
         def chosen(result: tuple[MemoTarget, str] | None) -> None:
@@ -314,12 +343,19 @@ class CodingScreen(Screen[None]):
                 return
             target, text = result
             if target.kind == "passage":
-                self.write("memo", lambda s: set_passage_memo(s, me, passage.id, text),
-                           lambda stored: self.view.set_memo(passage.id, stored))
+                self.write(
+                    "memo",
+                    lambda s: set_passage_memo(s, me, passage.id, text),
+                    lambda stored: self.view.set_memo(passage.id, stored),
+                )
             else:
-                self.write("memo", lambda s: set_coding_memo(s, target.id, me, text),
-                           lambda row: self._replace_own(
-                               passage.id, lambda rows: [row if c.id == row.id else c for c in rows]))
+                self.write(
+                    "memo",
+                    lambda s: set_coding_memo(s, target.id, me, text),
+                    lambda row: self._replace_own(
+                        passage.id, lambda rows: [row if c.id == row.id else c for c in rows]
+                    ),
+                )
 
         self.app.push_screen(MemoScreen(targets), chosen)
 
@@ -329,8 +365,15 @@ class CodingScreen(Screen[None]):
 
         def ranker(text: str) -> list:
             query["text"] = text
-            return [(p.id, Text.assemble((f"#{p.number} ", "bold"), (f"{p.speaker}: ", "dim"), snippet(p.text, text)))
-                    for p in search_passages(text, passages)]
+            return [
+                (
+                    p.id,
+                    Text.assemble(
+                        (f"#{p.number} ", "bold"), (f"{p.speaker}: ", "dim"), snippet(p.text, text)
+                    ),
+                )
+                for p in search_passages(text, passages)
+            ]
 
         def chosen(passage_id: int | None) -> None:
             if passage_id is None:
@@ -344,7 +387,9 @@ class CodingScreen(Screen[None]):
     def action_filter(self) -> None:
         choices = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
         choices += [(c.id, self._code_label(c)) for c in self.codes]
-        self.app.push_screen(ChoiceScreen("Show only…", choices), lambda v: v is not None and self._apply_filter(v))
+        self.app.push_screen(
+            ChoiceScreen("Show only…", choices), lambda v: v is not None and self._apply_filter(v)
+        )
 
     def _apply_filter(self, choice: object) -> None:
         view = self.view
@@ -406,7 +451,9 @@ class CodingScreen(Screen[None]):
             self.view.scroll_to_cursor()
             self._counts()
             self._status()
-            self.notify("Showing other coders' codes." if show else "Blind again: only your codes.", timeout=3)
+            self.notify(
+                "Showing other coders' codes." if show else "Blind again: only your codes.", timeout=3
+            )
 
         self.write("loading codings", lambda s: load_codings(s, transcript_id, None if show else me), done)
 
@@ -449,7 +496,9 @@ class CodingScreen(Screen[None]):
         self._select(selection.grow(self.view.selection, spans, delta))
 
     def action_move_start(self, delta: int) -> None:
-        self._select(selection.move_start(self.view.selection, selection.words(self.view.current.text), delta))
+        self._select(
+            selection.move_start(self.view.selection, selection.words(self.view.current.text), delta)
+        )
 
     def action_cancel_selection(self) -> None:
         self._select(None)

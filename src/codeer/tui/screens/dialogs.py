@@ -30,7 +30,9 @@ class ChoiceScreen(ModalScreen[Hashable | None]):
         Binding("up", "move(-1)", "Up", show=False, id="dialog.up"),
     ]
 
-    def __init__(self, title: str, choices: list[Choice], ranker: Ranker | None = None, hint: str = "") -> None:
+    def __init__(
+        self, title: str, choices: list[Choice], ranker: Ranker | None = None, hint: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
@@ -115,8 +117,11 @@ class MemoScreen(ModalScreen[tuple[MemoTarget, str] | None]):
             if len(self.targets) > 1:
                 yield OptionList(*(Option(t.label) for t in self.targets), id="memo-targets")
             yield TextArea(self.target.text, id="memo-text", soft_wrap=True, show_line_numbers=False)
-            yield Label(f"on {self.target.label} · Ctrl+S save · Esc cancel · empty = delete",
-                        classes="dialog-help", id="memo-help")
+            yield Label(
+                f"on {self.target.label} · Ctrl+S save · Esc cancel · empty = delete",
+                classes="dialog-help",
+                id="memo-help",
+            )
 
     def on_mount(self) -> None:
         if len(self.targets) > 1:

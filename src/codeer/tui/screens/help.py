@@ -27,7 +27,9 @@ Keys can be changed in codeer.yaml under keys: (binding id: key). Ctrl+P searche
 
 
 def keys_table(title: str, specs: list[keymap.KeySpec], overrides: Mapping[str, str]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True, padding=(0, 1))
+    table = Table(
+        title=title, title_justify="left", title_style="bold", box=None, expand=True, padding=(0, 1)
+    )
     table.add_column("Key", style="bold", no_wrap=True, ratio=1)
     table.add_column("Does", ratio=3)
     table.add_column("Binding id", style="dim", no_wrap=True, ratio=2)
@@ -38,8 +40,14 @@ def keys_table(title: str, specs: list[keymap.KeySpec], overrides: Mapping[str, 
 
 
 def hotkeys_table(codes: list[CodeInfo]) -> Table:
-    table = Table(title="Code keys (from the codebook)", title_justify="left", title_style="bold", box=None,
-                  expand=True, padding=(0, 1))
+    table = Table(
+        title="Code keys (from the codebook)",
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        expand=True,
+        padding=(0, 1),
+    )
     table.add_column("Key", style="bold", no_wrap=True, ratio=1)
     table.add_column("Code", ratio=5)
     for code in codes:
@@ -60,15 +68,19 @@ class HelpScreen(ModalScreen[None]):
         self.overrides = overrides
         self.codes = codes or []
 
-    def compose(self) -> ComposeResult:
+    @property
+    def content(self) -> Group:
         parts: list = [Text("codeer: keys", style="bold"), Text(INTRO + "\n")]
         for title, specs in keymap.ALL.items():
             parts += [keys_table(title, specs, self.overrides), Text("")]
         if any(code.hotkey for code in self.codes):
             parts.append(hotkeys_table(self.codes))
         parts.append(Text("\nEsc closes this help.", style="dim"))
+        return Group(*parts)
+
+    def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help", id="help-scroll"):
-            yield Static(Group(*parts), id="help-text")
+            yield Static(self.content, id="help-text")
 
     def action_scroll(self, delta: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=delta * 3, animate=False)

@@ -93,8 +93,11 @@ class TranscriptsScreen(Screen[None]):
         coder = self.app.coder_name
         order = f"sorted by {column}{' (reversed)' if self.reverse else ''}"
         self.query_one("#transcripts-title", Static).update(
-            Text.assemble(("codeer", "bold"), f"  {table.row_count} of {len(self.rows)} transcripts · {order}"
-                          f" · coder ", (coder, "bold"))
+            Text.assemble(
+                ("codeer", "bold"),
+                f"  {table.row_count} of {len(self.rows)} transcripts · {order} · coder ",
+                (coder, "bold"),
+            )
         )
 
     def _selected_key(self) -> int | None:

@@ -77,8 +77,12 @@ class CodebookPanel(Vertical):
             else:
                 parent = books.get(code.codebook)
                 if parent is None:
-                    parent = books[code.codebook] = tree.root.add(Text(code.codebook, style="bold"), expand=True)
-            self._code_nodes[code.id] = parent.add(self._label(code), data=code.id, expand=True, allow_expand=False)
+                    parent = books[code.codebook] = tree.root.add(
+                        Text(code.codebook, style="bold"), expand=True
+                    )
+            self._code_nodes[code.id] = parent.add(
+                self._label(code), data=code.id, expand=True, allow_expand=False
+            )
         if not codes:
             tree.root.add_leaf(Text("No codes yet: codeer codebook load FILE", style="italic"))
         tree.move_cursor(next(iter(self._code_nodes.values()), None))

@@ -1,9 +1,9 @@
 """The transcript as one scrolling widget drawn line by line (Textual's Line API).
 
-No widget per passage: a 5,000-passage transcript would take seconds to mount. Instead a line index (the first
-screen line of every shown passage) is computed from word-wrap offsets, ``render_line`` draws only the lines on
-screen from a per-passage cache of strips, and a change (a code toggled, the cursor moved) drops the cache of
-that passage and repaints its lines only, unless its height changed.
+No widget per passage: a 5,000-passage transcript would take seconds to mount. Instead a line index (the
+first screen line of every shown passage) is computed from word-wrap offsets, ``render_line`` draws only the
+lines on screen from a per-passage cache of strips, and a change (a code toggled, the cursor moved) drops the
+cache of that passage and repaints its lines only, unless its height changed.
 
 A passage is drawn as::
 
@@ -108,12 +108,18 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     # -- data -------------------------------------------------------------------------------------------
 
     def load(
-        self, passages: list[PassageRow], codings: list[CodingRow], memos: dict[int, str],
-        codes: list[CodeInfo], me: int,
+        self,
+        passages: list[PassageRow],
+        codings: list[CodingRow],
+        memos: dict[int, str],
+        codes: list[CodeInfo],
+        me: int,
     ) -> None:
         """Show a transcript (replacing whatever was shown)."""
         self.passages = [
-            p if p.text.isprintable() else PassageRow(
+            p
+            if p.text.isprintable()
+            else PassageRow(
                 p.id, p.number, p.speaker, p.start_ms, p.text.translate(_CONTROL), p.sentences, p.moderator
             )
             for p in passages
@@ -125,7 +131,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._speaker_colors = {}
         for p in self.passages:
             if p.speaker not in self._speaker_colors and not p.moderator:
-                self._speaker_colors[p.speaker] = SPEAKER_COLORS[len(self._speaker_colors) % len(SPEAKER_COLORS)]
+                self._speaker_colors[p.speaker] = SPEAKER_COLORS[
+                    len(self._speaker_colors) % len(SPEAKER_COLORS)
+                ]
         self.rows = list(range(len(self.passages)))
         self.cursor = 0
         self.selection = None
@@ -141,7 +149,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.relayout()
 
     def set_codings(self, passage_id: int, codings: list[CodingRow]) -> None:
-        """The codings of one passage changed: repaint that passage only (and below, if its height changed)."""
+        """The codings of one passage changed: repaint it only (and what is below, if its height changed)."""
         if codings:
             self.codings[passage_id] = codings
         else:
@@ -246,7 +254,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"transcript-view--{name}", partial=True)
+            style = self._styles[name] = self.get_component_rich_style(
+                f"transcript-view--{name}", partial=True
+            )
         return style
 
     def _chips(self, passage: PassageRow) -> list[tuple[str, Style]]:
@@ -273,7 +283,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         speaker = Style(bold=True, color=self._speaker_colors.get(passage.speaker))
         if passage.moderator and self.dim_moderator:
             speaker = self._style("moderator") + Style(bold=True)
-        segments = [Segment(f"{passage.number:>4} ", self._style("number")), Segment(passage.speaker, speaker)]
+        segments = [
+            Segment(f"{passage.number:>4} ", self._style("number")),
+            Segment(passage.speaker, speaker),
+        ]
         if passage.start_ms is not None:
             segments.append(Segment(f"  {clock(passage.start_ms)}", self._style("time")))
         if passage.id in self.memos:
@@ -349,9 +362,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.size.width
         if not self.rows:
             if y == 1:
-                return Strip([Segment(f"  {self.empty_text}", self._style("empty"))]).adjust_cell_length(
-                    width
-                ).apply_style(self.rich_style)
+                return (
+                    Strip([Segment(f"  {self.empty_text}", self._style("empty"))])
+                    .adjust_cell_length(width)
+                    .apply_style(self.rich_style)
+                )
             return Strip.blank(width, self.rich_style)
         if line >= self._starts[-1]:
             return Strip.blank(width, self.rich_style)
