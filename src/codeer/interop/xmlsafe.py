@@ -124,7 +124,7 @@ class SafeZip:
                 while chunk := member.read(CHUNK):
                     size += len(chunk)
                     if size > limit:
-                        raise CodeerError(f"refused: member {name!r} is larger than it declares", self.path)
+                        raise CodeerError(f"refused: member {name!r} is larger than allowed", self.path)
                     parts.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise CodeerError(f"member {name!r} cannot be read: {exc}", self.path) from exc
