@@ -311,3 +311,23 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Settlement(Base):
+    """A passage on which compared coders disagreed, settled into a consensus coder's codings.
+
+    The outcome is the consensus coder's codings on the passage (``settle`` events in the history); this row
+    records that the passage *was* settled, which the codings alone cannot show when the outcome is no code
+    at all ("neither"), with what was chosen, between which coders, and why.
+    """
+
+    __tablename__ = "settlements"
+    __table_args__ = (UniqueConstraint("passage_id", "coder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    passage_id: Mapped[int] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[str] = mapped_column(String(200), default="")
+    compared: Mapped[list[Any]] = mapped_column(default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
