@@ -1,0 +1,344 @@
+"""Agreement between coders on the project's codings: per code, pooled, and per attribute value.
+
+Units and values (the README says the same):
+
+- The units are the passages of every transcript that at least two of the compared coders have coded (at
+  least one coding anywhere in it). A coder who coded a transcript rates *all* its passages; a coder who has
+  not touched a transcript is *missing* there (``None``), not disagreeing. With two coders the units are
+  simply the passages of the transcripts both coded; a third coder who coded one transcript only adds
+  ratings to that transcript's passages and is missing elsewhere.
+- Per code, a unit's value for a coder is 1 if the coder applied the code anywhere in the passage (a span
+  counts), else 0.
+- A row per code that at least one compared coder applied in those units, in codebook order; then a row
+  ``ALL`` that pools every (passage, code) unit of those codes.
+- ``--by ATTR``: the same per attribute value, the units restricted to the passages of that value (whether a
+  coder rates a passage still depends on the whole transcript).
+
+Statistics (from :mod:`codeer.agreement`, on present/absent labels): percent agreement (the share of agreeing
+coder pairs per unit, averaged over units, a proportion), Cohen's kappa (per pair of coders over the units
+both rated; with more than two coders the mean over the pairs where it is defined), Krippendorff's alpha
+(nominal; missing ratings handled natively) with a percentile bootstrap interval over units, Fleiss' kappa and
+Gwet's AC1 (Q = 2 categories, present and absent). The counts say where coders differ: ``applied_by_all``
+(units where every rater applied the code), ``disagreements`` (units where raters differ), and per coder
+``only_NAME``: units where NAME applied the code and another rater of the unit did not (with two coders, the
+two kinds of disagreement).
+
+Speed: the database returns the distinct (passage, code, coder) triples of the unit transcripts and the list
+of their passages; numpy builds the code x coder x unit matrix and the statistics run on count tables. No
+coding becomes a Python object.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from codeer.agreement import (
+    cohen_kappa_from_table,
+    fleiss_kappa_from_counts,
+    gwet_ac1_from_counts,
+    krippendorff_alpha_bootstrap,
+    krippendorff_alpha_from_counts,
+    percent_agreement_from_counts,
+)
+from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
+from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
+from codeer.errors import CodeerError
+from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
+
+PASSAGES = Passage.__table__
+CODINGS = Coding.__table__
+BOOTSTRAP_SAMPLES = 1000
+CONFIDENCE = 0.95
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class Ratings:
+    """The compared coders' codings on the units, as arrays (see the module docstring).
+
+    ``rated[k, u]``: coder k coded unit u's transcript; ``applied[c, k, u]``: coder k applied code c to
+    unit u (implies ``rated``); ``group_of[u]`` indexes ``groups``.
+    """
+
+    coders: tuple[str, ...]
+    attributes: tuple[Attribute, ...]
+    transcripts: int
+    passage_ids: npt.NDArray[np.int64]
+    groups: list[Group]
+    group_of: npt.NDArray[np.int64]
+    codes: list[CodeInfo]
+    rated: BoolArray
+    applied: BoolArray
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    group: Group
+    code: CodeInfo | None  # None: the pooled row ALL
+    units: int
+    percent_agreement: float
+    cohen_kappa: float
+    krippendorff_alpha: float
+    fleiss_kappa: float
+    gwet_ac1: float
+    alpha_low: float
+    alpha_high: float
+    applied_by_all: int
+    disagreements: int
+    only: tuple[int, ...]  # per compared coder, in the order of ``AgreementReport.coders``
+
+
+@dataclass
+class AgreementReport:
+    coders: tuple[str, ...]
+    attributes: tuple[Attribute, ...]
+    transcripts: int
+    passages: int
+    rows: list[AgreementRow]
+
+
+# --------------------------------------------------------------------------- which coders, which codings
+
+
+def consensus_coders(session: Session) -> set[str]:
+    """Coders who have settled disagreements: their codings are an outcome, not an independent judgement."""
+    query = select(Coder.name).join(Settlement, Settlement.coder_id == Coder.id).distinct()
+    return set(session.scalars(query))
+
+
+def _codebook_codes(session: Session, codebook: str | None) -> Select | None:
+    """The ids of the codes of codebook ``codebook`` (a key) as a subquery; None for every codebook."""
+    if codebook is None:
+        return None
+    book_id = session.scalar(select(Codebook.id).where(Codebook.key == codebook))
+    if book_id is None:
+        known = list(session.scalars(select(Codebook.key).order_by(Codebook.key)))
+        near = process.extractOne(codebook, known) if known else None
+        hint = f"; did you mean {near[0]!r}?" if near and near[1] >= 60 else ""
+        raise CodeerError(f"unknown codebook {codebook!r}{hint} (codebooks: {', '.join(known) or 'none'})")
+    return select(Code.id).where(Code.codebook_id == book_id)
+
+
+def _codings(coder_id_list: Sequence[int] | None, codes: Select | None) -> Select:
+    """The codings of these coders (None: all) with these codes (None: all), joined to their passages."""
+    query = select().select_from(CODINGS.join(PASSAGES, PASSAGES.c.id == CODINGS.c.passage_id))
+    if coder_id_list is not None:
+        query = query.where(CODINGS.c.coder_id.in_(coder_id_list))
+    if codes is not None:
+        query = query.where(CODINGS.c.code_id.in_(codes))
+    return query
+
+
+def _coverage(
+    session: Session, coder_id_list: Sequence[int] | None, codes: Select | None
+) -> set[tuple[int, int]]:
+    """The distinct (transcript, coder) pairs: which coder has coded which transcript."""
+    query = _codings(coder_id_list, codes).add_columns(PASSAGES.c.transcript_id, CODINGS.c.coder_id)
+    return {(t, c) for t, c in session.execute(query.distinct())}
+
+
+def _shared(coverage: set[tuple[int, int]]) -> dict[int, set[int]]:
+    """The transcripts at least two coders coded, with their coders."""
+    coders: dict[int, set[int]] = {}
+    for transcript, coder in coverage:
+        coders.setdefault(transcript, set()).add(coder)
+    return {t: c for t, c in coders.items() if len(c) >= 2}
+
+
+def default_coders(session: Session, codebook: str | None = None) -> tuple[str, ...]:
+    """Every coder who has coded a transcript that another coder coded too, consensus coders left out."""
+    names = dict(session.execute(select(Coder.id, Coder.name)).all())
+    left_out = consensus_coders(session)
+    ids = [cid for cid, name in names.items() if name not in left_out]
+    shared = _shared(_coverage(session, ids, _codebook_codes(session, codebook)))
+    return tuple(sorted({names[c] for coders in shared.values() for c in coders}))
+
+
+def _choose_coders(session: Session, coders: Sequence[str], codebook: str | None) -> tuple[str, ...]:
+    chosen = tuple(coders) or default_coders(session, codebook)
+    if len(set(chosen)) != len(chosen):
+        raise CodeerError(f"a coder is named twice in --coders {','.join(chosen)}")
+    if len(chosen) < 2:
+        known = ", ".join(sorted(session.scalars(select(Coder.name)))) or "none yet"
+        which = f"only {chosen[0]!r}" if chosen else "none"
+        raise CodeerError(
+            f"agreement needs two coders or more who coded the same transcripts; found {which} "
+            f"(coders: {known})"
+        )
+    return chosen
+
+
+# --------------------------------------------------------------------------- the matrices
+
+
+def _group_index(rows: Sequence[Sequence[str]]) -> tuple[list[Group], npt.NDArray[np.int64]]:
+    groups = sorted(set(map(tuple, rows)))
+    index = {g: i for i, g in enumerate(groups)}
+    return groups, np.fromiter((index[tuple(r)] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def load_ratings(
+    session: Session,
+    coders: Sequence[str] = (),
+    by: Sequence[str] = (),
+    codebook: str | None = None,
+) -> Ratings:
+    """The units and every compared coder's values on them (see the module docstring).
+
+    ``coders`` empty: :func:`default_coders`. ``codebook`` (a key): only codings with that codebook's codes
+    count, also for whether a coder has coded a transcript.
+    """
+    names = _choose_coders(session, coders, codebook)
+    ids = coder_ids(session, names)
+    attributes = resolve_attributes(session, tuple(by))
+    codes = _codebook_codes(session, codebook)
+    shared = _shared(_coverage(session, ids, codes))
+    if not shared:
+        raise CodeerError(f"no two of the coders {', '.join(names)} have coded the same transcript")
+    transcript_ids = sorted(shared)
+
+    source, columns = attribute_columns(PASSAGES, attributes)
+    passage_rows = session.execute(
+        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns)
+        .select_from(source)
+        .where(PASSAGES.c.transcript_id.in_(transcript_ids))
+        .order_by(PASSAGES.c.id)
+    ).all()
+    passage_ids = np.fromiter((r[0] for r in passage_rows), dtype=np.int64, count=len(passage_rows))
+    unit_transcript = np.searchsorted(
+        transcript_ids, np.fromiter((r[1] for r in passage_rows), dtype=np.int64, count=len(passage_rows))
+    )
+    groups, group_of = _group_index([r[2:] for r in passage_rows])
+
+    coder_index = {cid: k for k, cid in enumerate(ids)}
+    rated_transcript = np.zeros((len(ids), len(transcript_ids)), dtype=bool)
+    for t, transcript in enumerate(transcript_ids):
+        rated_transcript[[coder_index[c] for c in shared[transcript]], t] = True
+    rated = rated_transcript[:, unit_transcript]
+
+    triples = np.array(
+        session.execute(
+            _codings(ids, codes)
+            .add_columns(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id)
+            .where(PASSAGES.c.transcript_id.in_(transcript_ids))
+            .distinct()
+        ).all(),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    every_code = load_codes(session)
+    used = set(np.unique(triples[:, 1]).tolist())
+    code_list = [info for info in every_code.values() if info.id in used]
+    code_position = {info.id: c for c, info in enumerate(code_list)}
+    applied = np.zeros((len(code_list), len(ids), len(passage_ids)), dtype=bool)
+    applied[
+        [code_position[c] for c in triples[:, 1].tolist()],
+        [coder_index[k] for k in triples[:, 2].tolist()],
+        np.searchsorted(passage_ids, triples[:, 0]),
+    ] = True
+    return Ratings(
+        names, attributes, len(transcript_ids), passage_ids, groups, group_of, code_list, rated, applied
+    )
+
+
+# --------------------------------------------------------------------------- the statistics
+
+
+def _pair_tables(applied: BoolArray, rated: BoolArray) -> npt.NDArray[np.int64]:
+    """Per coder pair (a < b) and code, the 2 x 2 table absent/present (rows = a) over the units both rated.
+
+    Shape (pairs, codes, 2, 2).
+    """
+    tables = []
+    for a, b in itertools.combinations(range(rated.shape[0]), 2):
+        joint = rated[a] & rated[b]
+        on_a, on_b = applied[:, a, :] & joint, applied[:, b, :] & joint
+        both = (on_a & on_b).sum(axis=1)
+        only_a, only_b = on_a.sum(axis=1) - both, on_b.sum(axis=1) - both
+        neither = joint.sum() - both - only_a - only_b
+        tables.append(np.stack([np.stack([neither, only_b], -1), np.stack([only_a, both], -1)], -2))
+    return np.asarray(tables, dtype=np.int64)
+
+
+def _mean_kappa(tables: npt.NDArray[np.int64]) -> float:
+    """The mean of the pairs' Cohen's kappas that are defined (NaN if none is)."""
+    kappas = [k for k in (cohen_kappa_from_table(t) for t in tables) if not math.isnan(k)]
+    return float(np.mean(kappas)) if kappas else math.nan
+
+
+def _row(
+    group: Group,
+    code: CodeInfo | None,
+    counts: npt.NDArray[np.int64],
+    pair_tables: npt.NDArray[np.int64],
+    only: npt.NDArray[np.int64],
+    bootstrap: int,
+) -> AgreementRow:
+    """One row from the units x (absent, present) count table and the coder pairs' 2 x 2 tables."""
+    low, high = (
+        krippendorff_alpha_bootstrap(counts, samples=bootstrap, confidence=CONFIDENCE)
+        if bootstrap
+        else (math.nan, math.nan)
+    )
+    raters, present = counts.sum(axis=1), counts[:, 1]
+    return AgreementRow(
+        group=group,
+        code=code,
+        units=int(counts.shape[0]),
+        percent_agreement=percent_agreement_from_counts(counts),
+        cohen_kappa=_mean_kappa(pair_tables),
+        krippendorff_alpha=krippendorff_alpha_from_counts(counts),
+        fleiss_kappa=fleiss_kappa_from_counts(counts),
+        gwet_ac1=gwet_ac1_from_counts(counts),
+        alpha_low=low,
+        alpha_high=high,
+        applied_by_all=int((present == raters).sum()),
+        disagreements=int(((present > 0) & (present < raters)).sum()),
+        only=tuple(int(n) for n in only),
+    )
+
+
+def _group_rows(ratings: Ratings, g: int, bootstrap: int) -> list[AgreementRow]:
+    units = ratings.group_of == g
+    rated = ratings.rated[:, units]
+    applied = ratings.applied[:, :, units]
+    present = applied.sum(axis=1)  # codes x units: raters who applied the code
+    raters = rated.sum(axis=0)
+    keep = present.any(axis=1)
+    codes = [code for code, k in zip(ratings.codes, keep, strict=True) if k]
+    present, applied = present[keep], applied[keep]
+    counts = np.stack([raters[None, :] - present, present], axis=-1)  # codes x units x 2
+    pair_tables = _pair_tables(applied, rated)  # pairs x codes x 2 x 2
+    disagreeing = present < raters[None, :]
+    only = (applied & disagreeing[:, None, :]).sum(axis=2)  # codes x coders
+    group = ratings.groups[g]
+    rows = [
+        _row(group, code, counts[c], pair_tables[:, c], only[c], bootstrap) for c, code in enumerate(codes)
+    ]
+    pooled = counts.reshape(-1, 2)
+    rows.append(_row(group, None, pooled, pair_tables.sum(axis=1), only.sum(axis=0), bootstrap))
+    return rows
+
+
+def agreement_report(
+    session: Session,
+    coders: Sequence[str] = (),
+    by: Sequence[str] = (),
+    codebook: str | None = None,
+    bootstrap: int = BOOTSTRAP_SAMPLES,
+) -> AgreementReport:
+    """The agreement table (module docstring); ``bootstrap``: replicates for alpha's interval (0: none)."""
+    ratings = load_ratings(session, coders, by, codebook)
+    rows = [row for g in range(len(ratings.groups)) for row in _group_rows(ratings, g, bootstrap)]
+    return AgreementReport(
+        ratings.coders, ratings.attributes, ratings.transcripts, len(ratings.passage_ids), rows
+    )
