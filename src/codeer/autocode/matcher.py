@@ -1,0 +1,342 @@
+"""Auto-coding suggestions from a codebook's keywords and example quotes: pure matching, no database.
+
+A suggestion is a (passage, code) pair with a score from 0 to 1 and the words that triggered it. The score
+combines independent pieces of evidence like a noisy OR, ``1 - (1 - s1)(1 - s2)...``, one piece per distinct
+keyword found in the passage (repeating a keyword adds nothing) plus the best example quote echoed by one of
+its sentences. A piece's strength is
+
+    how it matched x how specific the keyword is in this corpus
+
+- how: an exact word or lemma, or a phrase whose words follow each other (at most :data:`MAX_GAP` other
+  words between them), 1.0; a spelling variant 0.85; a compound ending in the keyword 0.8, starting with it
+  0.6 (see :mod:`codeer.autocode.vocabulary`); an example quote :data:`EXAMPLE_WEIGHT` x its similarity,
+  counted from :data:`EXAMPLE_MIN_SIMILARITY` (see :mod:`codeer.autocode.examples`).
+- specificity: 1.0 for a keyword found in at most :data:`SPECIFIC_SHARE` of the passages, falling
+  logarithmically for more common ones (``goed``, ``weer``, ``weet``) to :data:`MIN_SPECIFICITY`. The share is
+  taken over the passages being coded plus :data:`PRIOR_PASSAGES` imaginary passages without the keyword,
+  so that a handful of passages does not make every keyword look common.
+
+So one specific keyword scores 1.0, one keyword found in a fifth of the passages about 0.4, and two such
+common keywords together about 0.65. A suggestion covers the whole passage; when every trigger lies in one
+sentence of a passage of several sentences, that sentence is its ``start``/``end``, so that a coder can
+accept it for the sentence only.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from codeer.autocode.examples import ExampleTable
+from codeer.autocode.vocabulary import FUZZY, HEAD, LEMMA, MODIFIER, VIA_NAMES, KeywordTable, fold, is_word
+from codeer.nlp import get_pipeline, lemmatize
+
+DEFAULT_MIN_SCORE = 0.3
+MAX_GAP = 1
+HOW_WEIGHT = {LEMMA: 1.0, FUZZY: 0.85, HEAD: 0.8, MODIFIER: 0.6}
+EXAMPLE_WEIGHT = 0.6
+EXAMPLE_MIN_SIMILARITY = 0.5
+SPECIFIC_SHARE = 0.02
+PRIOR_PASSAGES = 100
+BATCH = 512
+
+
+@dataclass(frozen=True)
+class CodeRules:
+    """What the matcher knows of a code: its keywords (words or phrases) and example quotes."""
+
+    code_id: int
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PassageText:
+    """A passage to match: ``sentences`` are its ``[start, end]`` sentence offsets (may be empty)."""
+
+    id: int
+    text: str
+    sentences: Sequence[Sequence[int]] = ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Words that triggered a suggestion: ``text[start:end]``, how (``lemma``, ``fuzzy``, ``phrase``,
+    ``example``) and which keyword or example quote they matched."""
+
+    text: str
+    start: int
+    end: int
+    via: str
+    keyword: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "via": self.via,
+            "keyword": self.keyword,
+        }
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A suggestion before it is stored: ``start``/``end`` is the one sentence holding every trigger."""
+
+    passage_id: int
+    code_id: int
+    score: float
+    start: int | None
+    end: int | None
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass
+class _Hit:
+    keyword: int
+    start: int
+    end: int
+    how: int
+    phrase: bool
+    sentence: int
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One piece of evidence for a code in a passage: a keyword (its best occurrence) or an example quote."""
+
+    label: str
+    value: float
+    sentence: int
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass
+class _Scan:
+    """The raw evidence of one passage, kept until the corpus-wide frequencies are known."""
+
+    passage: PassageText
+    hits: list[_Hit] = field(default_factory=list)
+    # per sentence index: its content words of example quotes as (word, start, end)
+    echo_words: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+
+class Matcher:
+    """Keywords and example quotes of some codes, compiled once; :meth:`suggest` runs them over passages."""
+
+    def __init__(self, codes: Sequence[CodeRules], language: str = "nl", model: str = "") -> None:
+        self.language, self.model = language, model
+        strings = sorted({s for c in codes for s in (*c.keywords, *c.examples) if s.strip()})
+        analysed = {
+            s: [(lower, lemma) for lower, lemma, _ in tokens]
+            for s, tokens in zip(strings, lemmatize(strings, language, model), strict=True)
+        }
+        self.keywords = KeywordTable({c.code_id: c.keywords for c in codes}, analysed)
+        stop_words = get_pipeline(language, model).Defaults.stop_words
+        self.examples = ExampleTable({c.code_id: c.examples for c in codes}, analysed, stop_words)
+        parents = {c.code_id: c.parent_id for c in codes}
+        self.ancestors = {code: _ancestors(code, parents) for code in parents}
+        self._single: dict[int, list[int]] = {}
+        self._phrases: dict[int, list[int]] = {}
+        for index, keyword in enumerate(self.keywords.keywords):
+            table = self._single if len(keyword.words) == 1 else self._phrases
+            table.setdefault(keyword.words[0], []).append(index)
+
+    def suggest(
+        self,
+        passages: Iterable[PassageText],
+        min_score: float = DEFAULT_MIN_SCORE,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Suggested]:
+        """Suggestions scoring at least ``min_score``; ``progress(n)`` after every ``n`` passages read.
+
+        All passages are read before the first suggestion comes out, because a keyword's specificity
+        depends on how many passages hold it.
+        """
+        scans: list[_Scan] = []
+        keyword_df = [0] * len(self.keywords.keywords)
+        word_df = [0] * self.examples.size
+        documents = 0
+        iterator = iter(passages)
+        while batch := list(islice(iterator, BATCH)):
+            for scan in self._scan_batch(batch):
+                documents += 1
+                for keyword in {h.keyword for h in scan.hits}:
+                    keyword_df[keyword] += 1
+                for word in {w for words in scan.echo_words.values() for w, _, _ in words}:
+                    word_df[word] += 1
+                if scan.hits or scan.echo_words:
+                    scans.append(scan)
+            if progress is not None:
+                progress(len(batch))
+        specificity = [_specificity(df, documents) for df in keyword_df]
+        weights = self.examples.weights(word_df, documents)
+        for scan in scans:
+            yield from self._score(scan, specificity, weights, min_score)
+
+    def _scan_batch(self, batch: list[PassageText]) -> Iterator[_Scan]:
+        analysed = [
+            [
+                (fold(lower), fold(lemma), start, start + len(lower))
+                for lower, lemma, start in tokens
+                if is_word(lower)
+            ]
+            for tokens in lemmatize([p.text for p in batch], self.language, self.model)
+        ]
+        self.keywords.classify(t[:2] for tokens in analysed for t in tokens)
+        for passage, tokens in zip(batch, analysed, strict=True):
+            yield self._scan(passage, tokens)
+
+    def _scan(self, passage: PassageText, tokens: list[tuple[str, str, int, int]]) -> _Scan:
+        scan = _Scan(passage)
+        starts = [s[0] for s in passage.sentences]
+        matched: list[dict[int, int]] = []
+        for lower, lemma, start, end in tokens:
+            found = self.keywords.matches(lower, lemma)
+            matched.append(found)
+            sentence = max(bisect_right(starts, start) - 1, 0)
+            for word, how in found.items():
+                for keyword in self._single.get(word, ()):
+                    scan.hits.append(_Hit(keyword, start, end, how, False, sentence))
+            example_word = self.examples.word(lower, lemma)
+            if example_word is not None:
+                scan.echo_words.setdefault(sentence, []).append((example_word, start, end))
+        for first, found in enumerate(matched):
+            for word in found:
+                for keyword in self._phrases.get(word, ()):
+                    span = self._phrase_at(self.keywords.keywords[keyword].words, matched, first)
+                    if span is not None:
+                        last, how = span
+                        sentence = max(bisect_right(starts, tokens[first][2]) - 1, 0)
+                        scan.hits.append(
+                            _Hit(keyword, tokens[first][2], tokens[last][3], how, True, sentence)
+                        )
+        return scan
+
+    @staticmethod
+    def _phrase_at(
+        words: tuple[int, ...], matched: list[dict[int, int]], first: int
+    ) -> tuple[int, int] | None:
+        """Where the phrase starting at token ``first`` ends, and its weakest match; None if it does not."""
+        position, how = first, matched[first][words[0]]
+        for word in words[1:]:
+            for candidate in range(position + 1, min(position + 2 + MAX_GAP, len(matched))):
+                if word in matched[candidate]:
+                    position, how = candidate, max(how, matched[candidate][word])
+                    break
+            else:
+                return None
+        return position, how
+
+    def _score(
+        self, scan: _Scan, specificity: list[float], weights: list[float], min_score: float
+    ) -> Iterator[Suggested]:
+        text = scan.passage.text
+        evidence: dict[int, list[_Piece]] = {}
+        by_code: dict[int, list[tuple[float, _Hit]]] = {}
+        for hit in scan.hits:
+            value = HOW_WEIGHT[hit.how] * specificity[hit.keyword]
+            for code in self.keywords.keywords[hit.keyword].codes:
+                by_code.setdefault(code, []).append((value, hit))
+        for code, hits in by_code.items():
+            evidence[code] = [self._keyword_piece(text, value, hit) for value, hit in _strongest(hits)]
+        for code, (similarity, sentence, triggers) in self._echoes(scan, weights).items():
+            evidence.setdefault(code, []).append(_Piece("", EXAMPLE_WEIGHT * similarity, sentence, triggers))
+        scores = self._lowest_level({code: _noisy_or(pieces) for code, pieces in evidence.items()})
+        for code, score in scores.items():
+            if score < min_score:
+                continue
+            pieces = evidence[code]
+            start, end = _one_sentence(scan.passage.sentences, {p.sentence for p in pieces})
+            triggers = sorted({t for p in pieces for t in p.triggers}, key=lambda t: (t.start, t.end, t.via))
+            yield Suggested(scan.passage.id, code, score, start, end, tuple(triggers))
+
+    def _keyword_piece(self, text: str, value: float, hit: _Hit) -> _Piece:
+        keyword = self.keywords.keywords[hit.keyword].text
+        via = "phrase" if hit.phrase else VIA_NAMES[hit.how]
+        return _Piece(
+            keyword,
+            value,
+            hit.sentence,
+            (Trigger(text[hit.start : hit.end], hit.start, hit.end, via, keyword),),
+        )
+
+    def _lowest_level(self, scores: dict[int, float]) -> dict[int, float]:
+        """Codebooks code at the lowest level that fits: a code with a subcode scoring at least as high is
+        weakened by that subcode's score (a subcode at 1.0 silences it)."""
+        below: dict[int, float] = {}
+        for code, score in scores.items():
+            for ancestor in self.ancestors.get(code, ()):
+                below[ancestor] = max(below.get(ancestor, 0.0), score)
+        return {
+            code: round(score if code not in below or score > below[code] else score * (1.0 - below[code]), 3)
+            for code, score in scores.items()
+        }
+
+    def _echoes(self, scan: _Scan, weights: list[float]) -> dict[int, tuple[float, int, list[Trigger]]]:
+        """Per code: the best similarity of a sentence to one of its quotes, that sentence, and the words."""
+        best: dict[int, tuple[float, int, list[Trigger]]] = {}
+        text = scan.passage.text
+        for sentence, words in scan.echo_words.items():
+            for echo in self.examples.echoes(words, weights):
+                if echo.similarity < EXAMPLE_MIN_SIMILARITY:
+                    continue
+                quote = echo.example.text
+                found = [Trigger(text[s:e], s, e, "example", quote) for _, s, e in echo.shared]
+                for code in echo.example.codes:
+                    if code not in best or echo.similarity > best[code][0]:
+                        best[code] = (echo.similarity, sentence, found)
+        return best
+
+
+def _strongest(hits: list[tuple[float, _Hit]]) -> Iterable[tuple[float, _Hit]]:
+    """One hit per keyword, its strongest occurrence: a keyword repeated counts once. Overlapping hits
+    (``klopt`` as keyword ``klopt`` and ``klopte``, inside phrase ``klopt dit``) are one piece of evidence:
+    the strongest, longest of them."""
+    hits = sorted(hits, key=lambda vh: (vh[1].start, -vh[1].end))
+    clusters: list[list[tuple[float, _Hit]]] = []
+    end = -1
+    for value, hit in hits:
+        if hit.start >= end:
+            clusters.append([])
+        clusters[-1].append((value, hit))
+        end = max(end, hit.end) if hit.start < end else hit.end
+    best: dict[int, tuple[float, _Hit]] = {}
+    for cluster in clusters:
+        value, hit = max(cluster, key=lambda vh: (vh[0], vh[1].end - vh[1].start))
+        if hit.keyword not in best or value > best[hit.keyword][0]:
+            best[hit.keyword] = (value, hit)
+    return best.values()
+
+
+def _ancestors(code: int, parents: dict[int, int | None]) -> tuple[int, ...]:
+    found: list[int] = []
+    parent = parents.get(code)
+    while parent is not None and parent not in found and parent != code:
+        found.append(parent)
+        parent = parents.get(parent)
+    return tuple(found)
+
+
+def _noisy_or(pieces: list[_Piece]) -> float:
+    return 1.0 - math.prod(1.0 - p.value for p in pieces)
+
+
+def _specificity(df: int, documents: int) -> float:
+    """1.0 for a keyword in at most :data:`SPECIFIC_SHARE` of the passages, less for a commoner one."""
+    share = df / (documents + PRIOR_PASSAGES)
+    return 1.0 if share <= SPECIFIC_SHARE else SPECIFIC_SHARE / share
+
+
+def _one_sentence(sentences: Sequence[Sequence[int]], used: set[int]) -> tuple[int | None, int | None]:
+    """The span of the only sentence holding triggers, if the passage has more than one sentence."""
+    if len(sentences) > 1 and len(used) == 1:
+        start, end = sentences[next(iter(used))]
+        return int(start), int(end)
+    return None, None
