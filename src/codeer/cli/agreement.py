@@ -118,11 +118,13 @@ def confusion_table(result: Confusion) -> Table:
     """A's codes as rows, B's as columns, (none) last; a block per group, its values leading every row."""
     refs = [code.ref for code in result.codes] + ["(none)"]
     columns = [*(a.label for a in result.attributes), f"{result.coder_a} \\ {result.coder_b}", *refs]
-    rows = [
+    rows: list[list[Cell]] = [
         [*matrix.group, ref, *(int(n) for n in matrix.cells[i])]
         for matrix in result.matrices
         for i, ref in enumerate(refs)
     ]
+    for matrix_end in range(len(refs) - 1, len(rows), len(refs)):
+        rows[matrix_end][-1] = None  # (none) x (none): no disagreement to count
     return Table(f"confusion {result.coder_a} x {result.coder_b}", columns, rows)
 
 
