@@ -12,7 +12,7 @@ from codeer.analysis.codes import CodeInfo, Selection
 from codeer.analysis.cooccurrence import CooccurrenceMatrix, CooccurrenceTable, PairRow, cooccurrence
 from codeer.analysis.frequencies import FrequencyRow, FrequencyTable, frequencies
 from codeer.analysis.groups import MISSING, Attribute, Group, group_label, parse_names
-from codeer.analysis.segments import Quote, iter_segments, quotes
+from codeer.analysis.segments import Quote, quotes, segment_columns, segment_rows
 
 __all__ = [
     "MISSING",
@@ -31,7 +31,8 @@ __all__ = [
     "cooccurrence",
     "frequencies",
     "group_label",
-    "iter_segments",
     "parse_names",
     "quotes",
+    "segment_columns",
+    "segment_rows",
 ]

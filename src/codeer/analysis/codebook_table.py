@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, coder_ids, load_codes
-from codeer.analysis.frequencies import frequencies
-from codeer.analysis.groups import PASSAGES
+from codeer.analysis.cells import code_cells, coded_passages
+from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, code_closure, coder_ids, load_codes
 
 
 @dataclass(frozen=True)
@@ -38,21 +37,30 @@ class CodebookEntry:
 def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[CodebookEntry]:
     """Every code of every codebook, in codebook order, with its counts (zero where unused)."""
     codes = load_codes(session)
-    usage = (
-        select(
-            CODINGS.c.code_id,
-            func.count(),
-            func.count(distinct(CODINGS.c.coder_id)),
-            func.count(distinct(CODINGS.c.passage_id)),
-            func.count(distinct(PASSAGES.c.transcript_id)),
-        )
-        .select_from(CODINGS.join(PASSAGES, PASSAGES.c.id == CODINGS.c.passage_id))
-        .group_by(CODINGS.c.code_id)
+    usage = select(CODINGS.c.code_id, func.count(), func.count(distinct(CODINGS.c.coder_id))).group_by(
+        CODINGS.c.code_id
     )
     if coders:
         usage = usage.where(CODINGS.c.coder_id.in_(coder_ids(session, coders)))
-    counts = {row[0]: tuple(row[1:]) for row in session.execute(usage)}
-    rolled = frequencies(session, Selection(coders=coders, rollup=True))
+    applied = {code_id: (codings, people) for code_id, codings, people in session.execute(usage)}
+    selection = Selection(coders=coders)
+    cells = code_cells(session, selection)
+    reach = {
+        code_id: (int(passages), transcripts)
+        for code_id, passages, transcripts in session.execute(
+            select(
+                cells.c.code_id, func.sum(cells.c.passages), func.count(distinct(cells.c.transcript_id))
+            ).group_by(cells.c.code_id)
+        )
+    }
+    coded, closure = coded_passages(session, selection), code_closure()
+    rolled = dict(
+        session.execute(
+            select(closure.c.ancestor, func.count(distinct(coded.c.passage_id)))
+            .join(coded, coded.c.code_id == closure.c.descendant)
+            .group_by(closure.c.ancestor)
+        ).all()
+    )
     texts = {
         row.id: row
         for row in session.execute(
@@ -71,8 +79,8 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
     entries = []
     for code in codes.values():
         text = texts[code.id]
-        codings, coder_count, passages, transcripts = counts.get(code.id, (0, 0, 0, 0))
-        with_subcodes = rolled.cell((), code.id)
+        codings, coder_count = applied.get(code.id, (0, 0))
+        passages, transcripts = reach.get(code.id, (0, 0))
         entries.append(
             CodebookEntry(
                 code,
@@ -88,7 +96,7 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
                 coder_count,
                 passages,
                 transcripts,
-                with_subcodes.passages if with_subcodes else 0,
+                rolled.get(code.id, 0),
             )
         )
     return entries

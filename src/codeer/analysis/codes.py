@@ -97,23 +97,6 @@ def coder_ids(session: Session, names: tuple[str, ...]) -> list[int]:
     return [known[name] for name in names]
 
 
-def coded_passages(session: Session, selection: Selection) -> CTE:
-    """The distinct ``(passage_id, code_id)`` pairs that ``selection`` counts (see the module docstring).
-
-    A CTE, so that a query may join it to itself (co-occurrence) and the database computes it once.
-    """
-    query = select(CODINGS.c.passage_id, CODINGS.c.code_id)
-    if selection.coders:
-        query = query.where(CODINGS.c.coder_id.in_(coder_ids(session, selection.coders)))
-    if selection.rollup:
-        direct = query.distinct().subquery("direct")
-        closure = code_closure()
-        query = select(direct.c.passage_id, closure.c.ancestor.label("code_id")).join(
-            closure, closure.c.descendant == direct.c.code_id
-        )
-    return query.distinct().cte("coded")
-
-
 def related(codes: dict[int, CodeInfo], a: int, b: int) -> bool:
     """Whether one of the two codes is an ancestor of the other."""
 

@@ -7,20 +7,22 @@ c-coefficient); ``share_of_a`` = n_ab / n_a and ``share_of_b`` = n_ab / n_b read
 this part also has b".
 
 Only pairs that share at least one passage are rows. The database does the pairing: a self-join of the
-distinct ``(passage, code)`` set on the passage, counted with ``GROUP BY``. With ``rollup`` a code and its own
-ancestor are left out as a pair: the ancestor then holds every passage of the code by construction.
+distinct ``(passage, code)`` set on the passage, counted with ``GROUP BY`` (see :mod:`codeer.analysis.cells`).
+With ``rollup`` a code and its own ancestor are left out as a pair: the ancestor then holds every passage of
+the code by construction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from codeer.analysis.codes import CodeInfo, Selection, coded_passages, related
+from codeer.analysis.cells import pair_cells
+from codeer.analysis.codes import CodeInfo, Selection, related
 from codeer.analysis.frequencies import FrequencyTable, frequencies
-from codeer.analysis.groups import PASSAGES, Group, attribute_columns
+from codeer.analysis.groups import Group, attribute_columns
 
 
 @dataclass(frozen=True)
@@ -89,22 +91,21 @@ class CooccurrenceTable:
 def cooccurrence(session: Session, selection: Selection) -> CooccurrenceTable:
     freq = frequencies(session, selection)
     codes = {code.id: code for code in freq.codes}
-    coded = coded_passages(session, selection)
-    a, b = coded.alias("a"), coded.alias("b")
-    source = a.join(b, and_(b.c.passage_id == a.c.passage_id, b.c.code_id > a.c.code_id)).join(
-        PASSAGES, PASSAGES.c.id == a.c.passage_id
-    )
-    source, columns = attribute_columns(source, freq.attributes)
+    per_speaker = any(a.kind == "speaker" for a in freq.attributes)
+    cells = pair_cells(session, selection, per_speaker)
+    speaker_id = cells.c.speaker_id if per_speaker else None
+    source, columns = attribute_columns(cells, freq.attributes, cells.c.transcript_id, speaker_id)
     query = (
-        select(*columns, a.c.code_id, b.c.code_id, func.count())
+        select(*columns, cells.c.code_a, cells.c.code_b, func.sum(cells.c.passages))
         .select_from(source)
-        .group_by(*columns, a.c.code_id, b.c.code_id)
+        .group_by(*columns, cells.c.code_a, cells.c.code_b)
     )
     width = len(freq.attributes)
     pairs: list[PairRow] = []
     for row in session.execute(query):
         group = tuple(row[:width])
         first, second, both = row[width:]
+        both = int(both)
         if selection.rollup and related(codes, first, second):
             continue
         code_a, code_b = sorted((codes[first], codes[second]), key=lambda c: c.order)

@@ -8,7 +8,8 @@ Unit of analysis: the passage. Per group (a combination of ``--by`` attribute va
 - ``transcripts``: distinct transcripts among those passages;
 - ``group_passages``: all passages of the group, coded or not, the denominator of ``share``.
 
-One ``GROUP BY`` query over the distinct ``(passage, code)`` set does the counting in the database.
+The database counts: a ``GROUP BY`` over the (transcript, speaker, code) cells of
+:mod:`codeer.analysis.cells`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from codeer.analysis.codes import CodeInfo, Selection, coded_passages, load_codes
+from codeer.analysis.cells import code_cells
+from codeer.analysis.codes import CodeInfo, Selection, load_codes
 from codeer.analysis.groups import (
-    PASSAGES,
     Attribute,
     Group,
     attribute_columns,
@@ -71,19 +72,18 @@ class FrequencyTable:
 def frequencies(session: Session, selection: Selection) -> FrequencyTable:
     attributes = resolve_attributes(session, selection.by)
     codes = load_codes(session)
-    coded = coded_passages(session, selection)
-    source = coded.join(PASSAGES, PASSAGES.c.id == coded.c.passage_id)
-    source, columns = attribute_columns(source, attributes)
+    cells = code_cells(session, selection)
+    source, columns = attribute_columns(cells, attributes, cells.c.transcript_id, cells.c.speaker_id)
     query = (
         select(
             *columns,
-            coded.c.code_id,
-            func.count(),  # the (passage, code) set is distinct, so rows are passages
-            func.count(distinct(PASSAGES.c.speaker_id)),
-            func.count(distinct(PASSAGES.c.transcript_id)),
+            cells.c.code_id,
+            func.sum(cells.c.passages),
+            func.count(distinct(cells.c.speaker_id)),
+            func.count(distinct(cells.c.transcript_id)),
         )
         .select_from(source)
-        .group_by(*columns, coded.c.code_id)
+        .group_by(*columns, cells.c.code_id)
     )
     sizes = group_sizes(session, attributes)
     width = len(attributes)
@@ -91,6 +91,6 @@ def frequencies(session: Session, selection: Selection) -> FrequencyTable:
     for row in session.execute(query):
         group = tuple(row[:width])
         code_id, passages, speakers, transcripts = row[width:]
-        rows.append(FrequencyRow(group, codes[code_id], passages, speakers, transcripts, sizes[group]))
+        rows.append(FrequencyRow(group, codes[code_id], int(passages), speakers, transcripts, sizes[group]))
     rows.sort(key=lambda r: (r.group, r.code.order))
     return FrequencyTable(selection, attributes, sorted(sizes), sizes, list(codes.values()), rows)

@@ -84,20 +84,27 @@ def resolve_attributes(session: Session, labels: tuple[str, ...]) -> tuple[Attri
 
 
 def attribute_columns(
-    source: FromClause, attributes: tuple[Attribute, ...]
+    source: FromClause,
+    attributes: tuple[Attribute, ...],
+    transcript_id: ColumnElement | None = None,
+    speaker_id: ColumnElement | None = None,
 ) -> tuple[FromClause, list[ColumnElement]]:
-    """``source`` (which must include the ``passages`` table) outer-joined to each attribute, and its values.
+    """``source`` outer-joined to each attribute, and the attribute values.
 
-    The values are ``coalesce(value, '')`` expressions labelled ``g0``, ``g1``, ... to group and order by.
+    Attributes are joined on ``transcript_id`` and ``speaker_id`` (default: the ``passages`` table's, which
+    ``source`` must then include). The values are ``coalesce(value, '')`` expressions labelled ``g0``,
+    ``g1``, ... to group and order by.
     """
+    transcript_id = PASSAGES.c.transcript_id if transcript_id is None else transcript_id
+    speaker_id = PASSAGES.c.speaker_id if speaker_id is None else speaker_id
     columns: list[ColumnElement] = []
     for index, attribute in enumerate(attributes):
         if attribute.kind == "transcript":
             table = TRANSCRIPT_ATTRIBUTES.alias(f"ta{index}")
-            on = and_(table.c.transcript_id == PASSAGES.c.transcript_id, table.c.name == attribute.name)
+            on = and_(table.c.transcript_id == transcript_id, table.c.name == attribute.name)
         else:
             table = SPEAKER_ATTRIBUTES.alias(f"sa{index}")
-            on = and_(table.c.speaker_id == PASSAGES.c.speaker_id, table.c.name == attribute.name)
+            on = and_(table.c.speaker_id == speaker_id, table.c.name == attribute.name)
         source = source.outerjoin(table, on)
         columns.append(func.coalesce(table.c.value, MISSING).label(f"g{index}"))
     return source, columns

@@ -1,22 +1,28 @@
 """Coded segments as quotes: every coding with its text, where it was said, by whom, and in which group.
 
 A coding of a whole passage quotes the passage; a coding of a span quotes ``text[start:end]`` (cut out by the
-database, in code points on SQLite and PostgreSQL alike). :func:`iter_segments` streams every coding of the
-selected coders for an export (a million codings never sit in memory at once); :func:`quotes` returns the
-quotes behind one cell of a frequency table (group × code) or of a co-occurrence table (group × code × code),
-for the analysis screen.
+database, in code points on SQLite and PostgreSQL alike). :func:`segment_rows` streams every coding of the
+selected coders in reading order (transcripts by key, passages by number, then codebook order, coder, span)
+for an export: one query per transcript, so the database sorts a transcript at a time and a million codings
+never sit in memory at once. :func:`quotes` returns the quotes behind one cell of a frequency table
+(group × code) or of a co-occurrence table (group × code × code), for the analysis screen.
+
+Attributes of transcripts and speakers, and code descriptions, are few: they are read once into lookups
+rather than joined to every coding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, coded_passages, coder_ids, load_codes
+from codeer.analysis.cells import coded_passages
+from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, coder_ids, load_codes
 from codeer.analysis.groups import (
     PASSAGES,
     Attribute,
@@ -27,13 +33,11 @@ from codeer.analysis.groups import (
 )
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
-from codeer.model import Codebook, Coder, Speaker, Transcript
+from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
 
-TRANSCRIPTS = Transcript.__table__
-SPEAKERS = Speaker.__table__
 CODERS = Coder.__table__
-CODEBOOKS = Codebook.__table__
-STREAM_BATCH = 2000
+FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")
+FIXED_AFTER = ("code", "coder", "start", "end", "memo", "text")
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,8 @@ class Quote:
     transcript: str
     title: str
     passage: int
+    time: str
     speaker: str
-    start_ms: int | None
     attributes: dict[str, str]
     code: CodeInfo
     coder: str
@@ -54,6 +58,7 @@ class Quote:
     text: str
 
 
+@lru_cache(maxsize=1024)
 def clock(ms: int | None) -> str:
     """``3723000`` → ``1:02:03``; no time → empty."""
     if ms is None:
@@ -62,42 +67,68 @@ def clock(ms: int | None) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def all_attributes(session: Session) -> tuple[Attribute, ...]:
-    """Every attribute of the project as quote columns: transcript ones, then ``speaker.NAME`` ones."""
+@dataclass
+class _Lookups:
+    """What every quote row needs besides the coding: read once, looked up per row."""
+
+    labels: list[str]  # attribute columns: transcript attributes, then speaker.NAME
+    codes: dict[int, CodeInfo]
+    transcripts: dict[int, tuple[str, str, tuple[str, ...]]]  # id → key, title, attribute values
+    speakers: dict[int | None, tuple[str, tuple[str, ...]]]  # id → name, attribute values
+    pseudonyms: Pseudonyms | None
+
+
+def _lookups(session: Session, pseudonymise: bool) -> _Lookups:
     known = known_attributes(session)
-    return tuple(Attribute(name, "transcript", name) for name in known["transcript"]) + tuple(
-        Attribute(f"speaker.{name}", "speaker", name) for name in known["speaker"]
-    )
+    names = {"transcript": known["transcript"], "speaker": known["speaker"]}
+    values: dict[str, dict[int, dict[str, str]]] = {
+        "transcript": defaultdict(dict),
+        "speaker": defaultdict(dict),
+    }
+    for kind, table, owner in (
+        ("transcript", TranscriptAttribute, TranscriptAttribute.transcript_id),
+        ("speaker", SpeakerAttribute, SpeakerAttribute.speaker_id),
+    ):
+        for oid, name, value in session.execute(select(owner, table.name, table.value)):
+            values[kind][oid][name] = value or ""
+
+    def row(kind: str, oid: int) -> tuple[str, ...]:
+        return tuple(values[kind].get(oid, {}).get(name, "") for name in names[kind])
+
+    pseudonyms = build_pseudonyms(session) if pseudonymise else None
+    transcripts = {
+        tid: (key, title or "", row("transcript", tid))
+        for tid, key, title in session.execute(select(Transcript.id, Transcript.key, Transcript.title))
+    }
+    speakers: dict[int | None, tuple[str, tuple[str, ...]]] = {
+        sid: (pseudonyms.speaker(sid) if pseudonyms else name, row("speaker", sid))
+        for sid, name in session.execute(select(Speaker.id, Speaker.name))
+    }
+    speakers[None] = ("", tuple("" for _ in names["speaker"]))
+    labels = names["transcript"] + [f"speaker.{name}" for name in names["speaker"]]
+    return _Lookups(labels, load_codes(session), transcripts, speakers, pseudonyms)
 
 
 def _query(
-    session: Session, coders: tuple[str, ...], attributes: tuple[Attribute, ...]
+    session: Session, coders: tuple[str, ...], grouping: tuple[Attribute, ...] = ()
 ) -> tuple[Select, list[ColumnElement]]:
-    """Every coding of ``coders`` (all if empty) with what a quote shows, in reading order.
-
-    Its columns: the attribute values first (also returned, to filter on), then the fixed ones of
-    :class:`Quote`.
-    """
+    """The codings of ``coders`` (everyone's if empty) with their passages, in reading order within a
+    transcript; joined to the ``grouping`` attributes, whose value columns are returned to filter on."""
     text = case(
         (CODINGS.c.start.is_(None), PASSAGES.c.text),
         else_=func.substr(PASSAGES.c.text, CODINGS.c.start + 1, CODINGS.c.end - CODINGS.c.start),
     )
     source = (
-        CODINGS.join(PASSAGES, PASSAGES.c.id == CODINGS.c.passage_id)
-        .join(TRANSCRIPTS, TRANSCRIPTS.c.id == PASSAGES.c.transcript_id)
-        .join(CODERS, CODERS.c.id == CODINGS.c.coder_id)
+        PASSAGES.join(CODINGS, CODINGS.c.passage_id == PASSAGES.c.id)
         .join(CODES, CODES.c.id == CODINGS.c.code_id)
-        .outerjoin(SPEAKERS, SPEAKERS.c.id == PASSAGES.c.speaker_id)
+        .join(CODERS, CODERS.c.id == CODINGS.c.coder_id)
     )
-    source, columns = attribute_columns(source, attributes)
+    source, columns = attribute_columns(source, grouping)
     query = (
         select(
-            *columns,
-            TRANSCRIPTS.c.key,
-            TRANSCRIPTS.c.title,
+            PASSAGES.c.transcript_id,
             PASSAGES.c.number,
             PASSAGES.c.speaker_id,
-            SPEAKERS.c.name,
             PASSAGES.c.start_ms,
             CODINGS.c.code_id,
             CODERS.c.name,
@@ -105,11 +136,9 @@ def _query(
             CODINGS.c.end,
             CODINGS.c.memo,
             text,
-            PASSAGES.c.transcript_id,
         )
         .select_from(source)
         .order_by(
-            TRANSCRIPTS.c.key,
             PASSAGES.c.number,
             CODES.c.codebook_id,
             CODES.c.position,
@@ -123,49 +152,39 @@ def _query(
     return query, columns
 
 
-class _Rows:
-    """Turns query rows into quotes: code descriptions, pseudonyms, attribute columns."""
-
-    def __init__(self, session: Session, attributes: tuple[Attribute, ...], pseudonymise: bool) -> None:
-        self.codes = load_codes(session)
-        self.width = len(attributes)
-        self.labels = [a.label for a in attributes]
-        self.pseudonyms: Pseudonyms | None = build_pseudonyms(session) if pseudonymise else None
-
-    def quote(self, row: Sequence[Any]) -> Quote:
-        key, title, number, speaker_id, speaker, start_ms, code_id, coder, start, end, memo, text, tid = row[
-            self.width :
-        ]
-        if self.pseudonyms is not None:
-            speaker = self.pseudonyms.speaker(speaker_id)
-            text = self.pseudonyms.text(tid, text)
-            memo = self.pseudonyms.text(tid, memo or "")
-        attributes = dict(zip(self.labels, row[: self.width], strict=True))
-        return Quote(
-            key,
-            title or "",
-            number,
-            speaker or "",
-            start_ms,
-            attributes,
-            self.codes[code_id],
-            coder,
-            start,
-            end,
-            memo or "",
-            text or "",
-        )
+def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]:
+    """Quote rows: FIXED_BEFORE, the attribute values, the code (a CodeInfo), the rest of FIXED_AFTER."""
+    transcripts, speakers, codes, pseudonyms = (
+        lookups.transcripts,
+        lookups.speakers,
+        lookups.codes,
+        lookups.pseudonyms,
+    )
+    for tid, number, sid, ms, code_id, coder, start, end, memo, text in session.execute(query):
+        key, title, attributes = transcripts[tid]
+        speaker, speaker_attributes = speakers[sid]
+        if pseudonyms is not None:
+            text, memo = pseudonyms.text(tid, text), pseudonyms.text(tid, memo or "")
+        yield (
+            key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
+            codes[code_id], coder, start, end, memo or "", text or "",
+        )  # fmt: skip
 
 
-def iter_segments(
+def segment_columns(session: Session) -> list[str]:
+    """The columns of :func:`segment_rows`, with ``code`` standing for the code's ref."""
+    return [*FIXED_BEFORE, *_lookups(session, False).labels, *FIXED_AFTER]
+
+
+def segment_rows(
     session: Session, coders: tuple[str, ...] = (), *, pseudonymise: bool = False
-) -> Iterator[Quote]:
-    """Every coding of ``coders`` (everyone's if empty) as a quote, streamed in reading order."""
-    attributes = all_attributes(session)
-    rows = _Rows(session, attributes, pseudonymise)
-    query, _ = _query(session, coders, attributes)
-    for row in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
-        yield rows.quote(row)
+) -> Iterator[tuple]:
+    """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`, the code as a
+    :class:`CodeInfo`; streamed, a transcript at a time, transcripts by key."""
+    lookups = _lookups(session, pseudonymise)
+    query, _ = _query(session, coders)
+    for tid in sorted(lookups.transcripts, key=lambda t: lookups.transcripts[t][0]):
+        yield from _rows(session, lookups, query.where(PASSAGES.c.transcript_id == tid))
 
 
 def quotes(
@@ -185,19 +204,21 @@ def quotes(
     grouping = resolve_attributes(session, selection.by)
     if len(group) != len(grouping):
         raise CodeerError(f"a group of {len(grouping)} value(s) is needed for --by {','.join(selection.by)}")
-    shown = all_attributes(session)
-    attributes = shown + grouping
-    query, columns = _query(session, selection.coders, attributes)
-    query = query.where(*(col == value for col, value in zip(columns[len(shown) :], group, strict=True)))
-    codes = load_codes(session)
+    lookups = _lookups(session, pseudonymise)
+    query, columns = _query(session, selection.coders, grouping)
+    query = query.where(*(c == v for c, v in zip(columns, group, strict=True)))
     coded = coded_passages(session, selection)
     wanted: set[int] = set()
     for cid in (code_id, other_code_id):
         if cid is not None:
-            wanted |= _family(codes, cid) if selection.rollup else {cid}
+            wanted |= _family(lookups.codes, cid) if selection.rollup else {cid}
             query = query.where(PASSAGES.c.id.in_(select(coded.c.passage_id).where(coded.c.code_id == cid)))
-    rows = _Rows(session, attributes, pseudonymise)
-    return [rows.quote(row) for row in session.execute(query.where(CODINGS.c.code_id.in_(wanted)))]
+    width = len(FIXED_BEFORE) + len(lookups.labels)
+    found = [
+        Quote(*row[:5], dict(zip(lookups.labels, row[5:width], strict=True)), *row[width:])
+        for row in _rows(session, lookups, query.where(CODINGS.c.code_id.in_(wanted)))
+    ]
+    return sorted(found, key=lambda q: q.transcript)  # stable: reading order within a transcript stays
 
 
 def _family(codes: dict[int, CodeInfo], code_id: int) -> set[int]:

@@ -6,7 +6,7 @@ import argparse
 import importlib
 
 # Modules under codeer.cli that define ``register_export(export_subparsers)``.
-EXPORT_MODULES: tuple[str, ...] = ("qdpx_export",)
+EXPORT_MODULES: tuple[str, ...] = ("tables_export", "qdpx_export")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -25,7 +25,7 @@ from codeer.export.layouts import (
     frequency_tables,
     segment_table,
 )
-from codeer.export.standard import export_all
+from codeer.export.standard import TABLES, export_all
 from codeer.export.tables import Table, check_format, render_text, write_tables
 
 Builder = Callable[[Session, argparse.Namespace], list[Table]]
@@ -133,8 +133,11 @@ def register_export(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("all", help="the standard set of tables into the project's exports/ folder")
     _options(p, grouped=False, output=False)
-    p.add_argument("--rollup", action="store_true", help="a parent code also counts its descendants' passages")
+    p.add_argument(
+        "--rollup", action="store_true", help="a parent code also counts its descendants' passages"
+    )
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format (csv)")
+    p.add_argument("--skip", default="", metavar="TABLE[,TABLE...]", help=f"leave out: {', '.join(TABLES)}")
     p.add_argument("--dir", type=Path, help="folder to write into (default: PROJECT/exports)")
     p.set_defaults(handler=run_all)
 
@@ -150,6 +153,7 @@ def run_all(ctx: Context, args: argparse.Namespace) -> int:
             pseudonymise=args.pseudonymise,
             suffix=f".{args.format}",
             excel=args.excel,
+            skip=parse_names(args.skip),
             progress=StderrProgress("export"),
         )
     for path, rows in report.written:

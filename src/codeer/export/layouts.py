@@ -7,8 +7,6 @@ groups sorted by their values.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from sqlalchemy.orm import Session
 
 from codeer.analysis import (
@@ -19,9 +17,8 @@ from codeer.analysis import (
     cooccurrence,
     frequencies,
     group_label,
-    iter_segments,
 )
-from codeer.analysis.segments import all_attributes, clock
+from codeer.analysis.segments import segment_columns, segment_rows
 from codeer.export.tables import Cell, Table
 
 MEASURES = ("passages", "speakers", "transcripts")
@@ -105,16 +102,13 @@ def cooccurrence_tables(session: Session, selection: Selection, *, matrix: str |
 
 def segment_table(session: Session, coders: tuple[str, ...], *, pseudonymise: bool) -> Table:
     """Every coding as a quote, streamed: iterate its rows while ``session`` is open."""
-    labels = [attribute.label for attribute in all_attributes(session)]
-    columns = ["transcript", "title", "passage", "time", "speaker", *labels]
-    columns += ["code", "code_name", "coder", "start", "end", "memo", "text"]
-
-    def rows() -> Iterator[list[Cell]]:
-        for q in iter_segments(session, coders, pseudonymise=pseudonymise):
-            yield [q.transcript, q.title, q.passage, clock(q.start_ms), q.speaker, *q.attributes.values(),
-                   q.code.ref, q.code.name, q.coder, q.start, q.end, q.memo, q.text]  # fmt: skip
-
-    return Table("segments", columns, rows())
+    columns = segment_columns(session)
+    code = columns.index("code")
+    rows = (
+        (*row[:code], row[code].ref, row[code].name, *row[code + 1 :])
+        for row in segment_rows(session, coders, pseudonymise=pseudonymise)
+    )
+    return Table("segments", [*columns[: code + 1], "code_name", *columns[code + 1 :]], rows)
 
 
 def codebook_table(session: Session, coders: tuple[str, ...]) -> Table:

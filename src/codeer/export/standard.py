@@ -16,7 +16,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from codeer.analysis import Selection
+from codeer.analysis.cells import shared_cells
 from codeer.analysis.groups import known_attributes
+from codeer.errors import CodeerError
 from codeer.export.layouts import codebook_table, cooccurrence_tables, frequency_tables, segment_table
 from codeer.export.tables import Table, check_format, write_tables
 
@@ -30,6 +32,8 @@ GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cooccurrence-organisation", ("organisation",)),
     ("cooccurrence-quadrant", ("quadrant",)),
 )
+
+TABLES = tuple(name for name, _ in GROUPINGS) + ("segments", "codebook")
 
 
 @dataclass
@@ -47,15 +51,20 @@ def export_all(
     pseudonymise: bool = False,
     suffix: str = ".csv",
     excel: bool = False,
+    skip: tuple[str, ...] = (),
     progress: Progress | None = None,
 ) -> StandardExport:
     """Write the standard set into ``folder`` as ``.csv`` (``excel``: for Dutch Excel) or ``.xlsx`` files.
 
-    Everything is read in ``session``, one transaction, so the tables agree with each other.
+    Everything is read in ``session``, one transaction, so the tables agree with each other. ``skip`` names
+    tables not to write (e.g. ``segments``, the largest by far).
     """
     check_format(Path(f"table{suffix}"), excel)
+    unknown = [name for name in skip if name not in TABLES]
+    if unknown:
+        raise CodeerError(f"no standard table {', '.join(unknown)} (tables: {', '.join(TABLES)})")
     report = StandardExport()
-    names = [name for name, _ in GROUPINGS] + ["segments", "codebook"]
+    names = [name for name in TABLES if name not in skip]
     known = known_attributes(session)
     attributes = set(known["transcript"]) | set(known["speaker"])
 
@@ -69,15 +78,16 @@ def export_all(
             return frequency_tables(session, selection, wide=False, measure="passages")
         return cooccurrence_tables(session, selection, matrix=None)
 
-    for done, name in enumerate(names):
-        if progress:
-            progress(done, len(names), name)
-        missing = [a for a in dict(GROUPINGS).get(name, ()) if a not in attributes]
-        if missing:
-            report.skipped.append((name, f"no attribute {', '.join(missing)} in this project"))
-            continue
-        path = folder / f"{name}{suffix}"
-        report.written.append((path, write_tables(build(name), path, excel=excel)))
+    with shared_cells(session):
+        for done, name in enumerate(names):
+            if progress:
+                progress(done, len(names), name)
+            missing = [a for a in dict(GROUPINGS).get(name, ()) if a not in attributes]
+            if missing:
+                report.skipped.append((name, f"no attribute {', '.join(missing)} in this project"))
+                continue
+            path = folder / f"{name}{suffix}"
+            report.written.append((path, write_tables(build(name), path, excel=excel)))
     if progress:
         progress(len(names), len(names), "done")
     return report
