@@ -11,8 +11,10 @@ Units are (passage, code) pairs, each present (1) or absent (0):
   depend on how far the coders got. (Evaluating against a coder who accepted suggestions flatters them.)
 
 Precision, recall and F1 are given per code, micro-averaged (one pool of all units) and macro-averaged
-(the mean over codes; a code without human or auto positives has no precision or recall and is left out
-of that mean). Alpha is nominal, over all units of all codes, with two coders: ``auto`` and the human.
+(the unweighted mean over codes of each figure that is defined: precision needs auto positives, recall
+human ones). Krippendorff's alpha is nominal, with two coders, ``auto`` and the human, over every (passage,
+code) unit of the codes that at least one of them applied in these passages (as the agreement report pools
+its ``ALL`` row).
 """
 
 from __future__ import annotations
@@ -144,7 +146,8 @@ def evaluate(
         counts = Counts(len(mine), len(theirs), len(mine & theirs))
         results.append(CodeResult(code.key, code.name, len(code.keywords or ()), counts))
     micro = Counts(len(human), len(auto), len(human & auto))
-    pairs = [(p, c) for p in passages for c in code_ids]
+    applied = {c for _, c in human | auto}
+    pairs = [(p, c) for p in passages for c in code_ids if c in applied]
     alpha = krippendorff_alpha([[int(u in auto) for u in pairs], [int(u in human) for u in pairs]])
     return Evaluation(
         coder,

@@ -250,7 +250,7 @@ class Matcher:
             evidence.setdefault(code, []).append(_Piece("", EXAMPLE_WEIGHT * similarity, sentence, triggers))
         scores = self._lowest_level({code: _noisy_or(pieces) for code, pieces in evidence.items()})
         for code, score in scores.items():
-            if score < min_score:
+            if score <= 0.0 or score < min_score:
                 continue
             pieces = evidence[code]
             start, end = _one_sentence(scan.passage.sentences, {p.sentence for p in pieces})
