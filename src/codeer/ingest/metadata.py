@@ -45,6 +45,8 @@ SIDECAR_SUFFIXES = (".yaml", ".yml")
 RESERVED = ("id", "title", "speakers")
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+# libyaml's parser when PyYAML has it: the pure-Python one costs more than the rest of an import.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -93,7 +95,7 @@ def parse_yaml_meta(text: str, path: Path, first_line: int = 1, what: str = "met
     problem can name its line (``first_line`` is the file line of the text's first line).
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
