@@ -61,13 +61,11 @@ def code_passage(db: Database, wanted: PassageCoding) -> str:
     """Apply the code (or change the memo of the coding already there); say what happened."""
 
     def work(session: Session) -> str:
-        key = _key(session, wanted)
-        existing = find_coding(session, key)
-        if existing is None:
-            apply_coding(session, key, wanted.memo or "")
+        coding, new = apply_coding(session, _key(session, wanted), wanted.memo or "")
+        if new:
             return "applied"
-        if wanted.memo is not None and wanted.memo != existing.memo:
-            update_coding(session, existing, memo=wanted.memo)
+        if wanted.memo is not None and wanted.memo != coding.memo:
+            update_coding(session, coding, memo=wanted.memo)
             return "memo updated"
         return "already applied"
 

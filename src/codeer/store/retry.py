@@ -2,9 +2,10 @@
 
 Several coders write at once: on SQLite a writer may find the file locked past the busy timeout; on
 PostgreSQL a transaction may lose a serialization check (SQLSTATE 40001), be chosen as a deadlock victim
-(40P01), or lose a race to insert the same unique row (23505: two windows applying the same coding). Each
-of these leaves nothing behind (the transaction was rolled back), so running the whole unit again is safe,
-and the second run sees what the other writer did. Anything else is a real error and is raised at once.
+(40P01), lose a race to insert the same unique row (23505: two windows applying the same coding), or
+change a row that another window just removed (StaleDataError). Each of these leaves nothing behind (the
+transaction was rolled back), so running the whole unit again is safe, and the second run sees what the
+other writer did. Anything else is a real error and is raised at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from codeer.errors import CodeerError
 from codeer.store.database import Database
@@ -35,6 +37,8 @@ def conflict_kind(exc: BaseException) -> str | None:
     A lost race to insert the same unique row (``"race"``) is settled by one more attempt, which sees the
     winner's row; a unique violation that happens again is a real error.
     """
+    if isinstance(exc, StaleDataError):  # the row changed or went away under us (two windows, one coding)
+        return "conflict"
     if not isinstance(exc, DBAPIError):
         return None
     sqlstate = getattr(exc.orig, "sqlstate", None)
@@ -64,13 +68,14 @@ def run_in_transaction(
         try:
             with db.session() as session:
                 return fn(session)
-        except DBAPIError as exc:
+        except (DBAPIError, StaleDataError) as exc:
             kind = conflict_kind(exc)
             if kind is None or (kind == "race" and races):
                 raise
             if attempt >= attempts:
+                cause = getattr(exc, "orig", exc)
                 raise CodeerError(
-                    f"the database stayed busy through {attempts} attempts ({exc.orig}); try again"
+                    f"the database stayed busy through {attempts} attempts ({cause}); try again"
                 ) from exc
             races += kind == "race"
             sleep(FIRST_DELAY * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
