@@ -23,7 +23,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from codeer.agreement import krippendorff_alpha
@@ -84,6 +84,11 @@ def _mean(values: Sequence[float]) -> float:
     return sum(usable) / len(usable) if usable else math.nan
 
 
+def _pairs(session: Session, query: Select) -> set[tuple[int, int]]:
+    """The distinct (passage, code) pairs a query returns."""
+    return {(passage, code) for passage, code in session.execute(query.distinct())}
+
+
 def evaluate(
     session: Session,
     coder: str,
@@ -121,23 +126,17 @@ def evaluate(
     code_ids = [c.id for c in codes]
     units = select(Passage.id).where(Passage.transcript_id.in_(coded_transcripts))
     passages = list(session.scalars(units))
-    human = set(
-        session.execute(
-            select(Coding.passage_id, Coding.code_id)
-            .distinct()
-            .where(Coding.coder_id == coder_id, Coding.code_id.in_(code_ids), Coding.passage_id.in_(units))
-        ).tuples()
+    human = _pairs(
+        session,
+        select(Coding.passage_id, Coding.code_id).where(
+            Coding.coder_id == coder_id, Coding.code_id.in_(code_ids), Coding.passage_id.in_(units)
+        ),
     )
-    auto = set(
-        session.execute(
-            select(Suggestion.passage_id, Suggestion.code_id)
-            .distinct()
-            .where(
-                Suggestion.score >= min_score,
-                Suggestion.code_id.in_(code_ids),
-                Suggestion.passage_id.in_(units),
-            )
-        ).tuples()
+    auto = _pairs(
+        session,
+        select(Suggestion.passage_id, Suggestion.code_id).where(
+            Suggestion.score >= min_score, Suggestion.code_id.in_(code_ids), Suggestion.passage_id.in_(units)
+        ),
     )
     results = []
     for code in codes:
