@@ -38,6 +38,7 @@ from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, Transcrip
 CODERS = Coder.__table__
 FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")
 FIXED_AFTER = ("code", "coder", "start", "end", "memo", "text")
+STREAM_BATCH = 5000  # rows fetched at a time (fetchmany), not one by one
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,9 @@ def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]
         lookups.codes,
         lookups.pseudonyms,
     )
-    for tid, number, sid, ms, code_id, coder, start, end, memo, text in session.execute(query):
+    for tid, number, sid, ms, code_id, coder, start, end, memo, text in session.execute(
+        query.execution_options(yield_per=STREAM_BATCH)
+    ):
         key, title, attributes = transcripts[tid]
         speaker, speaker_attributes = speakers[sid]
         if pseudonyms is not None:

@@ -1,0 +1,176 @@
+"""Export speed: ``codeer export all`` on a project of a million codings, beside pandas computing the same
+frequency and co-occurrence tables from a codings CSV, in the same run.
+
+Each route runs as its own process, measured with ``os.wait4``: wall time, CPU time (user + system, which
+other work on the machine disturbs less) and peak resident memory (goal for the export: under 300 MB).
+
+- ``export all``: every standard table, including all codings as quotes (``segments``) and the codebook;
+- ``export all --skip segments,codebook``: the same tables the pandas route computes;
+- pandas: reads ``codings.csv``, ``passages.csv`` and ``metadata.csv`` (written by the generator, so not
+  timed), computes frequencies overall, per organisation, per quadrant and per organisation × quadrant and
+  co-occurrence with Jaccard per organisation and per quadrant, and writes them as CSV.
+
+The two routes' frequency and co-occurrence tables are compared, so the figures are for equal results.
+
+    python bench/bench_export.py [--codings 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_codings_project import generate  # noqa: E402
+
+GROUPINGS = {"": [], "-organisation": ["organisation"], "-quadrant": ["quadrant"]}
+GROUPINGS["-organisation-quadrant"] = ["organisation", "quadrant"]
+PAIR_GROUPINGS = {"-organisation": ["organisation"], "-quadrant": ["quadrant"]}
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+def measure(command: list[str]) -> Run:
+    """Run ``command`` as a child process; its wall time, CPU time and peak RSS (Linux: kB → MB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def pandas_route(project: Path, out: Path) -> None:
+    """What an analyst would write in pandas for the same tables."""
+    import pandas as pd
+
+    codings = pd.read_csv(project / "codings.csv", usecols=["transcript", "passage", "code"])
+    passages = pd.read_csv(project / "passages.csv")
+    metadata = pd.read_csv(project / "metadata.csv")
+    coded = (
+        codings.drop_duplicates()
+        .merge(passages, on=["transcript", "passage"])
+        .merge(metadata, on="transcript")
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for suffix, by in GROUPINGS.items():
+        keys = [*by, "code"]
+        table = coded.groupby(keys).size().rename("passages").to_frame()
+        table["speakers"] = coded.drop_duplicates([*keys, "transcript", "speaker"]).groupby(keys).size()
+        table["transcripts"] = coded.drop_duplicates([*keys, "transcript"]).groupby(keys).size()
+        table = table.reset_index()
+        counts[suffix] = table
+        table.to_csv(out / f"frequencies{suffix}.csv", index=False)
+    slim = coded[["transcript", "passage", "code", "organisation", "quadrant"]]
+    pairs = slim.merge(slim[["transcript", "passage", "code"]], on=["transcript", "passage"])
+    pairs = pairs[pairs["code_x"] < pairs["code_y"]]
+    for suffix, by in PAIR_GROUPINGS.items():
+        table = pairs.groupby([*by, "code_x", "code_y"]).size().rename("passages").reset_index()
+        n = counts[suffix][[*by, "code", "passages"]]
+        table = table.merge(n.rename(columns={"code": "code_x", "passages": "n_x"}), on=[*by, "code_x"])
+        table = table.merge(n.rename(columns={"code": "code_y", "passages": "n_y"}), on=[*by, "code_y"])
+        table["jaccard"] = table["passages"] / (table["n_x"] + table["n_y"] - table["passages"])
+        table.to_csv(out / f"cooccurrence{suffix}.csv", index=False)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def compare(codeer_dir: Path, pandas_dir: Path) -> int:
+    """Check that both routes found the same counts and Jaccard values; return the cells compared."""
+    compared = 0
+    for suffix, by in GROUPINGS.items():
+        name = f"frequencies{suffix}.csv"
+        ours = {
+            (*(r[a] for a in by), r["code"]): (r["passages"], r["speakers"], r["transcripts"])
+            for r in _rows(codeer_dir / name)
+        }
+        theirs = {
+            (*(r[a] for a in by), r["code"]): (r["passages"], r["speakers"], r["transcripts"])
+            for r in _rows(pandas_dir / name)
+        }
+        if ours != theirs:
+            raise SystemExit(f"{name}: codeer and pandas differ")
+        compared += len(ours)
+    for suffix, by in PAIR_GROUPINGS.items():
+        name = f"cooccurrence{suffix}.csv"
+        ours = {
+            (*(r[a] for a in by), frozenset((r["code_a"], r["code_b"]))): (
+                int(r["passages"]),
+                float(r["jaccard"]),
+            )
+            for r in _rows(codeer_dir / name)
+        }
+        theirs = {
+            (*(r[a] for a in by), frozenset((r["code_x"], r["code_y"]))): (
+                int(r["passages"]),
+                float(r["jaccard"]),
+            )
+            for r in _rows(pandas_dir / name)
+        }
+        if ours.keys() != theirs.keys() or any(
+            ours[k][0] != theirs[k][0] or abs(ours[k][1] - theirs[k][1]) > 1e-12 for k in ours
+        ):
+            raise SystemExit(f"{name}: codeer and pandas differ")
+        compared += len(ours)
+    return compared
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--codings", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder and keep it")
+    parser.add_argument(
+        "--pandas-route", nargs=2, type=Path, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.pandas_route:
+        pandas_route(*args.pandas_route)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        project = args.keep or Path(tmp) / "project"
+        if not (project / "codeer.db").exists():
+            start = time.perf_counter()
+            count = generate(project, args.codings)
+            print(f"generated {count:,} codings in {time.perf_counter() - start:.1f} s")
+        codeer = [sys.executable, "-m", "codeer.cli.main", "--project", str(project), "export", "all"]
+        full = measure([*codeer, "--dir", str(Path(tmp) / "all")])
+        tables = measure([*codeer, "--dir", str(Path(tmp) / "tables"), "--skip", "segments,codebook"])
+        pandas = measure(
+            [sys.executable, __file__, "--pandas-route", str(project), str(Path(tmp) / "pandas")]
+        )
+        cells = compare(Path(tmp) / "tables", Path(tmp) / "pandas")
+        segments = sum(1 for _ in (Path(tmp) / "all" / "segments.csv").open(encoding="utf-8")) - 1
+
+    print(f"same results: {cells} frequency and co-occurrence rows agree; {segments:,} segments exported")
+    print(f"{'route':44} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+    for label, run in (
+        ("codeer export all (8 tables, with segments)", full),
+        ("codeer export all --skip segments,codebook", tables),
+        ("pandas from codings.csv (6 tables)", pandas),
+    ):
+        print(f"{label:44} {run.wall:8.2f} {run.cpu:8.2f} {run.rss_mb:8.0f}")
+    for label, run in (("same tables", tables), ("export all ", full)):
+        print(f"pandas/codeer, {label}: wall {pandas.wall / run.wall:.2f}x, cpu {pandas.cpu / run.cpu:.2f}x")
+    print(f"peak memory of export all: {full.rss_mb:.0f} MB (goal < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()
