@@ -89,6 +89,7 @@ def _stored_path(ctx: Context, path: Path) -> Path:
 def run_load(ctx: Context, args: argparse.Namespace) -> int:
     specs = _read_all(args.files)
     _warn(specs)
+    ctx.auto_backup("before-codebook-load")
     with ctx.db.session() as session:
         reports = []
         for spec in specs:

@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.auto_backup("before-codings-import")
     with ctx.db.session() as session:
         report = import_codings(session, args.file)
     print(

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codeer.config import Settings
+from codeer.errors import CodeerError
+from codeer.store.backup import Backup, backup_folder, make_backup, sqlite_file
 from codeer.store.database import Database, open_database
 
 
@@ -21,8 +23,29 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_database(self.settings.db_url)
+            self._db = open_database(self.settings.db_url, before_upgrade=self.before_upgrade)
         return self._db
+
+    def before_upgrade(self, revision: str | None) -> None:
+        if revision is not None:  # None: a new project, nothing to keep yet
+            self.auto_backup(f"before-upgrade-from-{revision}")
+
+    def backup(self, reason: str) -> tuple[Backup, bool]:
+        """Back up a SQLite project now into ``PROJECT/backups`` (see :mod:`codeer.store.backup`)."""
+        path = sqlite_file(self.settings.db_url)
+        if path is None:
+            raise CodeerError("codeer backs up SQLite projects; back up a PostgreSQL database with pg_dump")
+        if self.settings.backups < 0:
+            raise CodeerError("setting 'backups' must be 0 or more", self.project / "codeer.yaml")
+        return make_backup(path, backup_folder(self.project), reason, self.settings.backups)
+
+    def auto_backup(self, reason: str) -> Backup | None:
+        """The automatic backup before a migration or an import: SQLite only, unless ``backups: 0``."""
+        path = sqlite_file(self.settings.db_url)
+        if path is None or self.settings.backups == 0 or not path.is_file() or path.stat().st_size == 0:
+            return None
+        backup, _ = self.backup(reason)
+        return backup
 
     def close(self) -> None:
         if self._db is not None:

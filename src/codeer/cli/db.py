@@ -86,7 +86,7 @@ def run_upgrade(ctx: Context, args: argparse.Namespace) -> int:
     db = open_database(url, upgrade=False)
     try:
         before = schema_revision(db.engine)
-        if upgrade_schema(db.engine):
+        if upgrade_schema(db.engine, ctx.before_upgrade):
             print(f"{redacted(url)}: schema {before or 'none'} -> {head_revision()}")
         else:
             print(f"{redacted(url)}: schema already at the newest version ({before})")

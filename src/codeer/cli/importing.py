@@ -28,6 +28,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     qdpx = qdpx_files(args.paths)
     if qdpx is not None:
         return run_qdpx(ctx, qdpx)
+    ctx.auto_backup("before-import")
     report = import_paths(
         ctx.db,
         args.paths,

@@ -19,7 +19,10 @@ from codeer.config import read_settings
 from codeer.errors import CodeerError
 
 # Command modules under codeer.cli, in the order their commands appear in --help.
-COMMAND_MODULES = ("importing", "codebooks", "codings", "code", "export", "agreement", "autocode", "status", "db", "tui")
+COMMAND_MODULES = (
+    "importing", "codebooks", "codings", "code", "export", "agreement", "autocode", "status", "log", "backup",
+    "db", "tui",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

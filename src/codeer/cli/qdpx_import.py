@@ -26,6 +26,7 @@ def qdpx_files(paths: list[Path]) -> list[Path] | None:
 
 def run(ctx: Context, files: list[Path]) -> int:
     """Import every file in one transaction: all of them or nothing."""
+    ctx.auto_backup("before-qdpx-import")
     with ctx.db.session() as session:
         reports = [
             import_qdpx(

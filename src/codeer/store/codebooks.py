@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from codeer.codebook.spec import CodebookSpec, CodeSpec
 from codeer.errors import CodeerError
 from codeer.model.orm import Code, Codebook, Coding, Memo
+from codeer.store.coding import remove_coding
 
 # Fields copied from a CodeSpec onto a Code (JSON lists are stored as lists).
 _FIELDS = ("name", "definition", "include", "exclude", "examples", "keywords", "hotkey", "color")
@@ -142,7 +143,12 @@ def sync_codebook(
         else:
             report.unchanged.append(key)
 
-    # 1. Deletions first, so that a new code may take a removed code's hotkey.
+    # 1. Deletions first, so that a new code may take a removed code's hotkey. Their codings are removed
+    #    through the coding service first, so the history records them (the cascade would not).
+    if counts:
+        doomed = select(Coding).where(Coding.code_id.in_([c.id for c in missing if c.id in counts]))
+        for coding in session.scalars(doomed).all():
+            remove_coding(session, coding, note=f"code removed from {spec.source.name}")
     for code in missing:
         codebook.codes.remove(code)  # delete-orphan; codings and memos go by ON DELETE CASCADE
         session.delete(code)

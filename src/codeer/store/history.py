@@ -87,12 +87,22 @@ def _event_row(event: CodingEvent) -> EventRow:
 
 
 def coder_events(
-    session: Session, coder_id: int | None = None, *, limit: int | None = None
+    session: Session,
+    coder_id: int | None = None,
+    *,
+    limit: int | None = None,
+    transcript_key: str | None = None,
+    since: datetime | None = None,
+    oldest_first: bool = False,
 ) -> list[EventRow]:
-    """The newest events first, of one coder or of everyone (for a log)."""
-    query = select(CodingEvent).order_by(CodingEvent.id.desc())
+    """The newest events first (or the oldest), of one coder or of everyone (for ``codeer log``)."""
+    query = select(CodingEvent).order_by(CodingEvent.id if oldest_first else CodingEvent.id.desc())
     if coder_id is not None:
         query = query.where(CodingEvent.coder_id == coder_id)
+    if transcript_key is not None:
+        query = query.where(CodingEvent.transcript_key == transcript_key)
+    if since is not None:
+        query = query.where(CodingEvent.at >= since)
     if limit is not None:
         query = query.limit(limit)
     return [_event_row(e) for e in session.scalars(query)]

@@ -183,6 +183,7 @@ def _reimport(
             where = _describe(session, transcript.key, passage.number, coding)
             if placement is None:
                 result.lost.append(f"{where}: its passage text is gone")
+                remove_coding(session, coding, note="re-import: text gone")
                 continue
             target = new_ids[placement.new_index]
             new_text = new_texts[placement.new_index]
@@ -192,6 +193,7 @@ def _reimport(
                 found = relocate_span(passage.text, new_text, coding.start, coding.end)
                 if found is None:
                     result.lost.append(f"{where}: the coded words are gone")
+                    remove_coding(session, coding, note="re-import: text gone")
                     continue
                 span = found[0], found[1]
                 certain = certain and found[2] >= 100

@@ -1,0 +1,116 @@
+"""``codeer log``: the history of every coding (who, when, what), and ``--summary`` for a methods section."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from codeer.cli.context import Context
+from codeer.errors import CodeerError
+from codeer.model import Coder, CodingEvent, Transcript
+from codeer.store.coding_summary import coder_summaries, describe, methods_sentence
+from codeer.store.history import EventRow, coder_events
+
+COLUMNS = ("time", "coder", "action", "transcript", "passage", "code", "span", "memo/note")
+
+
+def _since(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        example = "2026-03-01 or 2026-03-01T09:30"
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date ({example})") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "log",
+        help="the coding history: every code applied, removed or changed, by whom and when",
+        description="Every change to a coding, newest first: time (UTC), coder, action (apply, remove, "
+        "update, settle), transcript, passage, code, span, memo and note (e.g. the import file, undo). "
+        "--summary gives each coder's coding period and counts, and a sentence for a methods section.",
+    )
+    p.add_argument("--coder", dest="log_coder", metavar="NAME", help="only this coder's changes")
+    p.add_argument("--transcript", metavar="ID", help="only changes in this transcript")
+    p.add_argument("--since", type=_since, metavar="DATE", help="only changes from DATE on (UTC)")
+    p.add_argument("--limit", type=_positive, metavar="N", help="at most N changes")
+    p.add_argument("--reverse", action="store_true", help="oldest first")
+    p.add_argument("--summary", action="store_true", help="per coder: period, codings, transcripts")
+    p.set_defaults(handler=run)
+
+
+def _check_names(ctx: Context, args: argparse.Namespace) -> int | None:
+    """The coder's id for ``--coder`` (None: everyone); unknown names are errors, not empty logs."""
+    with ctx.db.session() as session:
+        coder_id = None
+        if args.log_coder is not None:
+            coder_id = session.scalar(select(Coder.id).where(Coder.name == args.log_coder))
+            if coder_id is None:
+                known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name))) or "none yet"
+                raise CodeerError(f"no coder {args.log_coder!r} (known: {known})")
+        if args.transcript is not None:
+            known_key = session.scalar(select(Transcript.id).where(Transcript.key == args.transcript))
+            logged = session.scalar(
+                select(CodingEvent.id).where(CodingEvent.transcript_key == args.transcript).limit(1)
+            )
+            if known_key is None and logged is None:
+                raise CodeerError(f"no transcript {args.transcript!r}")
+    return coder_id
+
+
+def _cells(row: EventRow, coders: dict[int, str]) -> tuple[str, ...]:
+    span = "" if row.start is None else f"{row.start}:{row.end}"
+    memo = " ".join(row.memo.split())
+    note = f"[{row.note}]" if row.note else ""
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    return (
+        f"{at.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z",
+        coders.get(row.coder_id, "?"),
+        row.action,
+        row.transcript_key,
+        "" if row.passage_number is None else str(row.passage_number),
+        row.code_key,
+        span,
+        " ".join(part for part in (memo, note) if part),
+    )
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    if args.summary and (args.since or args.limit):
+        raise CodeerError("--summary covers the whole history; use it with --coder and --transcript only")
+    coder_id = _check_names(ctx, args)
+    with ctx.db.session() as session:
+        if args.summary:
+            summaries = coder_summaries(session, coder=args.log_coder, transcript_key=args.transcript)
+            for summary in summaries:
+                print(describe(summary))
+            print(methods_sentence(summaries))
+            return 0
+        rows = coder_events(
+            session,
+            coder_id,
+            limit=args.limit,
+            transcript_key=args.transcript,
+            since=args.since,
+            oldest_first=args.reverse,
+        )
+        coders = {i: name for i, name in session.execute(select(Coder.id, Coder.name))}
+    if not rows:
+        print("no coding changes recorded (for this selection)", file=sys.stderr)
+        return 0
+    table = [COLUMNS, *(_cells(row, coders) for row in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS) - 1)]
+    for line in table:
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        print("  ".join([*cells, line[-1]]).rstrip())
+    return 0

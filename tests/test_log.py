@@ -1,0 +1,143 @@
+"""The coding history: complete on every path that changes codings, and shown by ``codeer log``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from sqlalchemy import select
+
+from codeer.cli.main import main
+from codeer.model import Coding, CodingEvent
+from codeer.store.database import open_database
+
+pytest_plugins = ["study_fixtures"]
+
+
+def replayed(project: Path) -> tuple[set[tuple], set[tuple]]:
+    """The codings the history adds up to, and the codings that stand: equal when nothing went unrecorded."""
+    db = open_database(f"sqlite:///{project / 'codeer.db'}")
+    with db.session() as session:
+        state: dict[int, tuple] = {}
+        for event in session.scalars(select(CodingEvent).order_by(CodingEvent.id)):
+            where = (event.passage_id, event.code_id, event.coder_id, event.start, event.end, event.memo)
+            if event.action == "remove":
+                assert state.pop(event.coding_id)[:5] == where[:5], "a removal of a coding never applied"
+            else:
+                state[event.coding_id] = where
+        stand = {
+            (c.passage_id, c.code_id, c.coder_id, c.start, c.end, c.memo)
+            for c in session.scalars(select(Coding))
+        }
+    db.close()
+    return set(state.values()), stand
+
+
+def log_rows(project: Path, *args: str) -> list[list[str]]:
+    result = run_cli(project, "log", *args)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    return [line.split() for line in lines[1:]] if lines else []
+
+
+def test_log_lists_every_change_newest_first_with_coder_and_place(study: Path) -> None:
+    assert (
+        run_cli(
+            study, "--coder", "anouk", "code", "water", "6", "kanaal", "--memo", "brief\nonduidelijk"
+        ).code
+        == 0
+    )
+    assert run_cli(study, "--coder", "anouk", "code", "water", "6", "kanaal", "--memo", "brief").code == 0
+    assert run_cli(study, "--coder", "anouk", "uncode", "water", "6", "kanaal").code == 0
+    result = run_cli(study, "log", "--limit", "3")
+    header, *rows = result.out.splitlines()
+    assert header.split() == ["time", "coder", "action", "transcript", "passage", "code", "span", "memo/note"]
+    assert [row.split()[2:7] for row in rows] == [
+        ["anouk", "remove", "water", "6", "kanaal"],
+        ["anouk", "update", "water", "6", "kanaal"],
+        ["anouk", "apply", "water", "6", "kanaal"],
+    ]
+    assert rows[2].endswith("brief onduidelijk")  # a memo stays on its row
+    oldest = log_rows(study, "--reverse", "--limit", "1")
+    assert oldest[0][2:7] == ["anouk", "apply", "water", "2", "empathie"]
+
+
+def test_log_filters_by_coder_transcript_and_time(study: Path) -> None:
+    assert {row[2] for row in log_rows(study, "--coder", "bram")} == {"bram"}
+    assert len(log_rows(study, "--coder", "bram")) == 2
+    assert {row[4] for row in log_rows(study, "--transcript", "bus")} == {"bus"}
+    assert log_rows(study, "--since", "2999-01-01") == []
+    assert len(log_rows(study, "--since", "2000-01-01T00:00Z")) == 5
+
+
+def test_log_spans_and_import_notes(study: Path, tmp_path: Path) -> None:
+    codings = tmp_path / "codings.csv"
+    codings.write_text(
+        "transcript,passage,code,coder,start,end,memo\nbus,2,empathie,carla,0,8,kort\n", encoding="utf-8"
+    )
+    assert run_cli(study, "codings", "import", str(codings)).code == 0
+    (row,) = log_rows(study, "--coder", "carla")
+    assert row[7:] == ["0:8", "kort", "[import", "codings.csv]"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--coder", "nobody"), "no coder 'nobody' (known: anouk, bram)"),
+        (("--transcript", "zz"), "no transcript 'zz'"),
+    ],
+)
+def test_unknown_names_are_errors(study: Path, args: tuple[str, ...], message: str) -> None:
+    result = run_cli(study, "log", *args)
+    assert (result.code, result.err.strip()) == (2, message)
+
+
+def test_a_bad_date_is_a_usage_error(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--project", str(study), "log", "--since", "last tuesday"])
+    assert exit_.value.code == 2
+    assert "is not a date" in capsys.readouterr().err
+
+
+def test_summary_gives_each_coder_and_a_sentence_for_the_methods(study: Path) -> None:
+    result = run_cli(study, "log", "--summary")
+    assert result.code == 0, result.err
+    anouk, bram, sentence = result.out.splitlines()
+    assert anouk.startswith("anouk: 3 codings on 3 passages in 2 transcripts, first change ")
+    assert bram.startswith("bram: 2 codings on 2 passages in 2 transcripts")
+    assert sentence.startswith("Passages were coded on ")
+    assert sentence.endswith(" by anouk (3 codings in 2 transcripts) and bram (2 codings in 2 transcripts).")
+    only = run_cli(study, "log", "--summary", "--transcript", "bus", "--coder", "bram").out.splitlines()
+    assert only[0].startswith("bram: 1 coding on 1 passage in 1 transcript,")
+    assert run_cli(study, "log", "--summary", "--limit", "3").code == 2
+
+
+def test_history_adds_up_to_the_codings_after_every_kind_of_change(study: Path, tmp_path: Path) -> None:
+    files = tmp_path / "study-files"
+    run = lambda *args: run_cli(study, *args)  # noqa: E731
+    assert run("--coder", "anouk", "code", "water", "4", "snelheid", "--span", "0:5", "--memo", "m").code == 0
+    codings = files / "codings.csv"
+    codings.write_text("transcript,passage,code,coder,memo\nwater,5,kanaal,bram,chat\n", encoding="utf-8")
+    assert run("codings", "import", str(codings)).code == 0
+    assert replayed(study)[0] == replayed(study)[1]
+
+    # A re-import that drops a coded passage (--force) and one that moves codings.
+    water = files / "transcripts" / "water.txt"
+    text = water.read_text(encoding="utf-8")
+    water.write_text(
+        text.replace("Joost: Via de chat kreeg ik uiteindelijk snel antwoord.\n", ""), encoding="utf-8"
+    )
+    assert run("import", str(files / "transcripts")).code == 2  # would lose bram's chat coding
+    assert run("import", "--force", str(files / "transcripts")).code == 0
+    history, stand = replayed(study)
+    assert history == stand and len(stand) == 6
+
+    # A codebook load that deletes a code with codings (--force).
+    book = files / "dienst.yaml"
+    book.write_text(book.read_text(encoding="utf-8").split("  - id: kanaal")[0], encoding="utf-8")
+    assert run("codebook", "load", "--force", str(book)).code == 0
+    history, stand = replayed(study)
+    assert history == stand and len(stand) == 4
+    notes = run("log", "--limit", "2").out
+    assert "[code removed from dienst.yaml]" in notes
