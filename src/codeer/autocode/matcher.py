@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from codeer.autocode.examples import ExampleTable
+from codeer.autocode.examples import Echo, ExampleTable
+from codeer.autocode.tokens import tokens
 from codeer.autocode.vocabulary import FUZZY, HEAD, LEMMA, MODIFIER, VIA_NAMES, KeywordTable, fold, is_word
-from codeer.nlp import get_pipeline, lemmatize
+from codeer.nlp import get_pipeline
 
 DEFAULT_MIN_SCORE = 0.3
 MAX_GAP = 1
@@ -107,16 +108,6 @@ class _Hit:
     sentence: int
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """One piece of evidence for a code in a passage: a keyword (its best occurrence) or an example quote."""
-
-    label: str
-    value: float
-    sentence: int
-    triggers: tuple[Trigger, ...]
-
-
 @dataclass
 class _Scan:
     """The raw evidence of one passage, kept until the corpus-wide frequencies are known."""
@@ -134,14 +125,15 @@ class Matcher:
         self.language, self.model = language, model
         strings = sorted({s for c in codes for s in (*c.keywords, *c.examples) if s.strip()})
         analysed = {
-            s: [(lower, lemma) for lower, lemma, _ in tokens]
-            for s, tokens in zip(strings, lemmatize(strings, language, model), strict=True)
+            s: [(lower, lemma) for lower, lemma, _, _ in found]
+            for s, found in zip(strings, tokens(strings, language, model), strict=True)
         }
         self.keywords = KeywordTable({c.code_id: c.keywords for c in codes}, analysed)
         stop_words = get_pipeline(language, model).Defaults.stop_words
         self.examples = ExampleTable({c.code_id: c.examples for c in codes}, analysed, stop_words)
         parents = {c.code_id: c.parent_id for c in codes}
         self.ancestors = {code: _ancestors(code, parents) for code in parents}
+        self._forms: dict[tuple[str, str], tuple[dict[int, int], int | None] | None] = {}
         self._single: dict[int, list[int]] = {}
         self._phrases: dict[int, list[int]] = {}
         for index, keyword in enumerate(self.keywords.keywords):
@@ -181,54 +173,64 @@ class Matcher:
             yield from self._score(scan, specificity, weights, min_score)
 
     def _scan_batch(self, batch: list[PassageText]) -> Iterator[_Scan]:
-        analysed = [
-            [
-                (fold(lower), fold(lemma), start, start + len(lower))
-                for lower, lemma, start in tokens
-                if is_word(lower)
-            ]
-            for tokens in lemmatize([p.text for p in batch], self.language, self.model)
-        ]
-        self.keywords.classify(t[:2] for tokens in analysed for t in tokens)
-        for passage, tokens in zip(batch, analysed, strict=True):
-            yield self._scan(passage, tokens)
+        docs = list(tokens([p.text for p in batch], self.language, self.model))
+        self._learn({(lower, lemma) for found in docs for lower, lemma, _, _ in found})
+        for passage, found in zip(batch, docs, strict=True):
+            yield self._scan(passage, found)
 
-    def _scan(self, passage: PassageText, tokens: list[tuple[str, str, int, int]]) -> _Scan:
+    def _learn(self, pairs: set[tuple[str, str]]) -> None:
+        """What each token form not seen before is: punctuation (None), or its keyword matches and example
+        word. Every later occurrence of the form is one dictionary lookup."""
+        new = {
+            pair: (fold(pair[0]), fold(pair[1])) for pair in pairs - self._forms.keys() if is_word(pair[0])
+        }
+        self.keywords.classify(new.values())
+        for pair in pairs - self._forms.keys():
+            folded = new.get(pair)
+            self._forms[pair] = (
+                None if folded is None else (self.keywords.matches(*folded), self.examples.word(*folded))
+            )
+
+    def _scan(self, passage: PassageText, analysed: list[tuple[str, str, int, int]]) -> _Scan:
         scan = _Scan(passage)
-        starts = [s[0] for s in passage.sentences]
-        matched: list[dict[int, int]] = []
-        for lower, lemma, start, end in tokens:
-            found = self.keywords.matches(lower, lemma)
-            matched.append(found)
-            sentence = max(bisect_right(starts, start) - 1, 0)
+        bounds = [int(s[0]) for s in passage.sentences[1:]]  # where the second, third... sentence start
+        sentence = 0
+        words: list[tuple[dict[int, int], int, int]] = []  # per word token: keyword matches, start, end
+        for lower, lemma, start, end in analysed:
+            form = self._forms[lower, lemma]
+            if form is None:
+                continue
+            found, example_word = form
+            words.append((found, start, end))
+            if not found and example_word is None:
+                continue
+            while sentence < len(bounds) and start >= bounds[sentence]:
+                sentence += 1
             for word, how in found.items():
                 for keyword in self._single.get(word, ()):
                     scan.hits.append(_Hit(keyword, start, end, how, False, sentence))
-            example_word = self.examples.word(lower, lemma)
             if example_word is not None:
                 scan.echo_words.setdefault(sentence, []).append((example_word, start, end))
-        for first, found in enumerate(matched):
+        for first, (found, start, _) in enumerate(words):
             for word in found:
                 for keyword in self._phrases.get(word, ()):
-                    span = self._phrase_at(self.keywords.keywords[keyword].words, matched, first)
+                    span = self._phrase_at(self.keywords.keywords[keyword].words, words, first)
                     if span is not None:
                         last, how = span
-                        sentence = max(bisect_right(starts, tokens[first][2]) - 1, 0)
-                        scan.hits.append(
-                            _Hit(keyword, tokens[first][2], tokens[last][3], how, True, sentence)
-                        )
+                        where = bisect_right(bounds, start)
+                        scan.hits.append(_Hit(keyword, start, words[last][2], how, True, where))
         return scan
 
     @staticmethod
     def _phrase_at(
-        words: tuple[int, ...], matched: list[dict[int, int]], first: int
+        phrase: tuple[int, ...], words: list[tuple[dict[int, int], int, int]], first: int
     ) -> tuple[int, int] | None:
-        """Where the phrase starting at token ``first`` ends, and its weakest match; None if it does not."""
-        position, how = first, matched[first][words[0]]
-        for word in words[1:]:
-            for candidate in range(position + 1, min(position + 2 + MAX_GAP, len(matched))):
-                if word in matched[candidate]:
-                    position, how = candidate, max(how, matched[candidate][word])
+        """Where the phrase starting at word ``first`` ends, and its weakest match; None if it does not."""
+        position, how = first, words[first][0][phrase[0]]
+        for word in phrase[1:]:
+            for candidate in range(position + 1, min(position + 2 + MAX_GAP, len(words))):
+                if word in words[candidate][0]:
+                    position, how = candidate, max(how, words[candidate][0][word])
                     break
             else:
                 return None
@@ -237,35 +239,52 @@ class Matcher:
     def _score(
         self, scan: _Scan, specificity: list[float], weights: list[float], min_score: float
     ) -> Iterator[Suggested]:
-        text = scan.passage.text
-        evidence: dict[int, list[_Piece]] = {}
         by_code: dict[int, list[tuple[float, _Hit]]] = {}
         for hit in scan.hits:
             value = HOW_WEIGHT[hit.how] * specificity[hit.keyword]
             for code in self.keywords.keywords[hit.keyword].codes:
                 by_code.setdefault(code, []).append((value, hit))
-        for code, hits in by_code.items():
-            evidence[code] = [self._keyword_piece(text, value, hit) for value, hit in _strongest(hits)]
-        for code, (similarity, sentence, triggers) in self._echoes(scan, weights).items():
-            evidence.setdefault(code, []).append(_Piece("", EXAMPLE_WEIGHT * similarity, sentence, triggers))
-        scores = self._lowest_level({code: _noisy_or(pieces) for code, pieces in evidence.items()})
-        for code, score in scores.items():
-            if score <= 0.0 or score < min_score:
-                continue
-            pieces = evidence[code]
-            start, end = _one_sentence(scan.passage.sentences, {p.sentence for p in pieces})
-            triggers = sorted({t for p in pieces for t in p.triggers}, key=lambda t: (t.start, t.end, t.via))
-            yield Suggested(scan.passage.id, code, score, start, end, tuple(triggers))
+        echoes = self._echoes(scan, weights)
+        # Sorting out overlapping hits only lowers a score: skip the codes that cannot reach min_score anyway.
+        strongest = {
+            code: _strongest(hits)
+            for code, hits in by_code.items()
+            if _bound(hits, echoes.get(code)) >= min_score
+        }
+        raw = {}
+        for code in strongest.keys() | echoes.keys():
+            values = [value for value, _ in strongest.get(code, ())]
+            if code in echoes:
+                values.append(EXAMPLE_WEIGHT * echoes[code][0].similarity)
+            raw[code] = 1.0 - math.prod(1.0 - v for v in values)
+        for code, score in self._lowest_level(raw).items():
+            if score > 0.0 and score >= min_score:
+                yield self._suggested(scan, code, score, strongest.get(code, []), echoes.get(code))
 
-    def _keyword_piece(self, text: str, value: float, hit: _Hit) -> _Piece:
-        keyword = self.keywords.keywords[hit.keyword].text
-        via = "phrase" if hit.phrase else VIA_NAMES[hit.how]
-        return _Piece(
-            keyword,
-            value,
-            hit.sentence,
-            (Trigger(text[hit.start : hit.end], hit.start, hit.end, via, keyword),),
-        )
+    def _suggested(
+        self,
+        scan: _Scan,
+        code: int,
+        score: float,
+        hits: list[tuple[float, _Hit]],
+        echo: tuple[Echo, int] | None,
+    ) -> Suggested:
+        text = scan.passage.text
+        triggers, sentences = set(), set()
+        for _, hit in hits:
+            keyword = self.keywords.keywords[hit.keyword].text
+            via = "phrase" if hit.phrase else VIA_NAMES[hit.how]
+            triggers.add(Trigger(text[hit.start : hit.end], hit.start, hit.end, via, keyword))
+            sentences.add(hit.sentence)
+        if echo is not None:
+            found, sentence = echo
+            triggers.update(
+                Trigger(text[s:e], s, e, "example", found.example.text) for _, s, e in found.shared
+            )
+            sentences.add(sentence)
+        start, end = _one_sentence(scan.passage.sentences, sentences)
+        ordered = sorted(triggers, key=lambda t: (t.start, t.end, t.via))
+        return Suggested(scan.passage.id, code, score, start, end, tuple(ordered))
 
     def _lowest_level(self, scores: dict[int, float]) -> dict[int, float]:
         """Codebooks code at the lowest level that fits: a code with a subcode scoring at least as high is
@@ -279,23 +298,20 @@ class Matcher:
             for code, score in scores.items()
         }
 
-    def _echoes(self, scan: _Scan, weights: list[float]) -> dict[int, tuple[float, int, list[Trigger]]]:
-        """Per code: the best similarity of a sentence to one of its quotes, that sentence, and the words."""
-        best: dict[int, tuple[float, int, list[Trigger]]] = {}
-        text = scan.passage.text
+    def _echoes(self, scan: _Scan, weights: list[float]) -> dict[int, tuple[Echo, int]]:
+        """Per code: the sentence most like one of its quotes (if like enough), and how."""
+        best: dict[int, tuple[Echo, int]] = {}
         for sentence, words in scan.echo_words.items():
             for echo in self.examples.echoes(words, weights):
                 if echo.similarity < EXAMPLE_MIN_SIMILARITY:
                     continue
-                quote = echo.example.text
-                found = [Trigger(text[s:e], s, e, "example", quote) for _, s, e in echo.shared]
                 for code in echo.example.codes:
-                    if code not in best or echo.similarity > best[code][0]:
-                        best[code] = (echo.similarity, sentence, found)
+                    if code not in best or echo.similarity > best[code][0].similarity:
+                        best[code] = (echo, sentence)
         return best
 
 
-def _strongest(hits: list[tuple[float, _Hit]]) -> Iterable[tuple[float, _Hit]]:
+def _strongest(hits: list[tuple[float, _Hit]]) -> list[tuple[float, _Hit]]:
     """One hit per keyword, its strongest occurrence: a keyword repeated counts once. Overlapping hits
     (``klopt`` as keyword ``klopt`` and ``klopte``, inside phrase ``klopt dit``) are one piece of evidence:
     the strongest, longest of them."""
@@ -312,7 +328,17 @@ def _strongest(hits: list[tuple[float, _Hit]]) -> Iterable[tuple[float, _Hit]]:
         value, hit = max(cluster, key=lambda vh: (vh[0], vh[1].end - vh[1].start))
         if hit.keyword not in best or value > best[hit.keyword][0]:
             best[hit.keyword] = (value, hit)
-    return best.values()
+    return list(best.values())
+
+
+def _bound(hits: list[tuple[float, _Hit]], echo: tuple[Echo, int] | None) -> float:
+    """An upper bound of the score of a code with these hits: every keyword's best hit counted."""
+    best: dict[int, float] = {}
+    for value, hit in hits:
+        best[hit.keyword] = max(best.get(hit.keyword, 0.0), value)
+    if echo is not None:
+        best[-1] = EXAMPLE_WEIGHT * echo[0].similarity
+    return 1.0 - math.prod(1.0 - v for v in best.values())
 
 
 def _ancestors(code: int, parents: dict[int, int | None]) -> tuple[int, ...]:
@@ -322,10 +348,6 @@ def _ancestors(code: int, parents: dict[int, int | None]) -> tuple[int, ...]:
         found.append(parent)
         parent = parents.get(parent)
     return tuple(found)
-
-
-def _noisy_or(pieces: list[_Piece]) -> float:
-    return 1.0 - math.prod(1.0 - p.value for p in pieces)
 
 
 def _specificity(df: int, documents: int) -> float:
