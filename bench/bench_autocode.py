@@ -67,9 +67,13 @@ def main() -> None:
         db.close()
 
     print(f"corpus: {words} words in {len(texts)} participant passages (moderator turns are not matched)")
-    print(f"bare spaCy pipeline (nlp.pipe) : {bare:7.2f} s  {words / bare:12,.0f} words/s")
-    print(f"matcher alone                  : {matching:7.2f} s  {words / matching:12,.0f} words/s  ({found} found)")
-    print(f"codeer autocode (read+match+store): {full:7.2f} s  {words / full:12,.0f} words/s  ({stored} stored)")
+    rows = [
+        ("bare spaCy pipeline (nlp.pipe)", bare, ""),
+        ("matcher alone", matching, f"{found} found"),
+        ("codeer autocode (read+match+store)", full, f"{stored} stored"),
+    ]
+    for label, seconds, note in rows:
+        print(f"{label:<35}: {seconds:7.2f} s  {words / seconds:12,.0f} words/s  {note}")
     print(f"ratio autocode/bare pipeline speed: {bare / full:.2f}; matcher/bare: {bare / matching:.2f}")
     print(report.summary())
 
