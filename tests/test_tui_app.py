@@ -61,7 +61,10 @@ def help_text(screen: HelpScreen) -> str:
 
 
 async def settle(pilot: Pilot) -> None:
+    """Wait until queued database work has committed and the screen shows it."""
     await pilot.app.workers.wait_for_complete()
+    if hasattr(pilot.app, "queue"):
+        await pilot.app.queue.idle()
     await pilot.pause()
 
 

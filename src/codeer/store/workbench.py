@@ -84,7 +84,6 @@ class PassageRow:
     speaker: str
     start_ms: int | None
     text: str
-    sentences: tuple[tuple[int, int], ...]
     moderator: bool
 
 
@@ -243,30 +242,14 @@ def load_transcript(
         raise CodeerError(f"no transcript with id {transcript_id}")
     moderators = _moderator_speakers(session, transcript_id)
     rows = session.execute(
-        select(
-            Passage.id,
-            Passage.number,
-            Speaker.name,
-            Passage.start_ms,
-            Passage.text,
-            Passage.sentences,
-            Passage.speaker_id,
-        )
+        select(Passage.id, Passage.number, Speaker.name, Passage.start_ms, Passage.text, Passage.speaker_id)
         .outerjoin(Speaker, Speaker.id == Passage.speaker_id)
         .where(Passage.transcript_id == transcript_id)
         .order_by(Passage.number)
     )
     passages = [
-        PassageRow(
-            pid,
-            number,
-            speaker or "",
-            start_ms,
-            text,
-            tuple((int(s), int(e)) for s, e in sentences or ()),
-            speaker_id in moderators,
-        )
-        for pid, number, speaker, start_ms, text, sentences, speaker_id in rows
+        PassageRow(pid, number, speaker or "", start_ms, text, speaker_id in moderators)
+        for pid, number, speaker, start_ms, text, speaker_id in rows
     ]
     memos = dict(
         session.execute(
@@ -283,6 +266,13 @@ def load_transcript(
         load_codings(session, transcript_id, None if others else coder),
         memos,
     )
+
+
+def passage_sentences(session: Session, passage_id: int) -> list[tuple[int, int]]:
+    """The sentence offsets spaCy stored for a passage: read only when the coder selects within it, so that
+    opening a long transcript does not decode thousands of JSON lists nobody looks at."""
+    stored = session.scalar(select(Passage.sentences).where(Passage.id == passage_id)) or []
+    return [(int(start), int(end)) for start, end in stored]
 
 
 def _row(session: Session, coding: Coding) -> CodingRow:

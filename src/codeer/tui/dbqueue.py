@@ -1,16 +1,20 @@
-"""Database work off the UI thread, in the order it was asked for.
+"""Database work in the order it was asked for, on one worker thread, without freezing the UI.
 
 Every job runs in its own ``db.session()`` (one transaction: an action is committed, or nothing is) on one
-worker thread, so the UI never waits for the disk or for another process holding the SQLite write lock, and
-two quick key presses are committed in the order they were pressed (a thread per job would race).
-Jobs take a session and return plain data; live ORM objects never leave the worker thread.
+worker thread, so two quick key presses are committed in the order they were pressed (a thread per job would
+race). Jobs take a session and return plain data; live ORM objects never leave the worker thread.
+
+A coding action is a small transaction (a few milliseconds on SQLite), so the UI waits for it briefly and
+shows the result in the same frame: that is what makes a toggle feel instant. Only when the database is slow
+(another process holds the SQLite write lock, a far PostgreSQL server) does the wait end early and the result
+arrive later as a message; meanwhile the UI keeps working, and results are still shown in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -18,20 +22,62 @@ from sqlalchemy.orm import Session
 from codeer.store.database import Database
 
 T = TypeVar("T")
+QUICK_WAIT = 0.25  # seconds the UI waits for a commit before letting it finish in the background
 
 
 class DbQueue:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="codeer-db")
+        self._waiting: set[asyncio.Future] = set()
 
     def _run(self, job: Callable[[Session], T]) -> T:
         with self.db.session() as session:
             return job(session)
 
-    def submit(self, job: Callable[[Session], T]) -> asyncio.Future[T]:
-        """Queue ``job`` now (call from the event loop); await the result when it has committed."""
-        return asyncio.get_running_loop().run_in_executor(self._pool, self._run, job)
+    def start(
+        self,
+        job: Callable[[Session], T],
+        done: Callable[[T], object],
+        failed: Callable[[BaseException], object],
+        deliver: Callable[..., object],
+        *,
+        wait: float = QUICK_WAIT,
+    ) -> None:
+        """Queue ``job``; once it has committed call ``done(result)``, or ``failed(error)`` if it did not.
+
+        If nothing is queued before it and it commits within ``wait`` seconds, the callback runs right here;
+        otherwise it reaches the UI later through ``deliver(callback, value)`` (``App.call_next``).
+        """
+        concurrent: Future[T] = self._pool.submit(self._run, job)
+        if wait and not self._waiting:
+            try:
+                result = concurrent.result(timeout=wait)
+            except TimeoutError:
+                pass
+            except Exception as exc:  # noqa: BLE001 - the caller decides how to report a failed job
+                failed(exc)
+                return
+            else:
+                done(result)
+                return
+        future = asyncio.wrap_future(concurrent)
+        self._waiting.add(future)
+
+        def finished(future: asyncio.Future[T]) -> None:
+            self._waiting.discard(future)
+            error = future.exception()
+            if error is not None:
+                deliver(failed, error)
+            else:
+                deliver(done, future.result())
+
+        future.add_done_callback(finished)
+
+    async def idle(self) -> None:
+        """Wait until every queued job has committed (tests and benchmarks wait on this)."""
+        while self._waiting:
+            await asyncio.wait(list(self._waiting))
 
     def call(self, job: Callable[[Session], T]) -> T:
         """Run ``job`` in turn and wait for it: for reads a screen cannot be shown without.

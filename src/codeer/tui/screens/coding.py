@@ -34,6 +34,7 @@ from codeer.store.workbench import (
     load_codings,
     load_transcript,
     passage_codings,
+    passage_sentences,
     remove,
     set_coding_memo,
     set_passage_memo,
@@ -65,6 +66,8 @@ class CodingScreen(Screen[None]):
         self.others_forbidden = False
         self.filter_label = "all passages"
         self.ready = asyncio.Event()
+        self._sentence_cache: dict[int, list[selection.Span]] = {}
+        self._shown_status = Text()
 
     def compose(self) -> ComposeResult:
         yield Static(id="coding-title", classes="title-bar")
@@ -144,12 +147,13 @@ class CodingScreen(Screen[None]):
             title.append(f"  {attrs}", style="dim")
         title.append("  coder ")
         title.append(self.app.coder_name, style="bold")
-        self.query_one("#coding-title", Static).update(title)
+        self.query_one("#coding-title", Static).update(title, layout=False)
 
     def _status(self) -> None:
         view = self.view
         current = view.current
-        coded = sum(1 for p in view.passages if view.own_codings(p.id))
+        me = self.app.coder_id
+        coded = sum(1 for codings in view.codings.values() if any(c.coder_id == me for c in codings))
         status = Text()
         if current is not None:
             status.append(f"#{current.number}", style="bold")
@@ -163,7 +167,9 @@ class CodingScreen(Screen[None]):
             status.append(" OTHER CODERS SHOWN ", style="bold reverse yellow")
         else:
             status.append(" blind ", style="bold reverse")
-        self.query_one("#coding-status", Static).update(status)
+        if status != self._shown_status:
+            self._shown_status = status
+            self.query_one("#coding-status", Static).update(status, layout=False)  # one line, fixed size
 
     def _counts(self) -> None:
         visible = (
@@ -181,22 +187,16 @@ class CodingScreen(Screen[None]):
 
     def write(self, what: str, job: Callable[[Session], T], done: Callable[[T], None]) -> None:
         """Queue one action; ``done`` updates the screen after it committed; a failure only notifies."""
-        future = self.app.queue.submit(job)
 
-        async def finish() -> None:
-            try:
-                result = await future
-            except Exception as exc:  # noqa: BLE001 - every failed write must reach the user
-                self.notify(
-                    f"Not saved ({what}): {describe_error(exc)}",
-                    title="Database error",
-                    severity="error",
-                    timeout=10,
-                )
-                return
-            done(result)
+        def failed(exc: BaseException) -> None:
+            self.notify(
+                f"Not saved ({what}): {describe_error(exc)}",
+                title="Database error",
+                severity="error",
+                timeout=10,
+            )
 
-        self.run_worker(finish(), group="db")
+        self.app.queue.start(job, done, failed, self.call_next)
 
     def _refresh_passage(self, passage_id: int, codings: list[CodingRow]) -> None:
         self.view.set_codings(passage_id, codings)
@@ -223,7 +223,6 @@ class CodingScreen(Screen[None]):
                 passage.id, lambda rows: [c for c in rows if not same(c)] + ([row] if row else [])
             )
             self.view.set_selection(None)
-            self._status()
 
         self.write(f"{code} on #{passage.number}", lambda s: toggle(s, key), done)
 
@@ -474,7 +473,12 @@ class CodingScreen(Screen[None]):
 
     def _sentences(self) -> list[selection.Span]:
         passage = self.view.current
-        return selection.sentences(passage.text, passage.sentences) if passage else []
+        if passage is None:
+            return []
+        if passage.id not in self._sentence_cache:
+            stored = self.app.queue.call(lambda session: passage_sentences(session, passage.id))
+            self._sentence_cache[passage.id] = selection.sentences(passage.text, stored)
+        return self._sentence_cache[passage.id]
 
     def _select(self, span: selection.Span | None) -> None:
         self.view.set_selection(span)

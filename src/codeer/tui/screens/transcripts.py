@@ -10,6 +10,7 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from codeer.store.workbench import TranscriptRow, list_transcripts
 from codeer.tui import keymap
+from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.coding import CodingScreen
 
 
@@ -51,13 +52,16 @@ class TranscriptsScreen(Screen[None]):
 
     def reload(self) -> None:
         coder = self.app.coder_id
-        future = self.app.queue.submit(lambda session: list_transcripts(session, coder))
+        self.app.queue.start(
+            lambda session: list_transcripts(session, coder),
+            self._loaded,
+            lambda exc: self.notify(f"Cannot read the transcripts: {describe_error(exc)}", severity="error"),
+            self.call_next,
+        )
 
-        async def show() -> None:
-            self.rows = await future
-            self._fill()
-
-        self.run_worker(show(), group="db", exclusive=True)
+    def _loaded(self, rows: list[TranscriptRow]) -> None:
+        self.rows = rows
+        self._fill()
 
     def _value(self, row: TranscriptRow, column: str) -> str:
         if column == "transcript":

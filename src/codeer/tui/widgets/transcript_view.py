@@ -32,7 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from codeer.store.workbench import CodeInfo, CodingRow, PassageRow
-from codeer.tui.wrap import chip_rows, wrap
+from codeer.tui.wrap import chip_rows, line_count, wrap
 
 GUTTER = 2
 NUMBER = 5
@@ -104,6 +104,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._starts: list[int] = [0]
         self._strips: dict[int, list[Strip]] = {}
         self._styles: dict[str, Style] = {}
+        self._rows_by_id: dict[int, int] = {}
 
     # -- data -------------------------------------------------------------------------------------------
 
@@ -119,9 +120,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.passages = [
             p
             if p.text.isprintable()
-            else PassageRow(
-                p.id, p.number, p.speaker, p.start_ms, p.text.translate(_CONTROL), p.sentences, p.moderator
-            )
+            else PassageRow(p.id, p.number, p.speaker, p.start_ms, p.text.translate(_CONTROL), p.moderator)
             for p in passages
         ]
         self.codes = {c.id: c for c in codes}
@@ -134,7 +133,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._speaker_colors[p.speaker] = SPEAKER_COLORS[
                     len(self._speaker_colors) % len(SPEAKER_COLORS)
                 ]
-        self.rows = list(range(len(self.passages)))
+        self._show(list(range(len(self.passages))))
         self.cursor = 0
         self.selection = None
         self.empty_text = "This transcript has no passages."
@@ -166,11 +165,15 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_filter(self, keep: Callable[[PassageRow], bool] | None) -> None:
         """Show only passages for which ``keep`` is true (all, if None); the cursor stays if it can."""
         current = self.rows[self.cursor] if self.rows else 0
-        self.rows = [i for i, p in enumerate(self.passages) if keep is None or keep(p)]
+        self._show([i for i, p in enumerate(self.passages) if keep is None or keep(p)])
         self.cursor = max(0, bisect_right(self.rows, current) - 1)
         self.selection = None
         self.empty_text = "No passage matches the filter (f to change it)."
         self.relayout()
+
+    def _show(self, rows: list[int]) -> None:
+        self.rows = rows
+        self._rows_by_id = {self.passages[index].id: row for row, index in enumerate(rows)}
 
     def set_dim_moderator(self, dim: bool) -> None:
         self.dim_moderator = dim
@@ -184,17 +187,18 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return self.passages[self.rows[self.cursor]] if self.rows else None
 
     def row_of(self, passage_id: int) -> int | None:
-        for row, index in enumerate(self.rows):
-            if self.passages[index].id == passage_id:
-                return row
-        return None
+        return self._rows_by_id.get(passage_id)
+
+    @property
+    def laid_out(self) -> bool:
+        return self._width > 0 and len(self._heights) == len(self.rows)
 
     def own_codings(self, passage_id: int) -> list[CodingRow]:
         return [c for c in self.codings.get(passage_id, ()) if c.coder_id == self.me]
 
     def _changed(self, passage_id: int) -> None:
         row = self.row_of(passage_id)
-        if row is None:
+        if row is None or not self.laid_out:
             return
         self._strips.pop(row, None)
         height = self._height(row)
@@ -213,7 +217,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def relayout(self) -> None:
         """Recompute every passage's height for the current width (after load, resize or filter)."""
-        width = self.scrollable_content_region.width or self.size.width or 80
+        width = self.scrollable_content_region.width
+        if not width:  # not laid out yet: the first resize does it, once, at the real width
+            return
         if width != self._width:
             self._width = width
             self._wraps.clear()
@@ -233,11 +239,15 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             lines = self._wraps[index] = wrap(self.passages[index].text, self._text_width)
         return lines
 
+    def _lines(self, index: int) -> int:
+        lines = self._wraps.get(index)
+        return len(lines) if lines is not None else line_count(self.passages[index].text, self._text_width)
+
     def _height(self, row: int) -> int:
         index = self.rows[row]
         passage = self.passages[index]
         chips = 1 if passage.id not in self.codings else len(self._chip_layout(passage))
-        return chips + len(self._wrap(index)) + 1
+        return chips + self._lines(index) + 1
 
     def on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width != self._width:
@@ -368,7 +378,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                     .apply_style(self.rich_style)
                 )
             return Strip.blank(width, self.rich_style)
-        if line >= self._starts[-1]:
+        if not self.laid_out or line >= self._starts[-1]:
             return Strip.blank(width, self.rich_style)
         row = bisect_right(self._starts, line) - 1
         return self._block(row)[line - self._starts[row]]
@@ -376,7 +386,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     # -- cursor -----------------------------------------------------------------------------------------
 
     def _repaint(self, row: int) -> None:
-        if 0 <= row < len(self.rows):
+        if self.laid_out and 0 <= row < len(self.rows):
             self._strips.pop(row, None)
             self.refresh_lines(self._starts[row], self._heights[row])
 
@@ -394,7 +404,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to_cursor()
 
     def scroll_to_cursor(self) -> None:
-        if not self.rows:
+        if not self.rows or not self.laid_out:
             return
         top = self._starts[self.cursor]
         bottom = top + self._heights[self.cursor] - 1  # the blank separator may stay below
@@ -407,7 +417,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def page(self, direction: int) -> None:
         """Move a screenful: the cursor lands on the passage at the same place one page further."""
-        if not self.rows:
+        if not self.rows or not self.laid_out:
             return
         height = max(1, self.scrollable_content_region.height - 1)
         y = max(0, min(self.scroll_offset.y + direction * height, self._starts[-1] - height))
@@ -420,6 +430,6 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._repaint(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
-        if self.rows:
+        if self.rows and self.laid_out:
             line = self.scroll_offset.y + event.y
             self.move_to(min(bisect_right(self._starts, line) - 1, len(self.rows) - 1))

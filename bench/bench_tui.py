@@ -1,0 +1,194 @@
+"""Workbench speed on a 5,000-passage transcript, beside a bare Textual app's key round trip.
+
+Generates its own project in a temporary folder (one transcript of 5,000 passages, a codebook of 30 codes),
+then under Textual's Pilot (headless, 80×24) measures:
+
+- ready: from Enter on the transcripts list until the coding screen has its data and has painted;
+  (goal ≤ 0.5 s);
+- toggle: from the key that toggles a code until the coding is committed and the view repainted, median of
+  many presses, half applying and half removing;
+- bare: the same measurement (press, wait for queued work, pause) on an app with one label counting presses;
+  the ratio toggle/bare is the figure that matters (goal ≤ 1.5);
+- commit: one toggle transaction alone (no UI), for scale.
+
+    python bench/bench_tui.py [--passages 5000] [--presses 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import NAMES, turn_text
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Label
+
+from codeer.config import Settings
+from codeer.ingest.records import ParsedTranscript, Turn
+from codeer.model import Code, Codebook
+from codeer.nlp import sentence_offsets
+from codeer.store.coding import CodingKey
+from codeer.store.database import Database, open_database
+from codeer.store.transcripts import save_transcript
+from codeer.store.workbench import coder_id, toggle
+from codeer.tui.app import make_app
+from codeer.tui.screens.coding import CodingScreen
+from codeer.tui.widgets.transcript_view import TranscriptView
+
+HOTKEYS = "bcdehilotwyz123456789"
+SIZE = (80, 24)
+
+
+def build(db: Database, passages: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    people = rng.sample(NAMES, 6)
+    turns = []
+    for number in range(passages):
+        speaker = "Moderator" if number % 4 == 0 else rng.choice(people)
+        turns.append(Turn(speaker, turn_text(rng, rng.randint(1, 5)), start_ms=number * 9_000))
+    parsed = ParsedTranscript(
+        key="groot",
+        source=Path("groot.txt"),
+        turns=turns,
+        title="Een lange focusgroep",
+        attributes={"organisation": "Vitens", "quadrant": "Q1"},
+        speakers={"Moderator": {"rol": "moderator"}},
+        content_hash="bench",
+    )
+    with db.session() as session:
+        book = Codebook(key="bench", title="Bench")
+        session.add(book)
+        session.flush()
+        for position in range(30):
+            hotkey = HOTKEYS[position] if position < len(HOTKEYS) else None
+            session.add(
+                Code(
+                    codebook_id=book.id,
+                    key=f"code-{position}",
+                    name=f"Code nummer {position}",
+                    hotkey=hotkey,
+                    color=f"#{rng.randrange(0x1000000):06x}",
+                    position=position,
+                )
+            )
+        save_transcript(session, parsed, list(sentence_offsets([t.text for t in turns])))
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until queued database work has committed and the screen shows it."""
+    await pilot.app.workers.wait_for_complete()
+    if hasattr(pilot.app, "queue"):
+        await pilot.app.queue.idle()
+    await pilot.pause()
+
+
+Timings = tuple[list[float], list[float]]  # wall-clock seconds, CPU seconds (this process, all threads)
+
+
+async def timed_presses(pilot: Pilot, presses: int, between: str | None) -> Timings:
+    """Time from each ``d`` press until its work is done and painted; ``between`` is pressed untimed."""
+    wall, cpu = [], []
+    for index in range(presses):
+        if between and index % 2 == 0:
+            await pilot.press(between)
+            await settle(pilot)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        await pilot.press("d")
+        await settle(pilot)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
+
+
+async def measure_workbench(settings: Settings, presses: int) -> tuple[tuple[float, float], Timings, int]:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        while not screen.ready.is_set():
+            await pilot.pause()
+        await pilot.pause()
+        ready = time.perf_counter() - start, time.process_time() - start_cpu
+        widgets = len(list(screen.query("*")))
+        assert len(screen.query_one(TranscriptView).passages) > 0
+        times = await timed_presses(pilot, presses, "j")
+    return ready, times, widgets
+
+
+class Bare(App[None]):
+    BINDINGS = [("d", "count", "Count")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label("0")
+
+    def action_count(self) -> None:
+        self.count += 1
+        self.query_one(Label).update(str(self.count))
+
+
+async def measure_bare(presses: int) -> Timings:
+    app = Bare()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        return await timed_presses(pilot, presses, None)
+
+
+def measure_commit(db: Database, presses: int) -> list[float]:
+    with db.session() as session:
+        me = coder_id(session, "bench-commit")
+    times = []
+    for index in range(presses):
+        key = CodingKey(passage_id=1 + index // 2, code_id=2, coder_id=me)
+        start = time.perf_counter()
+        with db.session() as session:
+            toggle(session, key)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def ms(values: list[float]) -> str:
+    p90 = sorted(values)[int(len(values) * 0.9)]
+    return f"median {statistics.median(values) * 1000:6.2f} ms  p90 {p90 * 1000:6.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=5000)
+    parser.add_argument("--presses", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        db = open_database(f"sqlite:///{folder / 'codeer.db'}")
+        build(db, args.passages)
+        settings = Settings(project=folder, coder="bench")
+        bare = asyncio.run(measure_bare(args.presses))
+        ready, toggles, widgets = asyncio.run(measure_workbench(settings, args.presses))
+        commits = measure_commit(db, args.presses)
+        db.close()
+    ratio = statistics.median(toggles[0]) / statistics.median(bare[0])
+    cpu_ratio = statistics.median(toggles[1]) / statistics.median(bare[1])
+    print(
+        f"transcript: {args.passages} passages, terminal {SIZE[0]}x{SIZE[1]}, {widgets} widgets on the screen"
+    )
+    print(f"coding screen ready : {ready[0] * 1000:7.1f} ms wall, {ready[1] * 1000:6.1f} ms CPU (goal <= 500 ms)")
+    print(f"toggle round trip   : {ms(toggles[0])} wall; {ms(toggles[1])} CPU  ({args.presses} presses)")
+    print(f"bare Textual app    : {ms(bare[0])} wall; {ms(bare[1])} CPU  (same measurement, one label)")
+    print(f"commit alone        : {ms(commits)}  (one toggle transaction, no UI)")
+    print(f"ratio toggle/bare   : {ratio:.2f} wall, {cpu_ratio:.2f} CPU (goal <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
