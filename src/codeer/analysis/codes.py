@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import process
 from sqlalchemy import CTE, select
 from sqlalchemy.orm import Session
 
+from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding
 
@@ -90,8 +90,8 @@ def coder_ids(session: Session, names: tuple[str, ...]) -> list[int]:
     known = dict(session.execute(select(Coder.name, Coder.id)).all())
     for name in names:
         if name not in known:
-            near = process.extractOne(name, list(known)) if known else None
-            hint = f"; did you mean {near[0]!r}?" if near and near[1] >= 60 else ""
+            near = nearest(name, known)
+            hint = f"; did you mean {near!r}?" if near else ""
             listing = ", ".join(sorted(known)) or "none yet"
             raise CodeerError(f"unknown coder {name!r}{hint} (coders: {listing})")
     return [known[name] for name in names]

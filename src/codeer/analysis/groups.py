@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import process
 from sqlalchemy import ColumnElement, FromClause, and_, func, select
 from sqlalchemy.orm import Session
 
+from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
 from codeer.model import Passage, SpeakerAttribute, TranscriptAttribute
 
@@ -55,8 +55,8 @@ def known_attributes(session: Session) -> dict[str, list[str]]:
 
 def _unknown(label: str, known: dict[str, list[str]]) -> CodeerError:
     choices = known["transcript"] + [f"speaker.{name}" for name in known["speaker"]]
-    near = process.extractOne(label, choices) if choices else None
-    hint = f"; did you mean {near[0]!r}?" if near and near[1] >= 60 else ""
+    near = nearest(label, choices)
+    hint = f"; did you mean {near!r}?" if near else ""
     listing = (
         f"transcript attributes: {', '.join(known['transcript']) or '(none)'}; "
         f"speaker attributes: {', '.join(known['speaker']) or '(none)'}"
