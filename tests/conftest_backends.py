@@ -15,7 +15,7 @@ from pg import PostgresServer
 from sqlalchemy import select
 
 from codeer.ingest.records import ParsedTranscript, Turn
-from codeer.model import Code, Codebook, Memo, Passage, Setting, Suggestion
+from codeer.model import Code, Codebook, Memo, Passage, Setting, Settlement, Suggestion
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, remove_coding, update_coding
 from codeer.store.database import Database
 from codeer.store.transcripts import save_transcript
@@ -72,7 +72,7 @@ def build_study_fixture() -> Callable[..., None]:
 
 def build_study(db: Database, transcripts: int = 3) -> None:
     """A small project with every kind of row: attributes, speakers, a code tree, coders, codings with
-    spans and memos, a full history (apply, update, remove), memos, a suggestion and a setting."""
+    spans and memos, a full history (apply, update, remove), memos, a suggestion, a setting, a settlement."""
     with db.session() as session:
         book = Codebook(key="dienst", title="Persoonlijke dienstverlening", description="Thema's")
         session.add(book)
@@ -125,3 +125,6 @@ def build_study(db: Database, transcripts: int = 3) -> None:
             )
         )
         session.add(Setting(key="forbid_show_others", value="false"))
+        session.add(
+            Settlement(passage_id=passages[3].id, coder_id=coders[1].id, choice="anouk", compared=[1, 2])
+        )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from codeer.model import Coder, CodingEvent, Transcript
 from codeer.store.changes import ChangeFeed, latest_event_id
-from codeer.store.database import open_database
+from codeer.store.database import head_revision, open_database
 
 pytest_plugins = ["conftest_backends"]
 
@@ -110,7 +110,7 @@ def test_status_counts_the_study(study: Path, run, db_url: str) -> None:
     assert "codebooks    1 (3 codes)" in out
     assert "anouk" in out and "3 codings in 1 transcript(s)" in out
     info = run("db", "info").out
-    assert "schema     0001 (newest)" in info
+    assert f"schema     {head_revision()} (newest)" in info
     assert "  codings                5" in info and "  coding_events          5" in info
     assert "already at the newest version" in run("db", "upgrade").out
 

@@ -24,6 +24,7 @@ from codeer.errors import CodeerError
 from codeer.model import Base
 from codeer.store.database import (
     Database,
+    driver_message,
     head_revision,
     open_database,
     parse_url,
@@ -169,7 +170,7 @@ def copy_project(source_url: str, target_url: str, progress: Progress | None = N
         if new_file is not None:
             _remove_sqlite_file(new_file)
         if isinstance(exc, DBAPIError):
-            raise CodeerError(f"copy failed, no rows were written: {exc.orig}") from exc
+            raise CodeerError(f"copy failed, no rows were written: {driver_message(exc)}") from exc
         raise
     finally:
         source.close()

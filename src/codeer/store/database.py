@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from codeer.errors import CodeerError
@@ -68,7 +68,8 @@ def _on_sqlite_begin(connection: Any) -> None:
     SQLite's own busy handler backs off to sleeps of 100 ms; with several coders' processes taking turns
     every few milliseconds, those sleeps cost most of the time (4 writers: 40 codings/s instead of
     hundreds). So the lock is asked for without waiting, and asked again after a millisecond or two,
-    until the busy timeout has passed; then "database is locked" goes up to the caller's retry.
+    until the busy timeout has passed; then "database is locked" goes up (as SQLAlchemy's error, like any
+    other) to the caller's retry.
     """
     raw = connection.connection.driver_connection
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
@@ -81,7 +82,7 @@ def _on_sqlite_begin(connection: Any) -> None:
             except sqlite3.OperationalError as exc:
                 busy = "locked" in str(exc) or "busy" in str(exc)
                 if not busy or time.monotonic() > deadline:
-                    raise
+                    raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
             time.sleep(random.uniform(0.0005, 0.002))
     finally:
         raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -186,9 +187,11 @@ def redacted(url: str) -> str:
     return parse_url(url).render_as_string(hide_password=True)
 
 
-def _driver_message(exc: DBAPIError) -> str:
-    """The driver's own words, without the SQL it may quote (``LINE 2: CREATE TABLE ...``)."""
-    return str(exc.orig).strip().split("\nLINE ", 1)[0]
+def driver_message(exc: BaseException) -> str:
+    """The driver's own words, first line only: later lines may quote SQL and data (``LINE 2: ...``)."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
 
 
 def open_database(
@@ -209,5 +212,5 @@ def open_database(
         hint = ""
         if getattr(exc.orig, "sqlstate", None) == "42501":
             hint = " (the database owner runs `codeer db upgrade`; coders need the grants in the README)"
-        raise CodeerError(f"cannot open database {redacted(url)}: {_driver_message(exc)}{hint}") from exc
+        raise CodeerError(f"cannot open database {redacted(url)}: {driver_message(exc)}{hint}") from exc
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from codeer.errors import CodeerError
-from codeer.store.database import Database
+from codeer.store.database import Database, driver_message
 
 T = TypeVar("T")
 
@@ -73,7 +73,7 @@ def run_in_transaction(
             if kind is None or (kind == "race" and races):
                 raise
             if attempt >= attempts:
-                cause = getattr(exc, "orig", exc)
+                cause = driver_message(exc)
                 raise CodeerError(
                     f"the database stayed busy through {attempts} attempts ({cause}); try again"
                 ) from exc
