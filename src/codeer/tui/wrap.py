@@ -79,11 +79,10 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     """Lines of ``text`` at most ``width`` cells wide, as offsets; a newline always breaks; never empty."""
     width = max(1, width)
     out: list[tuple[int, int]] = []
-    narrow = _narrow(text)
     start = 0
     for paragraph in text.split("\n"):
         end = start + len(paragraph)
-        (_wrap_narrow if narrow else _wrap_wide)(text, start, end, width, out)
+        (_wrap_narrow if _narrow(paragraph) else _wrap_wide)(text, start, end, width, out)
         start = end + 1
     return out
 

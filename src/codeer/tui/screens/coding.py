@@ -155,6 +155,11 @@ class CodingScreen(Screen[None]):
         me = self.app.coder_id
         coded = sum(1 for codings in view.codings.values() if any(c.coder_id == me for c in codings))
         status = Text()
+        if self.show_others:
+            status.append(" OTHER CODERS SHOWN ", style="bold reverse yellow")
+        else:
+            status.append(" blind ", style="bold reverse")
+        status.append("  ")
         if current is not None:
             status.append(f"#{current.number}", style="bold")
             status.append(f"/{len(view.passages)} {current.speaker} {clock(current.start_ms)}  ")
@@ -162,11 +167,7 @@ class CodingScreen(Screen[None]):
         if view.selection is not None:
             status.append(" SELECTION: press a code's key ", style="reverse")
             status.append("  ")
-        status.append(f"showing {self.filter_label}  ", style="dim")
-        if self.show_others:
-            status.append(" OTHER CODERS SHOWN ", style="bold reverse yellow")
-        else:
-            status.append(" blind ", style="bold reverse")
+        status.append(f"showing {self.filter_label}", style="dim")
         if status != self._shown_status:
             self._shown_status = status
             self.query_one("#coding-status", Static).update(status, layout=False)  # one line, fixed size

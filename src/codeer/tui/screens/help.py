@@ -16,14 +16,20 @@ from textual.widgets import Static
 from codeer.store.workbench import CodeInfo
 from codeer.tui import keymap
 
-INTRO = """\
-Move through the passages with j/k (or the arrows). Press a code's key to put that code on the current
-passage; press it again to take it off. Codes without a key: p, type a few letters, Enter.
-To code part of a passage: s selects a sentence (s again: the next one), shift+→ adds a sentence,
-ctrl+→/ctrl+← add or drop a word, alt+←/alt+→ move the start; then press a code's key.
-Every change is saved at once. u undoes your last change (also after a restart), U redoes.
-You see only your own codes (blind coding); v shows other coders' codes, if the project allows it.
-Keys can be changed in codeer.yaml under keys: (binding id: key). Ctrl+P searches every action."""
+INTRO = "\n".join(
+    [
+        "• Move through the passages with j/k or the arrows; n jumps to the next passage you have not coded.",
+        "• Press a code's key to put it on the current passage; press it again to take it off. "
+        "A code without a key: p, type a few letters, Enter.",
+        "• To code part of a passage: s selects a sentence (s again: the next one), shift+→ adds a sentence, "
+        "ctrl+→ / ctrl+← add or drop a word, alt+← / alt+→ move the start; then press a code's key.",
+        "• Every change is saved at once. u undoes your last change (also after a restart), U redoes.",
+        "• m writes a memo on the passage or on one of your codes there; x removes one of your codes.",
+        "• You see only your own codes (blind coding); v shows other coders' codes if the project allows.",
+        "• These are the default keys; the tables show the keys in force. Change them in codeer.yaml under "
+        "keys: (binding id: key). Ctrl+P searches every action.",
+    ]
+)
 
 
 def keys_table(title: str, specs: list[keymap.KeySpec], overrides: Mapping[str, str]) -> Table:
