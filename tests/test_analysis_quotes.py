@@ -60,14 +60,14 @@ def test_quotes_with_rollup_show_the_descendants_codings(hand: Database) -> None
 def test_segments_stream_in_reading_order(hand: Database) -> None:
     with hand.session() as session:
         rows = list(segment_rows(session, ("carla",)))
-    assert [(r[0], r[2], r[8].ref) for r in rows] == [
+    assert [(r[0], r[2], r[8]) for r in rows] == [
         ("t1", 2, "wacht"),
         ("t2", 3, "emotie-pos"),
         ("t2", 3, "contact"),
         ("t3", 4, "emotie-neg"),
         ("t4", 3, "wacht"),
     ]
-    assert rows[3][-1] == "Bert" and rows[3][10:12] == (0, 4)
+    assert rows[3][-1] == "Bert" and rows[3][8:13] == ("emotie-neg", "Emotie-Neg", "carla", 0, 4)
 
 
 def test_pseudonyms_follow_first_appearance_and_the_moderator_role(hand: Database) -> None:

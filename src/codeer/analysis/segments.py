@@ -37,7 +37,7 @@ from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, Transcrip
 
 CODERS = Coder.__table__
 FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")
-FIXED_AFTER = ("code", "coder", "start", "end", "memo", "text")
+FIXED_AFTER = ("code", "code_name", "coder", "start", "end", "memo", "text")
 STREAM_BATCH = 5000  # rows fetched at a time (fetchmany), not one by one
 
 
@@ -154,36 +154,32 @@ def _query(
 
 
 def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]:
-    """Quote rows: FIXED_BEFORE, the attribute values, the code (a CodeInfo), the rest of FIXED_AFTER."""
-    transcripts, speakers, codes, pseudonyms = (
-        lookups.transcripts,
-        lookups.speakers,
-        lookups.codes,
-        lookups.pseudonyms,
-    )
-    for tid, number, sid, ms, code_id, coder, start, end, memo, text in session.execute(
-        query.execution_options(yield_per=STREAM_BATCH)
-    ):
-        key, title, attributes = transcripts[tid]
-        speaker, speaker_attributes = speakers[sid]
-        if pseudonyms is not None:
-            text, memo = pseudonyms.text(tid, text), pseudonyms.text(tid, memo or "")
-        yield (
-            key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
-            codes[code_id], coder, start, end, memo or "", text or "",
-        )  # fmt: skip
+    """Quote rows: FIXED_BEFORE, the attribute values, then FIXED_AFTER."""
+    transcripts, speakers, pseudonyms = lookups.transcripts, lookups.speakers, lookups.pseudonyms
+    codes = {cid: (code.ref, code.name) for cid, code in lookups.codes.items()}
+    result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
+    for batch in result.partitions():
+        for tid, number, sid, ms, code_id, coder, start, end, memo, text in batch:
+            key, title, attributes = transcripts[tid]
+            speaker, speaker_attributes = speakers[sid]
+            if pseudonyms is not None:
+                text, memo = pseudonyms.text(tid, text), pseudonyms.text(tid, memo or "")
+            yield (
+                key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
+                *codes[code_id], coder, start, end, memo or "", text or "",
+            )  # fmt: skip
 
 
 def segment_columns(session: Session) -> list[str]:
-    """The columns of :func:`segment_rows`, with ``code`` standing for the code's ref."""
+    """The columns of :func:`segment_rows` (``code`` is the code's ref, as in codings files)."""
     return [*FIXED_BEFORE, *_lookups(session, False).labels, *FIXED_AFTER]
 
 
 def segment_rows(
     session: Session, coders: tuple[str, ...] = (), *, pseudonymise: bool = False
 ) -> Iterator[tuple]:
-    """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`, the code as a
-    :class:`CodeInfo`; streamed, a transcript at a time, transcripts by key."""
+    """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`; streamed, a
+    transcript at a time, transcripts by key."""
     lookups = _lookups(session, pseudonymise)
     query, _ = _query(session, coders)
     for tid in sorted(lookups.transcripts, key=lambda t: lookups.transcripts[t][0]):
@@ -217,8 +213,14 @@ def quotes(
             wanted |= _family(lookups.codes, cid) if selection.rollup else {cid}
             query = query.where(PASSAGES.c.id.in_(select(coded.c.passage_id).where(coded.c.code_id == cid)))
     width = len(FIXED_BEFORE) + len(lookups.labels)
+    by_ref = {code.ref: code for code in lookups.codes.values()}
     found = [
-        Quote(*row[:5], dict(zip(lookups.labels, row[5:width], strict=True)), *row[width:])
+        Quote(
+            *row[:5],
+            dict(zip(lookups.labels, row[5:width], strict=True)),
+            by_ref[row[width]],
+            *row[width + 2 :],
+        )
         for row in _rows(session, lookups, query.where(CODINGS.c.code_id.in_(wanted)))
     ]
     return sorted(found, key=lambda q: q.transcript)  # stable: reading order within a transcript stays

@@ -102,13 +102,8 @@ def cooccurrence_tables(session: Session, selection: Selection, *, matrix: str |
 
 def segment_table(session: Session, coders: tuple[str, ...], *, pseudonymise: bool) -> Table:
     """Every coding as a quote, streamed: iterate its rows while ``session`` is open."""
-    columns = segment_columns(session)
-    code = columns.index("code")
-    rows = (
-        (*row[:code], row[code].ref, row[code].name, *row[code + 1 :])
-        for row in segment_rows(session, coders, pseudonymise=pseudonymise)
-    )
-    return Table("segments", [*columns[: code + 1], "code_name", *columns[code + 1 :]], rows)
+    rows = segment_rows(session, coders, pseudonymise=pseudonymise)
+    return Table("segments", segment_columns(session), rows)
 
 
 def codebook_table(session: Session, coders: tuple[str, ...]) -> Table:
