@@ -22,6 +22,7 @@ from codeer.agreement import (
     brennan_prediger_from_counts,
     cohen_kappa,
     cohen_kappa_from_table,
+    distinct_rows,
     fleiss_kappa,
     fleiss_kappa_from_counts,
     gwet_ac1,
@@ -614,3 +615,41 @@ def test_bootstrap_of_perfect_and_of_undefined_agreement() -> None:
     assert krippendorff_alpha_bootstrap([[0, 2], [2, 0]]) == (1.0, 1.0)
     low, high = krippendorff_alpha_bootstrap([[0, 2], [0, 2]])
     assert math.isnan(low) and math.isnan(high)
+
+
+COUNT_FUNCTIONS: list[Callable[..., float]] = [
+    percent_agreement_from_counts,
+    fleiss_kappa_from_counts,
+    gwet_ac1_from_counts,
+    brennan_prediger_from_counts,
+    krippendorff_alpha_from_counts,
+]
+
+
+@pytest.mark.parametrize(("coders", "units", "cats"), SIZES)
+def test_distinct_rows_with_their_frequencies_stand_for_the_table(coders: int, units: int, cats: int) -> None:
+    for seed in range(3):
+        table = count_table(random_matrix(seed, coders, units, cats, 0.3), cats)
+        rows, weights = distinct_rows(table)
+        assert len(rows) <= len(table) and weights.sum() == len(table)
+        for f in COUNT_FUNCTIONS:
+            assert same(f(rows, weights=weights), f(table))
+        values = list(range(cats))
+        assert same(
+            krippendorff_alpha_from_counts(rows, values, "ordinal", weights),
+            krippendorff_alpha_from_counts(table, values, "ordinal"),
+        )
+        assert krippendorff_alpha_bootstrap(rows, weights=weights, seed=2) == krippendorff_alpha_bootstrap(
+            table, seed=2
+        )
+
+
+def test_weights_count_units_and_zero_weights_drop_rows() -> None:
+    table = [[0, 2], [1, 1], [2, 0]]
+    repeated = [[0, 2], [0, 2], [0, 2], [2, 0]]
+    for f in COUNT_FUNCTIONS:
+        assert same(f(table, weights=[3, 0, 1]), f(repeated))
+    with pytest.raises(ValueError):
+        percent_agreement_from_counts(table, weights=[1, 1])
+    with pytest.raises(ValueError):
+        fleiss_kappa_from_counts(table, weights=[1, -1, 1])

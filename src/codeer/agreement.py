@@ -30,7 +30,9 @@ Where the data are large (a whole project's passages x codes), build the
 coders who gave unit u category k) and call the ``*_from_counts`` functions:
 they compute the same values without touching one label at a time.  A column
 is a category whether or not it is used, so the table also fixes the category
-set of AC1 and Brennan-Prediger.
+set of AC1 and Brennan-Prediger.  Their ``weights`` say how many units have
+each row (default: one unit per row), so a table of the few distinct rows with
+their frequencies (:func:`distinct_rows`) stands for millions of units.
 
 Categories
 ----------
@@ -79,6 +81,7 @@ __all__ = [
     "brennan_prediger_from_counts",
     "cohen_kappa",
     "cohen_kappa_from_table",
+    "distinct_rows",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "gwet_ac1",
@@ -202,18 +205,33 @@ def _single_diagonal_cell(t: npt.NDArray[np.float64]) -> bool:
 # --------------------------------------------------------------------------- percent agreement
 
 
-def _count_table(table: Any) -> npt.NDArray[np.float64]:
-    """A validated units x categories table of rating counts, as floats."""
+Floats = npt.NDArray[np.float64]
+
+
+def _count_table(table: Any, weights: Any = None) -> tuple[Floats, Floats]:
+    """A validated units x categories table of rating counts and its row weights, as floats.
+
+    Rows of weight 0 are dropped, so that every statistic may treat each remaining row as present.
+    """
     t = np.asarray(table, dtype=np.float64)
     if t.ndim != 2:
         raise ValueError("counts must be a 2-D units x categories table")
     if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t != np.round(t)):
         raise ValueError("counts must be non-negative integers")
-    return t
+    if weights is None:
+        return t, np.ones(t.shape[0])
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (t.shape[0],) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("weights must be one non-negative number per row of the count table")
+    return t[w > 0], w[w > 0]
 
 
-def _multirater_pa(counts: npt.NDArray[Any]) -> float:
-    """Mean over units with >= 2 ratings of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))."""
+def _weighted_mean(values: Floats, w: Floats) -> float:
+    return float((values * w).sum() / w.sum())
+
+
+def _multirater_pa(counts: npt.NDArray[Any], w: Floats | None = None) -> float:
+    """Mean over units with >= 2 ratings of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1)) (``w``: row weights)."""
     r_i = counts.sum(axis=1)
     keep = r_i >= 2
     if not np.any(keep):
@@ -221,7 +239,7 @@ def _multirater_pa(counts: npt.NDArray[Any]) -> float:
     c = counts[keep].astype(np.float64)
     r = r_i[keep].astype(np.float64)
     per_unit = (c * (c - 1.0)).sum(axis=1) / (r * (r - 1.0))
-    return float(per_unit.mean())
+    return _weighted_mean(per_unit, np.ones(len(r)) if w is None else w[keep])
 
 
 def percent_agreement(data: RatingData) -> float:
@@ -241,9 +259,9 @@ def percent_agreement(data: RatingData) -> float:
     return _multirater_pa(counts)
 
 
-def percent_agreement_from_counts(table: Any) -> float:
-    """:func:`percent_agreement` from a units x categories table of rating counts."""
-    return _multirater_pa(_count_table(table))
+def percent_agreement_from_counts(table: Any, weights: Any = None) -> float:
+    """:func:`percent_agreement` from a units x categories table of counts (``weights``: units per row)."""
+    return _multirater_pa(*_count_table(table, weights))
 
 
 # --------------------------------------------------------------------------- two coders
@@ -316,7 +334,7 @@ def scott_pi(a: CoderLabels, b: CoderLabels) -> float:
 # --------------------------------------------------------------------------- Fleiss
 
 
-def fleiss_kappa_from_counts(table: Any) -> float:
+def fleiss_kappa_from_counts(table: Any, weights: Any = None) -> float:
     """Fleiss' (1971) kappa from a subjects x categories table of rating counts.
 
     Entry [i, k] is the number of raters who put subject i in category k.  Row
@@ -334,19 +352,21 @@ def fleiss_kappa_from_counts(table: Any) -> float:
     r_ik / r_i over all rated subjects for p_k; the two agree when every
     subject has the same number of ratings.)
 
+    ``weights`` gives the number of subjects with each row (default: one).
+
     Returns NaN when no subject has two or more ratings, or when all kept
     ratings fall in a single category (P_e = 1).
     """
-    t = _count_table(table)
+    t, w = _count_table(table, weights)
     n_i = t.sum(axis=1)
     keep = n_i >= 2
     if not np.any(keep):
         return _NAN
-    t, n_i = t[keep], n_i[keep]
-    totals = t.sum(axis=0)
+    t, n_i, w = t[keep], n_i[keep], w[keep]
+    totals = (t * w[:, None]).sum(axis=0)
     if np.count_nonzero(totals) < 2:
         return _NAN
-    p_bar = float(((t * (t - 1.0)).sum(axis=1) / (n_i * (n_i - 1.0))).mean())
+    p_bar = _weighted_mean((t * (t - 1.0)).sum(axis=1) / (n_i * (n_i - 1.0)), w)
     p_k = totals / totals.sum()
     p_e = float((p_k**2).sum())
     return (p_bar - p_e) / (1.0 - p_e)
@@ -413,11 +433,12 @@ def _check_level(level: str) -> None:
 
 
 def _alpha_table(
-    table: Any, values: Sequence[Label] | None, level: str
-) -> tuple[npt.NDArray[np.float64], list[Label]]:
-    """The pairable units (m_u >= 2) of a count table, columns in rank order and unused ones dropped."""
+    table: Any, values: Sequence[Label] | None, level: str, weights: Any = None
+) -> tuple[Floats, Floats, list[Label]]:
+    """The pairable units (m_u >= 2) of a count table and their weights, columns in rank order, unused
+    columns dropped."""
     _check_level(level)
-    counts = _count_table(table)
+    counts, w = _count_table(table, weights)
     labels: list[Label] = list(range(counts.shape[1])) if values is None else list(values)
     if len(labels) != counts.shape[1]:
         raise ValueError("values must name every column of the count table")
@@ -432,17 +453,18 @@ def _alpha_table(
         counts = counts[:, order]
     elif level in ("interval", "ratio"):
         _interval_values(labels, level)  # validate all labels, pairable or not
-    counts = counts[counts.sum(axis=1) >= 2]
+    pairable = counts.sum(axis=1) >= 2
+    counts, w = counts[pairable], w[pairable]
     used = counts.sum(axis=0) > 0
-    return counts[:, used], [lab for lab, u in zip(labels, used, strict=True) if u]
+    return counts[:, used], w, [lab for lab, u in zip(labels, used, strict=True) if u]
 
 
-def _coincidences(counts: npt.NDArray[np.float64], *, per_unit: bool = False) -> npt.NDArray[np.float64]:
-    """The coincidence matrix o_ck = sum_u (n_uc n_uk - [c == k] n_uc) / (m_u - 1) of pairable units.
+def _coincidences(counts: Floats, w: Floats, *, per_unit: bool = False) -> Floats:
+    """The coincidence matrix o_ck = sum_u w_u (n_uc n_uk - [c == k] n_uc) / (m_u - 1) of pairable units.
 
-    With ``per_unit`` each unit's own term (shape ``(units, m, m)``), for resampling.
+    With ``per_unit`` each row's own unweighted term (shape ``(rows, m, m)``), for resampling.
     """
-    weights = 1.0 / (counts.sum(axis=1) - 1.0)
+    weights = (1.0 if per_unit else w) / (counts.sum(axis=1) - 1.0)
     if per_unit:
         outer = np.einsum("uc,uk->uck", counts, counts) - np.einsum(
             "uc,ck->uck", counts, np.eye(counts.shape[1])
@@ -470,18 +492,18 @@ def _alpha_from_coincidences(o: npt.NDArray[np.float64], labels: list[Label], le
 
 
 def krippendorff_alpha_from_counts(
-    table: Any, values: Sequence[Label] | None = None, level: Level | str = "nominal"
+    table: Any, values: Sequence[Label] | None = None, level: Level | str = "nominal", weights: Any = None
 ) -> float:
     """:func:`krippendorff_alpha` from a units x categories table of rating counts.
 
     ``values`` names the category of each column (needed for ``interval`` and
     ``ratio``; for ``ordinal`` the columns are ranked by their values, or taken
-    in table order when ``values`` is None).
+    in table order when ``values`` is None).  ``weights``: units per row.
     """
-    counts, labels = _alpha_table(table, values, level)
+    counts, w, labels = _alpha_table(table, values, level, weights)
     if len(labels) < 2:
         return _NAN
-    return float(_alpha_from_coincidences(_coincidences(counts), labels, level))
+    return float(_alpha_from_coincidences(_coincidences(counts, w), labels, level))
 
 
 def krippendorff_alpha(data: RatingData, level: Level | str = "nominal") -> float:
@@ -513,10 +535,31 @@ def krippendorff_alpha(data: RatingData, level: Level | str = "nominal") -> floa
     return krippendorff_alpha_from_counts(counts, labels, level)
 
 
+def distinct_rows(table: Any, weights: Any = None) -> tuple[Floats, Floats]:
+    """The distinct rows of a count table and how many units have each (the sum of their ``weights``).
+
+    Every ``*_from_counts`` function gives the same value on the result (with its frequencies as
+    ``weights``) as on the table.  Rows of small counts are numbered in base (largest count + 1) and
+    tallied with ``bincount``, which needs no sort: a project's passages x codes table has millions of
+    rows but a handful of distinct ones.
+    """
+    counts, w = _count_table(table, weights)
+    base = int(counts.max()) + 1 if counts.size else 1
+    width = counts.shape[1]
+    if base**width > 4 * counts.shape[0] + 1024:
+        patterns, inverse = np.unique(counts, axis=0, return_inverse=True)
+        return patterns, np.bincount(inverse.ravel(), weights=w, minlength=len(patterns))
+    place = base ** np.arange(width, dtype=np.int64)
+    tally = np.bincount(counts.astype(np.int64) @ place, weights=w, minlength=1)
+    keys = np.flatnonzero(tally)
+    return ((keys[:, None] // place) % base).astype(np.float64), tally[keys]
+
+
 def krippendorff_alpha_bootstrap(
     table: Any,
     values: Sequence[Label] | None = None,
     level: Level | str = "nominal",
+    weights: Any = None,
     *,
     samples: int = 1000,
     confidence: float = 0.95,
@@ -534,18 +577,19 @@ def krippendorff_alpha_bootstrap(
     a multinomial over the distinct rows: a project of 100,000 passages costs
     no more than one of 100.  Deterministic for a ``seed``.
 
+    ``weights`` (units per row) are rounded to whole units for the draws.
     Replicates where alpha is undefined (all drawn values identical) are left
     out.  Returns ``(nan, nan)`` when alpha itself is undefined.
     """
     if samples < 1 or not 0.0 < confidence < 1.0:
         raise ValueError("samples must be >= 1 and confidence strictly between 0 and 1")
-    counts, labels = _alpha_table(table, values, level)
+    counts, w, labels = _alpha_table(table, values, level, weights)
     if len(labels) < 2:
         return _NAN, _NAN
-    patterns, frequency = np.unique(counts, axis=0, return_counts=True)
-    units = int(frequency.sum())
-    draws = np.random.default_rng(seed).multinomial(units, frequency / units, size=samples)
-    o = np.einsum("bp,pck->bck", draws.astype(np.float64), _coincidences(patterns, per_unit=True))
+    patterns, frequency = distinct_rows(counts, w)
+    units = round(float(frequency.sum()))
+    draws = np.random.default_rng(seed).multinomial(units, frequency / frequency.sum(), size=samples)
+    o = np.einsum("bp,pck->bck", draws.astype(np.float64), _coincidences(patterns, w, per_unit=True))
     alphas = _alpha_from_coincidences(o, labels, level)
     alphas = alphas[~np.isnan(alphas)]
     if alphas.size == 0:
@@ -557,21 +601,24 @@ def krippendorff_alpha_bootstrap(
 # --------------------------------------------------------------------------- Gwet, Brennan-Prediger
 
 
-def _chance_free_parts(table: Any) -> tuple[npt.NDArray[np.float64], float, int]:
-    """The count table, its multi-rater p_a and its number of categories q (p_a is NaN when q < 2)."""
-    counts = _count_table(table)
+def _chance_free_parts(table: Any, weights: Any) -> tuple[Floats, Floats, float, int]:
+    """The count table, its weights, its multi-rater p_a and its number of categories q (p_a NaN if q < 2)."""
+    counts, w = _count_table(table, weights)
     q = counts.shape[1]
-    return counts, _multirater_pa(counts) if q >= 2 else _NAN, q
+    return counts, w, _multirater_pa(counts, w) if q >= 2 else _NAN, q
 
 
-def gwet_ac1_from_counts(table: Any) -> float:
-    """:func:`gwet_ac1` from a units x categories table of rating counts; Q = the number of columns."""
-    counts, p_a, q = _chance_free_parts(table)
+def gwet_ac1_from_counts(table: Any, weights: Any = None) -> float:
+    """:func:`gwet_ac1` from a units x categories table of rating counts; Q = the number of columns.
+
+    ``weights``: units per row.
+    """
+    counts, w, p_a, q = _chance_free_parts(table, weights)
     if math.isnan(p_a):
         return _NAN
     r_i = counts.sum(axis=1)
     rated = r_i >= 1
-    pi_k = (counts[rated] / r_i[rated, None]).mean(axis=0)
+    pi_k = (counts[rated] / r_i[rated, None] * w[rated, None]).sum(axis=0) / w[rated].sum()
     p_e = float((pi_k * (1.0 - pi_k)).sum()) / (q - 1)
     return (p_a - p_e) / (1.0 - p_e)
 
@@ -600,9 +647,12 @@ def gwet_ac1(data: RatingData, categories: Iterable[Label] | None = None) -> flo
     return gwet_ac1_from_counts(counts)
 
 
-def brennan_prediger_from_counts(table: Any) -> float:
-    """:func:`brennan_prediger` from a units x categories table of counts; q = the number of columns."""
-    _, p_a, q = _chance_free_parts(table)
+def brennan_prediger_from_counts(table: Any, weights: Any = None) -> float:
+    """:func:`brennan_prediger` from a units x categories table of counts; q = the number of columns.
+
+    ``weights``: units per row.
+    """
+    _, _, p_a, q = _chance_free_parts(table, weights)
     if math.isnan(p_a):
         return _NAN
     return (p_a - 1.0 / q) / (1.0 - 1.0 / q)
