@@ -1,4 +1,5 @@
-# The two commands of README.md: `make run` (set up, load the sample study, open codeer) and `make test`.
+# The two commands of README.md: `make run` (set up, load the sample study, open the coding workbench)
+# and `make test`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -23,7 +24,7 @@ sample: $(BIN)/codeer
 	$(BIN)/codeer codings import transcripts/codings-sample.csv
 
 run: sample
-	$(BIN)/codeer status
+	$(BIN)/codeer
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests bench
