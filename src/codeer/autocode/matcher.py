@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+import numpy as np
+
 from codeer.autocode.examples import Echo, ExampleTable
-from codeer.autocode.tokens import tokens
+from codeer.autocode.tokens import TokenBatch, string_store, tokens
 from codeer.autocode.vocabulary import FUZZY, HEAD, LEMMA, MODIFIER, VIA_NAMES, KeywordTable, fold, is_word
 from codeer.nlp import get_pipeline
 
@@ -44,6 +46,7 @@ EXAMPLE_MIN_SIMILARITY = 0.5
 SPECIFIC_SHARE = 0.02
 PRIOR_PASSAGES = 100
 BATCH = 512
+_PLAIN: tuple[dict[int, int], None] = ({}, None)  # a word that matches no keyword word and is no example word
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,9 @@ class Matcher:
     def __init__(self, codes: Sequence[CodeRules], language: str = "nl", model: str = "") -> None:
         self.language, self.model = language, model
         strings = sorted({s for c in codes for s in (*c.keywords, *c.examples) if s.strip()})
+        self._strings = string_store(language, model)
         analysed = {
-            s: [(lower, lemma) for lower, lemma, _, _ in found]
+            s: [(self._strings[lower], self._strings[lemma]) for lower, lemma, _, _ in found]
             for s, found in zip(strings, tokens(strings, language, model), strict=True)
         }
         self.keywords = KeywordTable({c.code_id: c.keywords for c in codes}, analysed)
@@ -133,7 +137,7 @@ class Matcher:
         self.examples = ExampleTable({c.code_id: c.examples for c in codes}, analysed, stop_words)
         parents = {c.code_id: c.parent_id for c in codes}
         self.ancestors = {code: _ancestors(code, parents) for code in parents}
-        self._forms: dict[tuple[str, str], tuple[dict[int, int], int | None] | None] = {}
+        self._forms: dict[tuple[int, int], tuple[dict[int, int], int | None] | None] = {}
         self._single: dict[int, list[int]] = {}
         self._phrases: dict[int, list[int]] = {}
         for index, keyword in enumerate(self.keywords.keywords):
@@ -173,68 +177,67 @@ class Matcher:
             yield from self._score(scan, specificity, weights, min_score)
 
     def _scan_batch(self, batch: list[PassageText]) -> Iterator[_Scan]:
-        docs = list(tokens([p.text for p in batch], self.language, self.model))
-        self._learn({(lower, lemma) for found in docs for lower, lemma, _, _ in found})
-        for passage, found in zip(batch, docs, strict=True):
-            yield self._scan(passage, found)
+        """Tokenize a batch; the tokens that can matter (words with a match) are picked out with numpy, so
+        that Python only loops over those."""
+        found = TokenBatch.of(list(tokens([p.text for p in batch], self.language, self.model)))
+        self._learn(set(found.forms))
+        forms = [self._forms[f] for f in found.forms]
+        kinds = np.array([0 if f is None else 1 if f is _PLAIN else 2 for f in forms], dtype=np.int8)
+        kind = kinds[found.form_of] if len(forms) else np.zeros(0, dtype=np.int8)
+        positions = np.cumsum(kind > 0)  # the how-many-th word of the batch each token is
+        chosen = np.flatnonzero(kind == 2)
+        cuts = np.searchsorted(chosen, found.bounds).tolist()
+        starts = found.rows[chosen, 2].tolist()
+        ends = (found.rows[chosen, 2] + found.rows[chosen, 3]).tolist()
+        where = positions[chosen].tolist()
+        which = found.form_of[chosen].tolist()
+        for index, passage in enumerate(batch):
+            picked = range(cuts[index], cuts[index + 1])
+            yield self._scan(passage, [(where[i], forms[which[i]], starts[i], ends[i]) for i in picked])
 
-    def _learn(self, pairs: set[tuple[str, str]]) -> None:
-        """What each token form not seen before is: punctuation (None), or its keyword matches and example
-        word. Every later occurrence of the form is one dictionary lookup."""
-        new = {
-            pair: (fold(pair[0]), fold(pair[1])) for pair in pairs - self._forms.keys() if is_word(pair[0])
-        }
+    def _learn(self, pairs: set[tuple[int, int]]) -> None:
+        """What each token form (string ids) not seen before is: punctuation (None), a word without any
+        match (:data:`_PLAIN`), or its keyword matches and example word. Every later occurrence of the form
+        is one dictionary lookup."""
+        unseen = pairs - self._forms.keys()
+        strings = self._strings
+        new = {(a, b): (fold(strings[a]), fold(strings[b or a])) for a, b in unseen}
+        new = {pair: folded for pair, folded in new.items() if is_word(folded[0])}
         self.keywords.classify(new.values())
-        for pair in pairs - self._forms.keys():
+        for pair in unseen:
             folded = new.get(pair)
-            self._forms[pair] = (
-                None if folded is None else (self.keywords.matches(*folded), self.examples.word(*folded))
-            )
+            if folded is None:
+                self._forms[pair] = None
+                continue
+            found, example_word = self.keywords.matches(*folded), self.examples.word(*folded)
+            self._forms[pair] = _PLAIN if not found and example_word is None else (found, example_word)
 
-    def _scan(self, passage: PassageText, analysed: list[tuple[str, str, int, int]]) -> _Scan:
+    def _scan(self, passage: PassageText, words: list[tuple[int, Any, int, int]]) -> _Scan:
+        """The hits and example words of one passage, from its words that match something, as ``(position
+        among all words, (keyword matches, example word), start, end)``."""
         scan = _Scan(passage)
         bounds = [int(s[0]) for s in passage.sentences[1:]]  # where the second, third... sentence start
         sentence = 0
-        words: list[tuple[dict[int, int], int, int]] = []  # per word token: keyword matches, start, end
-        for lower, lemma, start, end in analysed:
-            form = self._forms[lower, lemma]
-            if form is None:
-                continue
-            found, example_word = form
-            words.append((found, start, end))
-            if not found and example_word is None:
-                continue
+        matched: list[tuple[int, dict[int, int], int, int]] = []  # (word position, matches, start, end)
+        single = self._single
+        for position, (found, example_word), start, end in words:
             while sentence < len(bounds) and start >= bounds[sentence]:
                 sentence += 1
-            for word, how in found.items():
-                for keyword in self._single.get(word, ()):
-                    scan.hits.append(_Hit(keyword, start, end, how, False, sentence))
+            if found:
+                matched.append((position, found, start, end))
+                for word, how in found.items():
+                    for keyword in single.get(word, ()):
+                        scan.hits.append(_Hit(keyword, start, end, how, False, sentence))
             if example_word is not None:
                 scan.echo_words.setdefault(sentence, []).append((example_word, start, end))
-        for first, (found, start, _) in enumerate(words):
+        for first, (_, found, start, _) in enumerate(matched):
             for word in found:
                 for keyword in self._phrases.get(word, ()):
-                    span = self._phrase_at(self.keywords.keywords[keyword].words, words, first)
+                    span = _phrase_at(self.keywords.keywords[keyword].words, matched, first)
                     if span is not None:
-                        last, how = span
-                        where = bisect_right(bounds, start)
-                        scan.hits.append(_Hit(keyword, start, words[last][2], how, True, where))
+                        end, how = span
+                        scan.hits.append(_Hit(keyword, start, end, how, True, bisect_right(bounds, start)))
         return scan
-
-    @staticmethod
-    def _phrase_at(
-        phrase: tuple[int, ...], words: list[tuple[dict[int, int], int, int]], first: int
-    ) -> tuple[int, int] | None:
-        """Where the phrase starting at word ``first`` ends, and its weakest match; None if it does not."""
-        position, how = first, words[first][0][phrase[0]]
-        for word in phrase[1:]:
-            for candidate in range(position + 1, min(position + 2 + MAX_GAP, len(words))):
-                if word in words[candidate][0]:
-                    position, how = candidate, max(how, words[candidate][0][word])
-                    break
-            else:
-                return None
-        return position, how
 
     def _score(
         self, scan: _Scan, specificity: list[float], weights: list[float], min_score: float
@@ -309,6 +312,27 @@ class Matcher:
                     if code not in best or echo.similarity > best[code][0].similarity:
                         best[code] = (echo, sentence)
         return best
+
+
+def _phrase_at(
+    phrase: tuple[int, ...], matched: list[tuple[int, dict[int, int], int, int]], first: int
+) -> tuple[int, int] | None:
+    """Where the phrase starting at matched word ``first`` ends (an offset) and its weakest match, or None.
+
+    ``matched`` holds the words that match some keyword word, with their position among all words, so that
+    a gap of at most :data:`MAX_GAP` other words between two words of the phrase can be told.
+    """
+    at, how = first, matched[first][1][phrase[0]]
+    for word in phrase[1:]:
+        for candidate in range(at + 1, len(matched)):
+            if matched[candidate][0] - matched[at][0] > MAX_GAP + 1:
+                return None
+            if word in matched[candidate][1]:
+                at, how = candidate, max(how, matched[candidate][1][word])
+                break
+        else:
+            return None
+    return matched[at][3], how
 
 
 def _strongest(hits: list[tuple[float, _Hit]]) -> list[tuple[float, _Hit]]:

@@ -1,32 +1,63 @@
-"""The tokens of many texts as ``(lower case, lemma, start, end)``, read straight from spaCy's arrays.
+"""The tokens of many texts as spaCy string ids ``(lower case, lemma, start, end)``, read from spaCy's arrays.
 
-:func:`codeer.nlp.lemmatize` gives the same tokens, but builds a Python ``Token`` object per word, which on a
-million words costs about three times as much as running the pipeline itself. Auto-coding reads every word
-of a project, so it takes the columns it needs from each ``Doc`` at once (``Doc.to_array``) instead.
+:func:`codeer.nlp.lemmatize` gives the same tokens as strings, but builds a Python ``Token`` object per word,
+which on a million words costs about three times as much as running the pipeline itself. Auto-coding reads
+every word of a project, so it takes the columns it needs from each ``Doc`` at once (``Doc.to_array``) and
+keeps the string ids: a caller that has seen an id before needs no string at all. It also skips the pipes
+that only find sentences (passages have theirs stored since the import).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
+from spacy.strings import StringStore
 
 from codeer.nlp import get_pipeline
 
 BATCH_SIZE = 256
+SENTENCE_PIPES = {"sentencizer", "senter", "parser", "ner"}
 
 
-def tokens(
-    texts: Iterable[str], language: str = "nl", model: str = ""
-) -> Iterator[list[tuple[str, str, int, int]]]:
-    """For every text, its tokens (whitespace ones too) as ``(lower, lemma, start, end)`` in code points.
+def string_store(language: str = "nl", model: str = "") -> StringStore:
+    """Where the ids :func:`tokens` gives are looked up (``store[id]`` is the string)."""
+    return get_pipeline(language, model).vocab.strings
 
-    The lemma is the lower-case text where the pipeline has no lemmatizer; offsets are string indices.
+
+def tokens(texts: Iterable[str], language: str = "nl", model: str = "") -> Iterator[npt.NDArray[np.uint64]]:
+    """For every text, its tokens (whitespace ones too) as rows ``[lower id, lemma id, start, length]``.
+
+    The lemma id is 0 where the pipeline gives no lemma; offsets and lengths are string indices.
     """
     nlp = get_pipeline(language, model)
-    strings = nlp.vocab.strings
-    for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
-        yield [
-            (strings[lower], strings[lemma] if lemma else strings[lower], start, start + length)
-            for lower, lemma, start, length in doc.to_array([LOWER, LEMMA, IDX, LENGTH]).tolist()
-        ]
+    with nlp.select_pipes(disable=[name for name in nlp.pipe_names if name in SENTENCE_PIPES]):
+        for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
+            yield doc.to_array([LOWER, LEMMA, IDX, LENGTH]).reshape(-1, 4)
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """The tokens of several texts in one array, with their distinct ``(lower id, lemma id)`` forms.
+
+    ``rows`` stacks every text's token rows; text ``i`` has rows ``bounds[i]:bounds[i + 1]``; token ``t``
+    has the form ``forms[form_of[t]]``. Distinct forms are found by numpy, so that whatever is worked out
+    per form (a dictionary lookup, a fuzzy match) is worked out once per batch, not per token.
+    """
+
+    rows: npt.NDArray[np.uint64]
+    bounds: npt.NDArray[np.intp]
+    forms: list[tuple[int, int]]
+    form_of: npt.NDArray[np.intp]
+
+    @classmethod
+    def of(cls, arrays: Sequence[npt.NDArray[np.uint64]]) -> TokenBatch:
+        bounds = np.concatenate([[0], np.cumsum([len(a) for a in arrays], dtype=np.intp)])
+        if not bounds[-1]:
+            return cls(np.zeros((0, 4), dtype=np.uint64), bounds, [], np.zeros(0, dtype=np.intp))
+        rows = np.concatenate(arrays)
+        forms, form_of = np.unique(rows[:, :2], axis=0, return_inverse=True)
+        return cls(rows, bounds, [(a, b) for a, b in forms.tolist()], form_of.reshape(-1))
