@@ -46,7 +46,7 @@ def test_many_coders_at_once_lose_nothing_and_a_live_view_sees_it_all(db_url: st
     def poll() -> None:
         with db.session() as session:
             seen.extend(feed.poll(session))
-        time.sleep(0.05)
+        time.sleep(0.25)  # a view polls every second or two; a little faster here
 
     reports = run_workers(db_url, coders, count=COUNT, passages=PASSAGES, codes=codes, during=poll)
 

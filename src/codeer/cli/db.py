@@ -24,6 +24,7 @@ SHOWN_TABLES = (
     "coders",
     "codings",
     "coding_events",
+    "settlements",
     "memos",
     "suggestions",
 )
