@@ -187,6 +187,23 @@ def _group_index(rows: Sequence[Sequence[str]]) -> tuple[list[Group], npt.NDArra
     return groups, np.fromiter((index[tuple(r)] for r in rows), dtype=np.int64, count=len(rows))
 
 
+def _fetch(session: Session, query: Select) -> list[tuple]:
+    """The result rows as the driver's plain tuples: a project has 100,000s of them, and a SQLAlchemy
+    ``Row`` object for each would take longer than the query."""
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _positions(ids: Sequence[int], values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Where each of ``values`` stands in ``ids`` (-1 where it is not there)."""
+    lookup = np.full(max(max(ids, default=0), int(values.max(initial=0))) + 1, -1, dtype=np.int64)
+    lookup[list(ids)] = np.arange(len(ids))
+    return lookup[values]
+
+
 def load_ratings(
     session: Session,
     coders: Sequence[str] = (),
@@ -197,56 +214,61 @@ def load_ratings(
 
     ``coders`` empty: :func:`default_coders`. ``codebook`` (a key): only codings with that codebook's codes
     count, also for whether a coder has coded a transcript.
+
+    Two queries: the (passage, code, coder) triples of the compared coders' codings, and the project's
+    passages (id, transcript, attribute values). numpy does the rest: which coder coded which transcript,
+    which transcripts are shared, and the code x coder x unit matrix (a coder's several spans of one code
+    on a passage fall on the same cell).
     """
     names = _choose_coders(session, coders, codebook)
     ids = coder_ids(session, names)
     attributes = resolve_attributes(session, tuple(by))
-    codes = _codebook_codes(session, codebook)
-    shared = _shared(_coverage(session, ids, codes))
-    if not shared:
-        raise CodeerError(f"no two of the coders {', '.join(names)} have coded the same transcript")
-    transcript_ids = sorted(shared)
-
-    source, columns = attribute_columns(PASSAGES, attributes)
-    passage_rows = session.execute(
-        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns)
-        .select_from(source)
-        .where(PASSAGES.c.transcript_id.in_(transcript_ids))
-        .order_by(PASSAGES.c.id)
-    ).all()
-    passage_ids = np.fromiter((r[0] for r in passage_rows), dtype=np.int64, count=len(passage_rows))
-    unit_transcript = np.searchsorted(
-        transcript_ids, np.fromiter((r[1] for r in passage_rows), dtype=np.int64, count=len(passage_rows))
+    codings = select(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id).where(
+        CODINGS.c.coder_id.in_(ids)
     )
-    groups, group_of = _group_index([r[2:] for r in passage_rows])
+    if (codes := _codebook_codes(session, codebook)) is not None:
+        codings = codings.where(CODINGS.c.code_id.in_(codes))
+    triples = np.array(_fetch(session, codings), dtype=np.int64).reshape(-1, 3)
+    source, columns = attribute_columns(PASSAGES, attributes)
+    passages = _fetch(
+        session,
+        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns).select_from(source).order_by(PASSAGES.c.id),
+    )
+    numbers = np.array([row[:2] for row in passages], dtype=np.int64).reshape(-1, 2)
 
-    coder_index = {cid: k for k, cid in enumerate(ids)}
+    # Which coder coded which transcript; the units are the passages of transcripts coded by two or more.
+    unit_of_coding = np.searchsorted(numbers[:, 0], triples[:, 0])
+    coder_of_coding = _positions(ids, triples[:, 2])
+    transcript_ids, transcript_of_passage = np.unique(numbers[:, 1], return_inverse=True)
     rated_transcript = np.zeros((len(ids), len(transcript_ids)), dtype=bool)
-    for t, transcript in enumerate(transcript_ids):
-        rated_transcript[[coder_index[c] for c in shared[transcript]], t] = True
-    rated = rated_transcript[:, unit_transcript]
+    rated_transcript[coder_of_coding, transcript_of_passage[unit_of_coding]] = True
+    shared = rated_transcript.sum(axis=0) >= 2
+    if not shared.any():
+        raise CodeerError(f"no two of the coders {', '.join(names)} have coded the same transcript")
+    is_unit = shared[transcript_of_passage]
+    unit_index = np.cumsum(is_unit) - 1  # a passage's place among the units
+    rated = rated_transcript[:, transcript_of_passage[is_unit]]
+    groups, group_of = _group_index([row[2:] for row, unit in zip(passages, is_unit, strict=True) if unit])
 
-    triples = np.array(
-        session.execute(
-            _codings(ids, codes)
-            .add_columns(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id)
-            .where(PASSAGES.c.transcript_id.in_(transcript_ids))
-            .distinct()
-        ).all(),
-        dtype=np.int64,
-    ).reshape(-1, 3)
-    every_code = load_codes(session)
-    used = set(np.unique(triples[:, 1]).tolist())
-    code_list = [info for info in every_code.values() if info.id in used]
-    code_position = {info.id: c for c, info in enumerate(code_list)}
-    applied = np.zeros((len(code_list), len(ids), len(passage_ids)), dtype=bool)
+    in_units = is_unit[unit_of_coding]
+    used = set(np.unique(triples[in_units, 1]).tolist())
+    code_list = [info for info in load_codes(session).values() if info.id in used]
+    applied = np.zeros((len(code_list), len(ids), int(is_unit.sum())), dtype=bool)
     applied[
-        [code_position[c] for c in triples[:, 1].tolist()],
-        [coder_index[k] for k in triples[:, 2].tolist()],
-        np.searchsorted(passage_ids, triples[:, 0]),
+        _positions([info.id for info in code_list], triples[in_units, 1]),
+        coder_of_coding[in_units],
+        unit_index[unit_of_coding[in_units]],
     ] = True
     return Ratings(
-        names, attributes, len(transcript_ids), passage_ids, groups, group_of, code_list, rated, applied
+        names,
+        attributes,
+        int(shared.sum()),
+        numbers[is_unit, 0],
+        groups,
+        group_of,
+        code_list,
+        rated,
+        applied,
     )
 
 
@@ -278,31 +300,38 @@ def _mean_kappa(tables: npt.NDArray[np.int64]) -> float:
 def _row(
     group: Group,
     code: CodeInfo | None,
-    counts: npt.NDArray[np.int64],
+    tally: npt.NDArray[np.int64],
     pair_tables: npt.NDArray[np.int64],
     only: npt.NDArray[np.int64],
     bootstrap: int,
 ) -> AgreementRow:
-    """One row from the units x (absent, present) count table and the coder pairs' 2 x 2 tables."""
+    """One row from the tally of units per (raters, present) and the coder pairs' 2 x 2 tables.
+
+    ``tally[m, p]`` is the number of units rated by m coders of whom p applied the code; the statistics
+    run on its rows ``(absent, present) = (m - p, p)`` weighted by the tally, which gives the same values
+    as one row per unit.
+    """
+    raters, present = np.nonzero(tally)
+    counts = np.stack([raters - present, present], axis=1)
+    weights = tally[raters, present]
     low, high = (
-        krippendorff_alpha_bootstrap(counts, samples=bootstrap, confidence=CONFIDENCE)
+        krippendorff_alpha_bootstrap(counts, weights=weights, samples=bootstrap, confidence=CONFIDENCE)
         if bootstrap
         else (math.nan, math.nan)
     )
-    raters, present = counts.sum(axis=1), counts[:, 1]
     return AgreementRow(
         group=group,
         code=code,
-        units=int(counts.shape[0]),
-        percent_agreement=percent_agreement_from_counts(counts),
+        units=int(weights.sum()),
+        percent_agreement=percent_agreement_from_counts(counts, weights),
         cohen_kappa=_mean_kappa(pair_tables),
-        krippendorff_alpha=krippendorff_alpha_from_counts(counts),
-        fleiss_kappa=fleiss_kappa_from_counts(counts),
-        gwet_ac1=gwet_ac1_from_counts(counts),
+        krippendorff_alpha=krippendorff_alpha_from_counts(counts, weights=weights),
+        fleiss_kappa=fleiss_kappa_from_counts(counts, weights),
+        gwet_ac1=gwet_ac1_from_counts(counts, weights),
         alpha_low=low,
         alpha_high=high,
-        applied_by_all=int((present == raters).sum()),
-        disagreements=int(((present > 0) & (present < raters)).sum()),
+        applied_by_all=int(weights[present == raters].sum()),
+        disagreements=int(weights[(present > 0) & (present < raters)].sum()),
         only=tuple(int(n) for n in only),
     )
 
@@ -311,21 +340,21 @@ def _group_rows(ratings: Ratings, g: int, bootstrap: int) -> list[AgreementRow]:
     units = ratings.group_of == g
     rated = ratings.rated[:, units]
     applied = ratings.applied[:, :, units]
-    present = applied.sum(axis=1)  # codes x units: raters who applied the code
-    raters = rated.sum(axis=0)
+    present = applied.sum(axis=1, dtype=np.int64)  # codes x units: raters who applied the code
+    raters = rated.sum(axis=0, dtype=np.int64)
     keep = present.any(axis=1)
     codes = [code for code, k in zip(ratings.codes, keep, strict=True) if k]
     present, applied = present[keep], applied[keep]
-    counts = np.stack([raters[None, :] - present, present], axis=-1)  # codes x units x 2
+    side = len(ratings.coders) + 1  # tallies[c, m, p]: units of code c rated by m coders, p applying it
+    cells = (np.arange(len(codes))[:, None] * side + raters[None, :]) * side + present
+    tallies = np.bincount(cells.ravel(), minlength=len(codes) * side * side).reshape(len(codes), side, side)
     pair_tables = _pair_tables(applied, rated)  # pairs x codes x 2 x 2
-    disagreeing = present < raters[None, :]
-    only = (applied & disagreeing[:, None, :]).sum(axis=2)  # codes x coders
+    only = (applied & (present < raters[None, :])[:, None, :]).sum(axis=2)  # codes x coders
     group = ratings.groups[g]
     rows = [
-        _row(group, code, counts[c], pair_tables[:, c], only[c], bootstrap) for c, code in enumerate(codes)
+        _row(group, code, tallies[c], pair_tables[:, c], only[c], bootstrap) for c, code in enumerate(codes)
     ]
-    pooled = counts.reshape(-1, 2)
-    rows.append(_row(group, None, pooled, pair_tables.sum(axis=1), only.sum(axis=0), bootstrap))
+    rows.append(_row(group, None, tallies.sum(axis=0), pair_tables.sum(axis=1), only.sum(axis=0), bootstrap))
     return rows
 
 
