@@ -229,7 +229,7 @@ async def test_quit_and_reopen_shows_every_coding(settings: Settings) -> None:
         await press(pilot, "j", "d", "s", "i", "q")
         assert isinstance(app.screen, TranscriptsScreen)
         table = app.screen.query_one("DataTable")
-        assert "1/8" in str(table.get_row_at(1)[-1])
+        assert "1/8" in str(table.get_row_at(1)[1])
         await press(pilot, "q")
     assert not app.is_running
     async with workbench(settings) as (pilot, screen):
@@ -341,7 +341,7 @@ async def test_transcripts_screen_filters_sorts_and_shows_progress(settings: Set
         await press(pilot, "enter")
         assert isinstance(app.screen, CodingScreen) and app.screen.transcript.key == "vitens-q1"
         await press(pilot, "q")
-        await press(pilot, "slash", *["backspace"] * len("vitens"), "enter", "s", "r")
+        await press(pilot, "slash", *["backspace"] * len("vitens"), "enter", "s", "s", "r")
         assert screen.columns[screen.sort_column] == "organisation" and screen.reverse
         assert [table.get_row_at(i)[0] for i in range(2)] == ["vitens-q1", "ret-q2"]
 

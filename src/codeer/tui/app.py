@@ -57,7 +57,12 @@ class CodeerApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        codes = self.screen.codes if isinstance(self.screen, CodingScreen) else None
+        screen = self.screen
+        codes = (
+            [c for c in screen.codes if c.codebook == screen.active_book]
+            if isinstance(screen, CodingScreen)
+            else None
+        )
         self.push_screen(HelpScreen(self.key_overrides, codes))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

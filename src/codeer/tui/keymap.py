@@ -66,6 +66,8 @@ CODING = [
     ),
     KeySpec("coding.pick", "p", "pick", "Pick a code by name (fuzzy)", show=True, short="Pick code"),
     KeySpec("coding.remove", "x", "remove", "Remove one of your codes here"),
+    KeySpec("coding.accept_suggestion", "plus", "accept_suggestion", "Accept the first suggestion as yours"),
+    KeySpec("coding.reject_suggestion", "minus", "reject_suggestion", "Reject the first suggestion"),
     KeySpec("coding.memo", "m", "memo", "Memo on the passage or a coding"),
     KeySpec("coding.undo", "u", "undo", "Undo your last coding action", show=True, short="Undo"),
     KeySpec("coding.redo", "U,ctrl+r", "redo", "Redo"),
@@ -76,6 +78,7 @@ CODING = [
     KeySpec("coding.rules", "r", "toggle_rules", "Show the highlighted code's definition and rules"),
     KeySpec("coding.focus", "tab", "switch_focus", "Between transcript and codebook"),
     KeySpec("coding.codebook", "ctrl+o", "toggle_codebook", "Hide / show the codebook"),
+    KeySpec("coding.next_codebook", "ctrl+n", "next_codebook", "Next codebook: its codes get the keys"),
     KeySpec("coding.dim", "ctrl+t", "toggle_dim", "Dim the moderator's turns or not"),
     KeySpec("coding.back", "q", "back", "Back to the transcripts", show=True, short="Back"),
 ]
@@ -139,6 +142,8 @@ KEY_DISPLAY = {
     "up": "↑",
     "left": "←",
     "right": "→",
+    "plus": "+",
+    "minus": "-",
 }
 
 
@@ -150,4 +155,4 @@ def display(key: str) -> str:
 
 def character_of(key: str) -> str:
     """The character a single-key binding types (``question_mark`` → ``?``), or the key itself."""
-    return {"question_mark": "?", "slash": "/", "space": " "}.get(key, key)
+    return {"question_mark": "?", "slash": "/", "space": " ", "plus": "+", "minus": "-"}.get(key, key)

@@ -26,6 +26,9 @@ from textual.widgets import Footer, Static, Tree
 
 from codeer.store import history
 from codeer.store.coding import CodingKey
+from codeer.store.suggestions import accept as accept_suggestion
+from codeer.store.suggestions import reject as reject_suggestion
+from codeer.store.suggestions import suggestions_for_transcript
 from codeer.store.workbench import (
     CodeInfo,
     CodingRow,
@@ -62,6 +65,8 @@ class CodingScreen(Screen[None]):
         self.transcript = transcript
         self.codes: list[CodeInfo] = []
         self.hotkeys: dict[str, int] = {}
+        self.books: list[str] = []
+        self.active_book = ""
         self.show_others = False
         self.others_forbidden = False
         self.filter_label = "all passages"
@@ -96,25 +101,35 @@ class CodingScreen(Screen[None]):
                 load_transcript(session, transcript_id, me),
                 list_codes(session),
                 show_others_forbidden(session),
+                suggestions_for_transcript(session, transcript_id, me),
             )
 
         try:
-            data, codes, forbidden = self.app.queue.call(read)
+            data, codes, forbidden, suggestions = self.app.queue.call(read)
         except Exception as exc:  # noqa: BLE001 - any failure to read is shown, not raised
             self.notify(f"Cannot open {self.transcript.key}: {describe_error(exc)}", severity="error")
             self.app.pop_screen()
             return
         self.codes = codes
         self.others_forbidden = forbidden or not self.app.settings.show_others_allowed
-        self._bind_hotkeys(codes)
+        self.books = list(dict.fromkeys(c.codebook for c in codes))
+        self.active_book = max(
+            self.books, key=lambda b: sum(1 for c in codes if c.codebook == b and c.hotkey), default=""
+        )
+        self._bind_hotkeys()
+        self.view.suggestions = suggestions  # before load: it lays the passages out
         self.view.load(data.passages, data.codings, data.memos, codes, me)
-        self.panel.load(codes)
+        self.panel.load(codes, self.active_book)
         self._counts()
         self._status()
         self.ready.set()
 
-    def _bind_hotkeys(self, codes: list[CodeInfo]) -> None:
-        """Codes' hotkeys, except those a key binding (perhaps remapped) already uses."""
+    def _bind_hotkeys(self) -> None:
+        """The active codebook's hotkeys, except those a key binding (perhaps remapped) already uses.
+
+        Two codebooks may well use the same keys (each file is checked on its own), so only one codebook's
+        keys apply at a time; the coder switches with ``coding.next_codebook`` or Enter on a codebook.
+        """
         overrides = self.app.key_overrides
         taken = {
             keymap.character_of(key)
@@ -123,8 +138,8 @@ class CodingScreen(Screen[None]):
         }
         self.hotkeys = {}
         clashes = []
-        for code in codes:
-            if not code.hotkey:
+        for code in self.codes:
+            if not code.hotkey or code.codebook != self.active_book:
                 continue
             if code.hotkey in taken:
                 clashes.append(f"{code.hotkey} ({code.name})")
@@ -220,10 +235,10 @@ class CodingScreen(Screen[None]):
             def same(c: CodingRow) -> bool:
                 return (c.code_id, c.coder_id, c.start, c.end) == (code_id, key.coder_id, key.start, key.end)
 
+            self.view.set_selection(None)
             self._replace_own(
                 passage.id, lambda rows: [c for c in rows if not same(c)] + ([row] if row else [])
             )
-            self.view.set_selection(None)
 
         self.write(f"{code} on #{passage.number}", lambda s: toggle(s, key), done)
 
@@ -237,6 +252,53 @@ class CodingScreen(Screen[None]):
     def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
         if event.node.data is not None:
             self.toggle_code(event.node.data)
+        elif event.node in self.panel.book_nodes.values():
+            book = next(b for b, node in self.panel.book_nodes.items() if node is event.node)
+            self._activate(book)
+
+    def _activate(self, book: str) -> None:
+        self.active_book = book
+        self._bind_hotkeys()
+        self.panel.set_active(book)
+        self.notify(f"The keys now apply codes of {book}.", timeout=3)
+
+    def action_next_codebook(self) -> None:
+        if len(self.books) > 1:
+            self._activate(self.books[(self.books.index(self.active_book) + 1) % len(self.books)])
+
+    # -- auto-coding suggestions (codeer autocode) -------------------------------------------------------
+
+    def action_accept_suggestion(self) -> None:
+        self._decide_suggestion(accepted=True)
+
+    def action_reject_suggestion(self) -> None:
+        self._decide_suggestion(accepted=False)
+
+    def _decide_suggestion(self, *, accepted: bool) -> None:
+        """Accept the first suggestion shown on the current passage as this coder's coding of the whole
+        passage, or reject it; either way it is not suggested again."""
+        passage = self.view.current
+        shown = self.view.open_suggestions(passage.id) if passage is not None else []
+        if not shown:
+            self.notify("No suggestion on this passage.", timeout=2)
+            return
+        first, me, others = shown[0], self.app.coder_id, self.show_others
+        rest = [s for s in self.view.suggestions.get(passage.id, ()) if s.id != first.id]
+
+        def job(session: Session) -> list[CodingRow] | None:
+            if not accepted:
+                reject_suggestion(session, first.id, me)
+                return None
+            accept_suggestion(session, first.id, me)
+            return passage_codings(session, passage.id, None if others else me)
+
+        def done(codings: list[CodingRow] | None) -> None:
+            self.view.set_suggestions(passage.id, rest)
+            if codings is not None:
+                self._refresh_passage(passage.id, codings)
+            self.notify(f"{'Accepted' if accepted else 'Rejected'}: {first.code_name}", timeout=2)
+
+        self.write(f"suggestion {first.code_name} on #{passage.number}", job, done)
 
     # -- moving -----------------------------------------------------------------------------------------
 
@@ -250,11 +312,13 @@ class CodingScreen(Screen[None]):
         self.view.move_to(len(self.view.rows) - 1 if end else 0)
 
     def action_next_uncoded(self) -> None:
+        """The next passage without a code of yours; moderator turns are skipped while they are dimmed."""
         view = self.view
         count = len(view.rows)
         for step in range(1, count + 1):
             row = (view.cursor + step) % count
-            if not view.own_codings(view.passages[view.rows[row]].id):
+            passage = view.passages[view.rows[row]]
+            if not view.own_codings(passage.id) and not (passage.moderator and view.dim_moderator):
                 if row <= view.cursor:
                     self.notify("Continued from the top.", timeout=2)
                 view.move_to(row)

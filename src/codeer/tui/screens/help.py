@@ -18,7 +18,8 @@ from codeer.tui import keymap
 
 INTRO = "\n".join(
     [
-        "• Move through the passages with j/k or the arrows; n jumps to the next passage you have not coded.",
+        "• Move through the passages with j/k or the arrows; n jumps to the next passage you have not coded "
+        "(skipping the moderator's turns while they are dimmed: Ctrl+T).",
         "• Press a code's key to put it on the current passage; press it again to take it off. "
         "A code without a key: p, type a few letters, Enter.",
         "• To code part of a passage: s selects a sentence (s again: the next one), shift+→ adds a sentence, "

@@ -75,7 +75,7 @@ class TranscriptsScreen(Screen[None]):
         names: list[str] = []
         for row in self.rows:
             names += [n for n in row.attributes if n not in names]
-        columns = ["transcript", *names, "progress"]
+        columns = ["transcript", "progress", *names]  # progress early: visible in 80 columns
         if columns != self.columns:
             self.columns = columns
             self.sort_column = min(self.sort_column, len(columns) - 1)
@@ -91,7 +91,7 @@ class TranscriptsScreen(Screen[None]):
             cells = [row.key, *(row.attributes.get(n, "") for n in names)]
             if needle and not any(needle in c.lower() for c in [*cells, row.title]):
                 continue
-            table.add_row(*cells, progress(row), key=str(row.id))
+            table.add_row(cells[0], progress(row), *cells[1:], key=str(row.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         coder = self.app.coder_name

@@ -40,6 +40,8 @@ class CodebookPanel(Vertical):
         super().__init__(id=id)
         self.codes: dict[int, CodeInfo] = {}
         self.counts: dict[int, int] = {}
+        self.active = ""  # the codebook whose hotkeys apply
+        self.book_nodes: dict[str, TreeNode[int]] = {}
         self._code_nodes: dict[int, TreeNode[int]] = {}
 
     def compose(self) -> ComposeResult:
@@ -58,19 +60,29 @@ class CodebookPanel(Vertical):
     def _label(self, code: CodeInfo) -> Text:
         label = Text()
         label.append("■ ", style=f"{chip_style(code.color).bgcolor}" if code.color else "dim")
-        label.append(f"{code.hotkey} " if code.hotkey else "  ", style="bold")
+        label.append(
+            f"{code.hotkey} " if code.hotkey else "  ",
+            style="bold" if code.codebook == self.active else "dim",
+        )
         label.append(code.name)
         count = self.counts.get(code.id, 0)
         if count:
             label.append(f" {count}", style="dim")
         return label
 
-    def load(self, codes: list[CodeInfo]) -> None:
+    def _book_label(self, book: str) -> Text:
+        if book == self.active:
+            return Text.assemble(("● ", "bold"), (book, "bold"), ("  keys", "dim"))
+        return Text.assemble(("○ ", "dim"), (book, ""))
+
+    def load(self, codes: list[CodeInfo], active: str) -> None:
         self.codes = {c.id: c for c in codes}
+        self.active = active
         tree = self.tree
         tree.clear()
         self._code_nodes.clear()
-        books: dict[str, TreeNode[int]] = {}
+        books = self.book_nodes
+        books.clear()
         for code in codes:
             if code.parent_id is not None and code.parent_id in self._code_nodes:
                 parent = self._code_nodes[code.parent_id]
@@ -78,14 +90,25 @@ class CodebookPanel(Vertical):
                 parent = books.get(code.codebook)
                 if parent is None:
                     parent = books[code.codebook] = tree.root.add(
-                        Text(code.codebook, style="bold"), expand=True
+                        self._book_label(code.codebook), expand=code.codebook == active
                     )
             self._code_nodes[code.id] = parent.add(
                 self._label(code), data=code.id, expand=True, allow_expand=False
             )
         if not codes:
             tree.root.add_leaf(Text("No codes yet: codeer codebook load FILE", style="italic"))
-        tree.move_cursor(next(iter(self._code_nodes.values()), None))
+        first = next((n for i, n in self._code_nodes.items() if self.codes[i].codebook == active), None)
+        tree.move_cursor(first)
+
+    def set_active(self, book: str) -> None:
+        """Give ``book``'s codes the keys: its hotkeys bold and its tree open, the others' dim and closed."""
+        self.active = book
+        for name, node in self.book_nodes.items():
+            node.set_label(self._book_label(name))
+            node.expand() if name == book else node.collapse()
+        for code_id, node in self._code_nodes.items():
+            node.set_label(self._label(self.codes[code_id]))
+        self.tree.move_cursor(self.book_nodes.get(book))
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Update the labels whose count changed."""

@@ -31,6 +31,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codeer.store.suggestions import SuggestionRow
 from codeer.store.workbench import CodeInfo, CodingRow, PassageRow
 from codeer.tui.wrap import chip_rows, line_count, wrap
 
@@ -40,6 +41,7 @@ INDENT = GUTTER + NUMBER
 CHIP_NAME = 22
 SPEAKER_COLORS = ("cyan", "green", "magenta", "yellow", "blue", "red")
 DEFAULT_CODE_COLOR = "#888888"
+SUGGESTION = Style(dim=True, italic=True)
 _CONTROL = {i: " " for i in (*range(0, 10), *range(11, 32), 127)}
 
 
@@ -89,6 +91,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.passages: list[PassageRow] = []
         self.codings: dict[int, list[CodingRow]] = {}
         self.memos: dict[int, str] = {}
+        self.suggestions: dict[int, list[SuggestionRow]] = {}  # open auto-coding suggestions, best first
         self.codes: dict[int, CodeInfo] = {}
         self._code_order: dict[int, int] = {}
         self.me = 0
@@ -161,6 +164,19 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.memos.pop(passage_id, None)
         self._changed(passage_id)
+
+    def set_suggestions(self, passage_id: int, rows: list[SuggestionRow]) -> None:
+        """The open suggestions of one passage changed (one was accepted or rejected)."""
+        if rows:
+            self.suggestions[passage_id] = rows
+        else:
+            self.suggestions.pop(passage_id, None)
+        self._changed(passage_id)
+
+    def open_suggestions(self, passage_id: int) -> list[SuggestionRow]:
+        """The passage's suggestions of codes this coder has not applied there, best first."""
+        mine = {c.code_id for c in self.own_codings(passage_id)}
+        return [s for s in self.suggestions.get(passage_id, ()) if s.code_id not in mine]
 
     def set_filter(self, keep: Callable[[PassageRow], bool] | None) -> None:
         """Show only passages for which ``keep`` is true (all, if None); the cursor stays if it can."""
@@ -246,7 +262,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def _height(self, row: int) -> int:
         index = self.rows[row]
         passage = self.passages[index]
-        chips = 1 if passage.id not in self.codings else len(self._chip_layout(passage))
+        bare = passage.id not in self.codings and passage.id not in self.suggestions
+        chips = 1 if bare else len(self._chip_layout(passage))
         return chips + self._lines(index) + 1
 
     def on_resize(self, event: events.Resize) -> None:
@@ -287,6 +304,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 color = chip_style(code.color if code else None).bgcolor
                 chips.append((f"{name}·{coding.coder}", Style(color=color, italic=True)))
+        for suggestion in self.open_suggestions(passage.id):  # quiet: a question, and its words
+            chips.append((f"+{_short(suggestion.code_name)}? {_short(suggestion.words())}", SUGGESTION))
         return chips
 
     def _header(self, passage: PassageRow) -> list[Segment]:

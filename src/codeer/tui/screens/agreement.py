@@ -1,0 +1,144 @@
+"""The agreement screen: the per-code table of ``codeer agreement``; Enter opens a code's disagreements.
+
+The report is computed on the database worker (it reads every coding of the compared coders), so the screen
+opens at once and fills when the numbers are there. Coming back from the disagreement queue recomputes it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from codeer.analysis.agreement_report import AgreementReport, AgreementRow, agreement_report
+from codeer.store.consensus import CONSENSUS
+from codeer.tui import keymap
+from codeer.tui.dbqueue import describe_error
+from codeer.tui.screens.disagreements import DisagreementsScreen
+
+AGREEMENT = [
+    keymap.KeySpec(
+        "agreement.open", "enter", "open", "The disagreements on this code (ALL: on any)", show=True,
+        short="Disagreements",
+    ),
+    keymap.KeySpec("agreement.all", "d", "open_all", "The disagreements on any code"),
+    keymap.KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
+]  # fmt: skip
+BOOTSTRAP = 1000
+
+
+def number(value: float) -> Text:
+    return Text("–", style="dim") if math.isnan(value) else Text(f"{value:.3f}")
+
+
+def _kappa_style(value: float) -> str:
+    """A reader's cue, not a verdict: below 0.667 (Krippendorff's floor for tentative conclusions) in red."""
+    if math.isnan(value):
+        return "dim"
+    return "bold green" if value >= 0.8 else ("" if value >= 0.667 else "red")
+
+
+class AgreementScreen(Screen[None]):
+    BINDINGS = keymap.bindings(AGREEMENT)
+    AUTO_FOCUS = "#agreement-table"
+
+    def __init__(self, coders: tuple[str, ...] = (), consensus: str = CONSENSUS) -> None:
+        super().__init__()
+        self.coders = coders
+        self.consensus = consensus
+        self.report: AgreementReport | None = None
+        self.resumed = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Agreement: computing…", id="agreement-title", classes="title-bar")
+        yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="agreement-status", classes="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.resumed:  # back from settling: the numbers have not changed, but the queue has
+            self.reload()
+        self.resumed = True
+
+    def reload(self) -> None:
+        coders = self.coders
+        self.app.queue.start(
+            lambda session: agreement_report(session, coders, bootstrap=BOOTSTRAP),
+            self._loaded,
+            self._failed,
+            self.call_next,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#agreement-title", Static).update(Text("Agreement", style="bold"))
+        self.query_one("#agreement-status", Static).update(describe_error(exc))
+
+    def _loaded(self, report: AgreementReport) -> None:
+        self.report = report
+        self.coders = report.coders
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for label in ("Code", "Units", "Agree", "κ", "α", "α 95% CI", "Differ", *(f"only {c}" for c in report.coders)):
+            table.add_column(label)
+        for index, row in enumerate(report.rows):
+            table.add_row(*self._cells(row), key=str(index))
+        self.query_one("#agreement-title", Static).update(
+            Text.assemble(
+                ("Agreement", "bold"),
+                f"  {', '.join(report.coders)} · {report.passages} passages of {report.transcripts} "
+                "transcript(s) coded by two of them or more",
+            )
+        )
+        self.query_one("#agreement-status", Static).update(
+            "Per code: 1 if a coder applied it anywhere in the passage. κ: Cohen (mean over pairs), "
+            "α: Krippendorff. Enter: settle the disagreements."
+        )
+
+    def _cells(self, row: AgreementRow) -> list[Text | str | int]:
+        name = Text(row.code.name if row.code else "All codes (pooled)", style="" if row.code else "bold")
+        ci = "–" if math.isnan(row.alpha_low) else f"{row.alpha_low:.2f}–{row.alpha_high:.2f}"
+        return [
+            name,
+            row.units,
+            number(row.percent_agreement),
+            Text(number(row.cohen_kappa).plain, style=_kappa_style(row.cohen_kappa)),
+            Text(number(row.krippendorff_alpha).plain, style=_kappa_style(row.krippendorff_alpha)),
+            ci,
+            row.disagreements,
+            *row.only,
+        ]
+
+    def _selected(self) -> AgreementRow | None:
+        table = self.query_one(DataTable)
+        if self.report is None or not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.report.rows[int(key or 0)]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._queue(row.code.id if row.code else None, row.code.name if row.code else "")
+
+    def action_open_all(self) -> None:
+        if self.report is not None:
+            self._queue(None, "")
+
+    def _queue(self, code: int | None, name: str) -> None:
+        self.app.push_screen(DisagreementsScreen(self.coders, code=code, code_name=name, consensus=self.consensus))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
