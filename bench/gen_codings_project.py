@@ -3,9 +3,9 @@ about a million codings, written straight into a project database with bulk Core
 
 It goes around the coding service (no history rows, no per-coding checks) because only the export is being
 measured, and a million ``apply_coding`` calls would take longer than everything else together. Deterministic
-for a seed. Beside the database it writes what the pandas route of the benchmark starts from: the codings as
-``codings.csv`` (the columns of ``codeer codings export``), ``passages.csv`` (transcript, passage, speaker) and
-``metadata.csv`` (transcript, organisation, quadrant).
+for a seed. Beside the database it writes what the pandas route of the benchmark starts from: the codings
+as ``codings.csv`` (the columns of ``codeer codings export``), ``passages.csv`` (transcript, passage,
+speaker) and ``metadata.csv`` (transcript, organisation, quadrant).
 
     python bench/gen_codings_project.py OUT_DIR [--codings 1000000]
 """
@@ -77,7 +77,7 @@ def _transcripts(session, rng: random.Random, count: int, folder: Path) -> list[
         organisation, quadrant = ORGANISATIONS[index % 4], f"Q{index // 4 % 4 + 1}"
         tid = session.execute(
             insert(Transcript).values(key=key, title=f"Synthetische focusgroep {index}")
-        ).inserted_primary_key[0]  # noqa: E501
+        ).inserted_primary_key[0]
         session.execute(
             insert(TranscriptAttribute),
             [
