@@ -46,11 +46,12 @@ def frequency_wide(freq: FrequencyTable, overall: FrequencyTable, measure: str =
         row = table.cell(group, code_id)
         return getattr(row, measure) if row else 0
 
+    groups = freq.groups if freq.labels else []  # without --by the one group is the total
     rows = [
-        [code.ref, code.name, *(value(freq, g, code.id) for g in freq.groups), value(overall, (), code.id)]
+        [code.ref, code.name, *(value(freq, g, code.id) for g in groups), value(overall, (), code.id)]
         for code in freq.codes
     ]
-    columns = ["code", "name", *(group_label(g) for g in freq.groups), "total"]
+    columns = ["code", "name", *(group_label(g) for g in groups), "total"]
     return Table(f"{measure} by {', '.join(freq.labels)}" if freq.labels else measure, columns, rows)
 
 
