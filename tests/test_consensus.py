@@ -17,7 +17,7 @@ from codeer.analysis.agreement_report import agreement_report, default_coders
 from codeer.errors import CodeerError
 from codeer.model import Code, Coder, Coding, CodingEvent, Memo, Passage, Settlement, Transcript
 from codeer.store.coding import CodingKey, find_coding, get_or_create_coder, update_coding
-from codeer.store.consensus import definitions, disagreements, settle
+from codeer.store.consensus import disagreements, settle
 from codeer.store.database import Database
 
 pytest_plugins = ["conftest_backends", "test_agreement_report"]  # the `agree` fixture
@@ -96,14 +96,11 @@ def test_a_third_coder_is_missing_on_transcripts_she_did_not_code(agree: Databas
     assert [(c.name, c.rated) for c in last.coders] == [("anouk", True), ("bram", True), ("carla", False)]
 
 
-def test_memos_and_definitions_come_with_a_disagreement(memos: Database) -> None:
+def test_memos_come_with_a_disagreement(memos: Database) -> None:
     with memos.session() as session:
-        first = disagreements(session, PAIR)[0]
-        anouk = first.coders[0]
-        assert anouk.memos == ("a of b?",)
-        assert [(c.code_key, c.memo) for c in anouk.codings] == [("a", "zie ook t1.p3"), ("b", "")]
-        found = definitions(session, first.differing)
-    assert [(d.key, d.definition) for d in found.values()] == [("a", "Definitie a")]
+        anouk = disagreements(session, PAIR)[0].coders[0]
+    assert anouk.memos == ("a of b?",)
+    assert [(c.code_key, c.memo) for c in anouk.codings] == [("a", "zie ook t1.p3"), ("b", "")]
 
 
 def test_keep_one_coder(memos: Database) -> None:

@@ -82,16 +82,6 @@ class Disagreement:
     differing: tuple[int, ...]  # the code ids the raters did not all apply
 
 
-@dataclass(frozen=True)
-class CodeDefinition:
-    id: int
-    key: str
-    name: str
-    definition: str
-    include: str
-    exclude: str
-
-
 def _coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
     if len(coders) < 2 or len(set(coders)) != len(coders):
         raise CodeerError(
@@ -245,16 +235,6 @@ def _codings_and_memos(
     for passage_id, coder_id, text in session.execute(memo_query):
         memos.setdefault((passage_id, coder_id), []).append(text)
     return codings, memos
-
-
-def definitions(session: Session, code_ids: Collection[int]) -> dict[int, CodeDefinition]:
-    """The codebook definitions of these codes, to show beside a disagreement."""
-    rows = session.execute(
-        select(Code.id, Code.key, Code.name, Code.definition, Code.include, Code.exclude).where(
-            Code.id.in_(list(code_ids))
-        )
-    )
-    return {row[0]: CodeDefinition(*row) for row in rows}
 
 
 # --------------------------------------------------------------------------- settling

@@ -22,12 +22,16 @@ from codeer.tui.screens.disagreements import DisagreementsScreen
 
 AGREEMENT = [
     keymap.KeySpec(
-        "agreement.open", "enter", "open", "The disagreements on this code (ALL: on any)", show=True,
+        "agreement.open",
+        "enter",
+        "open",
+        "The disagreements on this code (ALL: on any)",
+        show=True,
         short="Disagreements",
     ),
     keymap.KeySpec("agreement.all", "d", "open_all", "The disagreements on any code"),
     keymap.KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
-]  # fmt: skip
+]
 BOOTSTRAP = 1000
 
 
@@ -44,6 +48,9 @@ def _kappa_style(value: float) -> str:
 
 class AgreementScreen(Screen[None]):
     BINDINGS = keymap.bindings(AGREEMENT)
+    DEFAULT_CSS = """
+    #agreement-table { height: 1fr; }
+    """
     AUTO_FOCUS = "#agreement-table"
 
     def __init__(self, coders: tuple[str, ...] = (), consensus: str = CONSENSUS) -> None:
@@ -85,7 +92,16 @@ class AgreementScreen(Screen[None]):
         self.coders = report.coders
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        for label in ("Code", "Units", "Agree", "κ", "α", "α 95% CI", "Differ", *(f"only {c}" for c in report.coders)):
+        for label in (
+            "Code",
+            "Units",
+            "Agree",
+            "κ",
+            "α",
+            "α 95% CI",
+            "Differ",
+            *(f"only {c}" for c in report.coders),
+        ):
             table.add_column(label)
         for index, row in enumerate(report.rows):
             table.add_row(*self._cells(row), key=str(index))
@@ -138,7 +154,9 @@ class AgreementScreen(Screen[None]):
             self._queue(None, "")
 
     def _queue(self, code: int | None, name: str) -> None:
-        self.app.push_screen(DisagreementsScreen(self.coders, code=code, code_name=name, consensus=self.consensus))
+        self.app.push_screen(
+            DisagreementsScreen(self.coders, code=code, code_name=name, consensus=self.consensus)
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
