@@ -110,6 +110,7 @@ class MemoScreen(ModalScreen[tuple[MemoTarget, str] | None]):
         super().__init__()
         self.targets = targets
         self.target = targets[0]
+        self.drafts: dict[MemoTarget, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog memo"):
@@ -129,8 +130,10 @@ class MemoScreen(ModalScreen[tuple[MemoTarget, str] | None]):
         self.query_one(TextArea).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        area = self.query_one(TextArea)
+        self.drafts[self.target] = area.text  # switching targets keeps what was typed for each
         self.target = self.targets[event.option_index]
-        self.query_one(TextArea).text = self.target.text
+        area.text = self.drafts.get(self.target, self.target.text)
         self.query_one("#memo-help", Label).update(
             f"on {self.target.label} · Ctrl+S save · Esc cancel · empty = delete"
         )
