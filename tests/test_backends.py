@@ -173,3 +173,14 @@ def test_a_view_sees_another_coders_new_codings_without_reopening(study: Path, r
         assert feed.poll(session) == []
         assert feed.cursor == latest_event_id(session)
     db.close()
+
+
+def test_db_info_and_upgrade_on_a_new_database(run, backend: str) -> None:
+    before = run("db", "info").out
+    assert (
+        "does not exist yet" if backend == "sqlite" else "schema     none: not a codeer project yet"
+    ) in before
+    assert f"schema none -> {head_revision()}" in run("db", "upgrade").out
+    after = run("db", "info").out
+    assert f"schema     {head_revision()} (newest)" in after
+    assert "  transcripts            0" in after
