@@ -45,6 +45,11 @@ CODINGS = [
 
 @pytest.fixture
 def settings(project: Path) -> Settings:
+    return coded_project(project)
+
+
+def coded_project(project: Path) -> Settings:
+    """The small study with the codings above."""
     settings = make_project(project)
     db = open_database(settings.db_url)
     try:

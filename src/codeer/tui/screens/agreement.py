@@ -113,8 +113,8 @@ class AgreementScreen(Screen[None]):
             )
         )
         self.query_one("#agreement-status", Static).update(
-            "Per code: 1 if a coder applied it anywhere in the passage. κ: Cohen (mean over pairs), "
-            "α: Krippendorff. Enter: settle the disagreements."
+            "Unit: passage × code · κ Cohen (mean of pairs) · α Krippendorff · "
+            "Enter: settle a code's disagreements"
         )
 
     def _cells(self, row: AgreementRow) -> list[Text | str | int]:

@@ -37,6 +37,7 @@ from codeer.store.consensus import (
 from codeer.store.workbench import CodeInfo, list_codes, show_others_forbidden
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
+from codeer.tui.widgets.codebook_panel import rules_text
 
 KEEP_KEYS = 9
 DISAGREEMENTS = [
@@ -146,15 +147,9 @@ def coder_panel(view: CoderView, text: str, differing: Collection[int]) -> Text:
     return lines
 
 
-def definitions_panel(codes: list[CodeInfo]) -> Group:
-    parts = []
-    for code in codes:
-        block = Text.assemble((code.name, "bold"), (f" ({code.key})", "dim"))
-        for label, value in (("", code.definition), ("Wel: ", code.include), ("Niet: ", code.exclude)):
-            if value:
-                block.append(f"\n  {label}{value}")
-        parts.append(block)
-    return Group(*parts) if parts else Group(Text("no definitions", style="dim"))
+def definitions_panel(codes: list[CodeInfo]) -> Group | Text:
+    """The codebook's rules of the codes the coders differ on, as the coding screen shows them."""
+    return Group(*(rules_text(code) for code in codes)) if codes else Text("")
 
 
 class DisagreementsScreen(Screen[None]):
