@@ -4,7 +4,7 @@ The coding screen keeps some keys for its own bindings (moving between passages,
 memos, span selection, suggestions, ...), so a codebook may not use them as hotkeys. ``RESERVED_KEYS`` holds
 exactly::
 
-    j  k  g  G  q  u  U  n  /  ?  m  s  x  v  r  a  p  f
+    j  k  g  G  q  u  U  n  /  ?  m  s  x  v  r  a  p  f  +  -
     escape  enter  space  tab  ctrl+<anything>
 
 If the coding screen gains a binding, add its key here: loading then names every codebook hotkey that clashes.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 RESERVED_KEYS: frozenset[str] = frozenset(
-    ["j", "k", "g", "G", "q", "u", "U", "n", "/", "?", "m", "s", "x", "v", "r", "a", "p", "f",
+    ["j", "k", "g", "G", "q", "u", "U", "n", "/", "?", "m", "s", "x", "v", "r", "a", "p", "f", "+", "-",
      "escape", "enter", "space", "tab", " "]
 )
 
