@@ -32,6 +32,7 @@ from codeer.store.suggestions import suggestions_for_transcript
 from codeer.store.workbench import (
     CodeInfo,
     CodingRow,
+    PassageRow,
     TranscriptRow,
     list_codes,
     load_codings,
@@ -339,25 +340,25 @@ class CodingScreen(Screen[None]):
     def action_pick(self) -> None:
         if self.view.current is None:
             return
-        choices = [(c.id, self._code_label(c)) for c in self.codes]
-
-        def ranker(query: str) -> list:
-            return [(c.id, self._code_label(c)) for c in rank_codes(query, self.codes)]
-
         where = "the selection" if self.view.selection else f"#{self.view.current.number}"
         self.app.push_screen(
             ChoiceScreen(
                 f"Apply a code to {where} (again: remove it)",
-                choices,
-                ranker,
+                self._code_choices(""),
+                self._code_choices,
                 hint="a few letters of the code's name, id or keywords",
             ),
             lambda code_id: code_id is not None and self.toggle_code(code_id),
         )
 
+    def _code_choices(self, query: str) -> list:
+        """Codes matching ``query`` (all, in codebook order, when it is empty) as picker choices."""
+        return [(c.id, self._code_label(c)) for c in rank_codes(query, self.codes)]
+
     def _code_label(self, code: CodeInfo) -> Text:
         label = Text("  " * code.depth)
-        label.append(f"{code.hotkey} " if code.hotkey else "  ", style="bold")
+        key = code.hotkey if code.hotkey and code.codebook == self.active_book else ""
+        label.append(f"{key} " if key else "  ", style="bold")
         label.append(code.name)
         label.append(f"  {code.key}", style="dim")
         return label
@@ -425,19 +426,15 @@ class CodingScreen(Screen[None]):
 
     def action_search(self) -> None:
         passages = self.view.passages
-        query = {"text": ""}
 
-        def ranker(text: str) -> list:
-            query["text"] = text
-            return [
-                (
-                    p.id,
-                    Text.assemble(
-                        (f"#{p.number} ", "bold"), (f"{p.speaker}: ", "dim"), snippet(p.text, text)
-                    ),
-                )
-                for p in search_passages(text, passages)
-            ]
+        def hit(passage: PassageRow, query: str) -> Text:
+            line = Text.assemble((f"#{passage.number} ", "bold"), (f"{passage.speaker}: ", "dim"))
+            line.append(snippet(passage.text, query, width=44))
+            line.highlight_words(query.split(), "bold underline", case_sensitive=False)
+            return line
+
+        def ranker(query: str) -> list:
+            return [(p.id, hit(p, query)) for p in search_passages(query, passages)]
 
         def chosen(passage_id: int | None) -> None:
             if passage_id is None:
@@ -449,10 +446,16 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen("Search this transcript", [], ranker, hint="words to find"), chosen)
 
     def action_filter(self) -> None:
-        choices = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
-        choices += [(c.id, self._code_label(c)) for c in self.codes]
+        fixed = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
+
+        def choices(query: str) -> list:
+            return (fixed if not query.strip() else []) + self._code_choices(query)
+
         self.app.push_screen(
-            ChoiceScreen("Show only…", choices), lambda v: v is not None and self._apply_filter(v)
+            ChoiceScreen(
+                "Show only… (type to find a code)", choices(""), choices, hint="all passages, or a code"
+            ),
+            lambda v: v is not None and self._apply_filter(v),
         )
 
     def _apply_filter(self, choice: object) -> None:
