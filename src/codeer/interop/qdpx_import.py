@@ -32,7 +32,7 @@ from codeer.ingest.records import ParsedTranscript, Turn
 from codeer.interop.qdc import stored_spec
 from codeer.interop.qdpx_read import QdpxContent, TextContent, read_qdpx
 from codeer.interop.refi import ReadCodebook
-from codeer.model import Code, Codebook, Memo, Passage, Speaker, Transcript
+from codeer.model import Code, Codebook, Coding, Memo, Passage, Speaker, Transcript
 from codeer.nlp import sentence_offsets
 from codeer.store.codebooks import sync_codebook
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, update_coding
@@ -214,6 +214,87 @@ def _memo_exists(session: Session, memo: Memo) -> bool:
     )
 
 
+class _Memos:
+    """Where each note belongs: the first passage, transcript and code that reference it, and whether a
+    coding uses it as its memo."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, dict[str, int]] = {}
+        self.coding_memos: set[str] = set()
+
+    def about(self, guid: str, field_name: str, value: int | None = None) -> None:
+        found = self.targets.setdefault(guid, {})
+        if value is not None:
+            found.setdefault(field_name, value)
+
+    def write(self, session: Session, content: QdpxContent, coders: _Coders, report: QdpxImport) -> None:
+        """Every note as a memo, except one that is only a coding's memo; none twice."""
+        for guid, note in content.notes.items():
+            if guid in self.coding_memos and guid not in self.targets:
+                continue
+            memo = Memo(
+                coder_id=coders.id(note.user) if note.user else None,
+                title=note.title[:500],
+                text=note.text,
+                **self.targets.get(guid, {}),
+            )
+            if note.created is not None:
+                memo.created_at = note.created
+            if not _memo_exists(session, memo):
+                session.add(memo)
+                report.memos += 1
+
+
+def _apply_codings(
+    session: Session,
+    content: QdpxContent,
+    passages: dict[str, list[int]],
+    codes: dict[str, int],
+    coders: _Coders,
+    memos: _Memos,
+    report: QdpxImport,
+) -> None:
+    """Every selection's codings on the passages it touches, through the coding service (with history)."""
+    note = f"import {content.path.name}"
+    created: list[dict[str, object]] = []
+    transcripts = dict(session.execute(select(Transcript.key, Transcript.id)).all())
+    # The passages and codes are read once, so that the coding service finds them in the session.
+    session.scalars(
+        select(Passage).where(Passage.transcript_id.in_([transcripts[k] for k in passages]))
+    ).all()
+    session.scalars(select(Code).where(Code.id.in_(set(codes.values())))).all()
+    for source in content.sources:
+        ids = passages[source.key]
+        for guid in source.notes:
+            memos.about(guid, "transcript_id", transcripts[source.key])
+        for selection in source.selections:
+            for guid in selection.notes:
+                memos.about(guid, "passage_id", ids[selection.places[0].index])
+            for coding in selection.codings:
+                code_id = codes.get(coding.code or "")
+                if code_id is None:
+                    report.not_imported.append(
+                        f"a coding in {source.key} names no known code ({coding.code}); not imported"
+                    )
+                    continue
+                memo = "\n\n".join(content.notes[g].text for g in coding.notes if g in content.notes)
+                memos.coding_memos.update(coding.notes)
+                coder_id = coders.id(coding.user, selection.user)
+                for place in selection.places:
+                    key = CodingKey(ids[place.index], code_id, coder_id, place.start, place.end)
+                    made, new = apply_coding(session, key, memo, note=note)
+                    if new:
+                        report.codings_added += 1
+                        if coding.created is not None:
+                            created.append({"id": made.id, "created_at": coding.created})
+                    else:
+                        report.codings_already += 1
+                        if memo and made.memo != memo:
+                            update_coding(session, made, memo=memo, note=note)
+    if created:
+        session.execute(update(Coding), created)  # when the other program says they were made, in one go
+
+
 def import_content(
     session: Session,
     content: QdpxContent,
@@ -236,62 +317,15 @@ def import_content(
     coders = _Coders(session, content, fallback_coder, report)
     for user in content.users:  # every user is a coder, also one who only made selections or memos
         coders.id(user)
-    note = f"import {content.path.name}"
-    used_as_coding_memo: set[str] = set()
-    targets: dict[str, dict[str, int]] = {}
-
-    def about(guid: str, field_name: str, value: int) -> None:
-        targets.setdefault(guid, {}).setdefault(field_name, value)
-
-    for source in content.sources:
-        ids = passages[source.key]
-        tid = session.scalar(select(Transcript.id).where(Transcript.key == source.key))
-        for guid in source.notes:
-            about(guid, "transcript_id", tid)
-        for selection in source.selections:
-            for guid in selection.notes:
-                about(guid, "passage_id", ids[selection.places[0].index])
-            for coding in selection.codings:
-                code_id = codes.get(coding.code or "")
-                if code_id is None:
-                    report.not_imported.append(
-                        f"a coding in {source.key} names no known code ({coding.code}); not imported"
-                    )
-                    continue
-                memo = "\n\n".join(content.notes[g].text for g in coding.notes if g in content.notes)
-                used_as_coding_memo.update(coding.notes)
-                coder_id = coders.id(coding.user, selection.user)
-                for place in selection.places:
-                    key = CodingKey(ids[place.index], code_id, coder_id, place.start, place.end)
-                    made, new = apply_coding(session, key, memo, note=note)
-                    if new:
-                        report.codings_added += 1
-                        if coding.created is not None:
-                            made.created_at = coding.created
-                    else:
-                        report.codings_already += 1
-                        if memo and made.memo != memo:
-                            update_coding(session, made, memo=memo, note=note)
+    memos = _Memos()
+    _apply_codings(session, content, passages, codes, coders, memos, report)
     for read in content.codebooks:
         for key, notes in read.code_notes.items():
             for guid in notes:
-                about(guid, "code_id", code_rows[(read.spec.key, key)])
+                memos.about(guid, "code_id", code_rows[(read.spec.key, key)])
     for guid in content.project_notes:
-        targets.setdefault(guid, {})
-    for guid, note_content in content.notes.items():
-        if guid in used_as_coding_memo and guid not in targets:
-            continue
-        memo = Memo(
-            coder_id=coders.id(note_content.user) if note_content.user else None,
-            title=note_content.title[:500],
-            text=note_content.text,
-            **targets.get(guid, {}),
-        )
-        if note_content.created is not None:
-            memo.created_at = note_content.created
-        if not _memo_exists(session, memo):
-            session.add(memo)
-            report.memos += 1
+        memos.about(guid, "project")
+    memos.write(session, content, coders, report)
     session.flush()
     return report
 
