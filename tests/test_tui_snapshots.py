@@ -64,8 +64,3 @@ def test_coding_screen_with_rules_120x40(snap_compare, settings: Settings) -> No
 def test_code_picker(snap_compare, settings: Settings) -> None:
     presses = ("down", "enter", "j", "p", "e", "m", "p")
     assert snap_compare(make_app(settings), terminal_size=(80, 24), run_before=keys(*presses))
-
-
-def test_help_screen(snap_compare, settings: Settings) -> None:
-    presses = ("down", "enter", "question_mark")
-    assert snap_compare(make_app(settings), terminal_size=(80, 24), run_before=keys(*presses))
