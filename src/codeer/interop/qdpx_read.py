@@ -21,10 +21,19 @@ from xml.etree.ElementTree import Element
 
 from codeer.codebook.slug import is_valid_id, slugify
 from codeer.errors import CodeerError
-from codeer.interop.refi import ReadCodebook, norm_guid, read_codebooks, read_fields, strip_namespaces
+from codeer.interop.refi import (
+    MAX_NAME_LENGTH,
+    ReadCodebook,
+    norm_guid,
+    read_codebooks,
+    read_fields,
+    strip_namespaces,
+    unique_key,
+)
 from codeer.interop.refi_text import OffsetMap, SourceLayout, Units, choose_units
 from codeer.interop.xmlsafe import SafeZip, parse_xml
 
+MAX_SHORT = 200  # the width of key and name columns (coders, attributes, speakers)
 SOURCE_FIELDS = ("Key", "Untitled", "Language", "Speakers")
 CASE_FIELDS = ("Speaker",)
 OTHER_SOURCES = {
@@ -232,7 +241,7 @@ def _read_project(reader: _Reader, root: Element) -> QdpxContent:
     for user in root.findall("Users/User"):
         guid = norm_guid(user.get("guid"))
         if guid:
-            users[guid] = (user.get("name") or user.get("id") or f"user-{guid[:8]}").strip()
+            users[guid] = (user.get("name") or user.get("id") or f"user-{guid[:8]}").strip()[:MAX_SHORT]
     name = (root.get("name") or "").strip()
     books = read_codebooks(
         root.find("CodeBook/Codes"),
@@ -245,7 +254,7 @@ def _read_project(reader: _Reader, root: Element) -> QdpxContent:
     for book in books:
         reader.adjusted.extend(book.adjusted)
     variables = {
-        g: (v.get("name") or "").strip()
+        g: (v.get("name") or "").strip()[:MAX_SHORT]
         for v in root.findall("Variables/Variable")
         if (g := norm_guid(v.get("guid")))
     }
@@ -322,15 +331,11 @@ def _read_source(
     given = dict(fields)
     wanted = given.get("Key", "")
     key = wanted if is_valid_id(wanted) else slugify(name) or "source"
-    base, n = key, 1
-    while key in used:
-        n += 1
-        key = f"{base}-{n}"
-    used.add(key)
+    key = unique_key(key, used)
     content = TextContent(
         guid=norm_guid(source.get("guid")) or key,
         key=key,
-        title="" if given.get("Untitled") == "yes" else name,
+        title="" if given.get("Untitled") == "yes" else name[:MAX_NAME_LENGTH],
         preamble=body,
         language=given.get("Language") or None,
         text=text,

@@ -271,7 +271,8 @@ def _flatten(nodes: list[_Node], parent: str | None, depth: int) -> Iterable[tup
         yield from _flatten(node.children, node.guid, depth + 1)
 
 
-def _unique(candidate: str, used: set[str]) -> str:
+def unique_key(candidate: str, used: set[str]) -> str:
+    """``candidate``, or ``candidate-2``, ``-3``... if taken (kept within the id length); marks it used."""
     key, n = candidate, 1
     while key in used:
         n += 1
@@ -294,7 +295,7 @@ def _book(key: str, title: str, description: str, nodes: list[_Node], source: Pa
             book.keys[node.guid] = wanted
     for node, _, _ in flat:
         if node.guid not in book.keys:
-            book.keys[node.guid] = _unique(slugify(node.name) or "code", used)
+            book.keys[node.guid] = unique_key(slugify(node.name) or "code", used)
     hotkeys: set[str] = set()
     for position, (node, parent, depth) in enumerate(flat):
         fields = node.fields
@@ -348,10 +349,10 @@ def read_codebooks(
     for wrapper in wrappers:
         body, fields = read_fields(wrapper.fields.definition, CODEBOOK_FIELDS)
         wanted = dict(fields)["Codebook"]
-        key = _unique(wanted if is_valid_id(wanted) else slugify(wanted) or "codebook", used)
+        key = unique_key(wanted if is_valid_id(wanted) else slugify(wanted) or "codebook", used)
         books.append(_book(key, wrapper.name, body, wrapper.children, source))
     rest = [n for n in nodes if n not in wrappers]
     if rest or not books:
-        books.append(_book(_unique(default_key, used), default_title, "", rest, source))
+        books.append(_book(unique_key(default_key, used), default_title, "", rest, source))
     books[0].adjusted[:0] = adjusted
     return books

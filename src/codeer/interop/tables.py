@@ -41,7 +41,8 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     if not text.strip():
         raise CodeerError("empty file", path)
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text.split("\n", 1)[0]))
+    # strict: an unclosed quote is an error, not a cell that silently swallows the rest of the file
+    reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text.split("\n", 1)[0]), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
