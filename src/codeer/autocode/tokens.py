@@ -59,5 +59,14 @@ class TokenBatch:
         if not bounds[-1]:
             return cls(np.zeros((0, 4), dtype=np.uint64), bounds, [], np.zeros(0, dtype=np.intp))
         rows = np.concatenate(arrays)
-        forms, form_of = np.unique(rows[:, :2], axis=0, return_inverse=True)
-        return cls(rows, bounds, [(a, b) for a, b in forms.tolist()], form_of.reshape(-1))
+        lower, lemma = rows[:, 0], rows[:, 1]
+        order = np.lexsort((lemma, lower))  # np.unique(axis=0) does the same, many times slower
+        lower, lemma = lower[order], lemma[order]
+        first = np.empty(len(order), dtype=bool)
+        first[0] = True
+        first[1:] = (lower[1:] != lower[:-1]) | (lemma[1:] != lemma[:-1])
+        form_of = np.empty(len(order), dtype=np.intp)
+        form_of[order] = np.cumsum(first) - 1
+        return cls(
+            rows, bounds, list(zip(lower[first].tolist(), lemma[first].tolist(), strict=True)), form_of
+        )
