@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the XML templates below are kept one element per line, as the programs write them)
 """Writes the hand-made QDPX files of this folder, in the styles of MAXQDA, ATLAS.ti and QualCoder.
 
 Run it from the repository root (``.venv/bin/python tests/data/refi-qda/make_vendor_files.py``) after a change;
@@ -201,7 +202,7 @@ def qualcoder() -> tuple[str, dict[str, bytes], list[dict]]:
     for n, (where, words, code, note) in enumerate(QC_SELECTIONS, start=1):
         start, end = selection(texts[where], words, utf16=False, crlf_one=False)
         guid = f"44444444-dddd-4ddd-8ddd-{n:012d}"
-        noteref = f'<NoteRef targetGUID="55555555-eeee-4eee-8eee-000000000003"/>' if note else ""
+        noteref = '<NoteRef targetGUID="55555555-eeee-4eee-8eee-000000000003"/>' if note else ""
         parts[where].append(
             f'<PlainTextSelection{a(guid=guid, startPosition=str(start), endPosition=str(end), creatingUser=user)}>'
             f'<Coding{a(guid=guid.replace("44444444", "66666666"), creatingUser=user)}><CodeRef{a(targetGUID=codes[code])}/>{noteref}</Coding>'
