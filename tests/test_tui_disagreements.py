@@ -26,6 +26,7 @@ from codeer.store.database import open_database
 from codeer.tui.app import make_app
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.disagreements import CodesScreen, DisagreementsScreen
+from codeer.tui.screens.transcripts import TranscriptsScreen
 
 SIZE = (110, 32)
 CODINGS = [
@@ -116,9 +117,10 @@ async def press(pilot: Pilot, *keys: str) -> None:
 
 
 async def agreement(pilot: Pilot) -> AgreementScreen:
+    """From the transcripts list, ``a`` opens the agreement screen."""
     await wait(pilot)
-    await pilot.app.push_screen(AgreementScreen())
-    await wait(pilot)
+    assert isinstance(pilot.app.screen, TranscriptsScreen)
+    await press(pilot, "a")
     screen = pilot.app.screen
     assert isinstance(screen, AgreementScreen) and screen.report is not None
     return screen
@@ -153,6 +155,8 @@ async def test_agreement_table_then_settle_the_queue_with_one_key_each(settings:
         ]
         await press(pilot, "q")
         assert pilot.app.screen is screen
+        await press(pilot, "q")
+        assert isinstance(pilot.app.screen, TranscriptsScreen)
     db = open_database(settings.db_url)
     try:
         with db.session() as session:

@@ -46,6 +46,7 @@ TRANSCRIPTS = [
     KeySpec("transcripts.filter", "slash", "filter", "Filter the list", show=True, short="Filter"),
     KeySpec("transcripts.sort", "s", "sort", "Sort by the next column", show=True, short="Sort"),
     KeySpec("transcripts.reverse", "r", "reverse", "Reverse the order"),
+    KeySpec("transcripts.agreement", "a", "agreement", "Agreement between coders; settle disagreements"),
     KeySpec("transcripts.quit", "q", "app.quit", "Quit", show=True, short="Quit"),
 ]
 
@@ -105,7 +106,37 @@ SELECTION = [
     KeySpec("select.cancel", "escape", "cancel_selection", "Selection: cancel"),
 ]
 
-ALL = {"Everywhere": GLOBAL, "Transcripts": TRANSCRIPTS, "Coding": CODING, "Selecting words": SELECTION}
+AGREEMENT = [
+    KeySpec("agreement.open", "enter", "open", "The disagreements on this code (ALL: on any)"),
+    KeySpec(
+        "agreement.all", "d", "open_all", "The disagreements on any code", show=True, short="Disagreements"
+    ),
+    KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
+]
+
+DISAGREEMENTS = [
+    *(
+        KeySpec(f"disagreements.keep_{n}", str(n), f"keep({n - 1})", f"Keep coder {n}'s codes", show=n <= 2,
+                short=f"Keep {n}")
+        for n in range(1, 10)
+    ),
+    KeySpec("disagreements.both", "b", "both", "Both: every code any coder applied", show=True, short="Both"),
+    KeySpec("disagreements.neither", "n", "neither", "Neither: no code here", show=True, short="Neither"),
+    KeySpec("disagreements.edit", "e", "edit", "Edit: choose the codes yourself", show=True, short="Edit"),
+    KeySpec("disagreements.note", "c", "note", "A note with the next settlement", show=True, short="Note"),
+    KeySpec("disagreements.next", "j,down", "step(1)", "Skip to the next disagreement"),
+    KeySpec("disagreements.previous", "k,up", "step(-1)", "Back to the previous disagreement"),
+    KeySpec("disagreements.back", "q,escape", "back", "Back", show=True, short="Back"),
+]  # fmt: skip
+
+ALL = {
+    "Everywhere": GLOBAL,
+    "Transcripts": TRANSCRIPTS,
+    "Coding": CODING,
+    "Selecting words": SELECTION,
+    "Agreement": AGREEMENT,
+    "Disagreements": DISAGREEMENTS,
+}
 
 
 def bindings(specs: Iterable[KeySpec]) -> list[Binding]:

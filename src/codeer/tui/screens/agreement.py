@@ -20,18 +20,6 @@ from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.disagreements import DisagreementsScreen
 
-AGREEMENT = [
-    keymap.KeySpec(
-        "agreement.open",
-        "enter",
-        "open",
-        "The disagreements on this code (ALL: on any)",
-        show=True,
-        short="Disagreements",
-    ),
-    keymap.KeySpec("agreement.all", "d", "open_all", "The disagreements on any code"),
-    keymap.KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
-]
 BOOTSTRAP = 1000
 
 
@@ -47,7 +35,7 @@ def _kappa_style(value: float) -> str:
 
 
 class AgreementScreen(Screen[None]):
-    BINDINGS = keymap.bindings(AGREEMENT)
+    BINDINGS = keymap.bindings(keymap.AGREEMENT)
     DEFAULT_CSS = """
     #agreement-table { height: 1fr; }
     """

@@ -39,35 +39,6 @@ from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.widgets.codebook_panel import rules_text
 
-KEEP_KEYS = 9
-DISAGREEMENTS = [
-    *(
-        keymap.KeySpec(
-            f"disagreements.keep_{n}",
-            str(n),
-            f"keep({n - 1})",
-            f"Keep coder {n}'s codes",
-            show=n <= 2,
-            short=f"Keep {n}",
-        )
-        for n in range(1, KEEP_KEYS + 1)
-    ),
-    keymap.KeySpec(
-        "disagreements.both", "b", "both", "Keep both: every code any coder applied", show=True, short="Both"
-    ),
-    keymap.KeySpec(
-        "disagreements.neither", "n", "neither", "Neither: no code here", show=True, short="Neither"
-    ),
-    keymap.KeySpec(
-        "disagreements.edit", "e", "edit", "Edit: choose the codes yourself", show=True, short="Edit"
-    ),
-    keymap.KeySpec(
-        "disagreements.note", "c", "note", "A note with the next settlement", show=True, short="Note"
-    ),
-    keymap.KeySpec("disagreements.next", "j,down", "step(1)", "Skip to the next disagreement"),
-    keymap.KeySpec("disagreements.previous", "k,up", "step(-1)", "Back to the previous disagreement"),
-    keymap.KeySpec("disagreements.back", "q,escape", "back", "Back", show=True, short="Back"),
-]
 EXCERPT = 60
 
 
@@ -153,7 +124,7 @@ def definitions_panel(codes: list[CodeInfo]) -> Group | Text:
 
 
 class DisagreementsScreen(Screen[None]):
-    BINDINGS = keymap.bindings(DISAGREEMENTS)
+    BINDINGS = keymap.bindings(keymap.DISAGREEMENTS)
     DEFAULT_CSS = """
     #disagreements-body { height: 1fr; padding: 0 1; }
     #disagreement-passage { margin: 1 0; }

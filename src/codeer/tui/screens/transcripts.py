@@ -11,6 +11,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from codeer.store.workbench import TranscriptRow, list_transcripts
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
+from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.coding import CodingScreen
 
 
@@ -130,6 +131,9 @@ class TranscriptsScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.query_one(Input).focus()
+
+    def action_agreement(self) -> None:
+        self.app.push_screen(AgreementScreen())
 
     def action_sort(self) -> None:
         if self.columns:
