@@ -152,25 +152,21 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_codings(self, passage_id: int, codings: list[CodingRow]) -> None:
         """The codings of one passage changed: repaint it only (and what is below, if its height changed)."""
-        if codings:
-            self.codings[passage_id] = codings
-        else:
-            self.codings.pop(passage_id, None)
-        self._changed(passage_id)
+        self._set(self.codings, passage_id, codings)
 
     def set_memo(self, passage_id: int, text: str) -> None:
-        if text:
-            self.memos[passage_id] = text
-        else:
-            self.memos.pop(passage_id, None)
-        self._changed(passage_id)
+        self._set(self.memos, passage_id, text)
 
     def set_suggestions(self, passage_id: int, rows: list[SuggestionRow]) -> None:
         """The open suggestions of one passage changed (one was accepted or rejected)."""
-        if rows:
-            self.suggestions[passage_id] = rows
+        self._set(self.suggestions, passage_id, rows)
+
+    def _set(self, by_passage: dict, passage_id: int, value: object) -> None:
+        """Keep ``value`` for the passage (drop it when empty) and repaint the passage."""
+        if value:
+            by_passage[passage_id] = value
         else:
-            self.suggestions.pop(passage_id, None)
+            by_passage.pop(passage_id, None)
         self._changed(passage_id)
 
     def open_suggestions(self, passage_id: int) -> list[SuggestionRow]:
@@ -216,14 +212,18 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row_of(passage_id)
         if row is None or not self.laid_out:
             return
-        self._strips.pop(row, None)
+        old = self._strips.pop(row, None)
         height = self._height(row)
         if height != self._heights[row]:
             self._heights[row] = height
             self._index()
             self.refresh()
-        else:
+        elif old is None:
             self.refresh_lines(self._starts[row], height)
+        else:  # repaint only the lines that look different (usually the chips line alone)
+            for offset, (before, after) in enumerate(zip(old, self._block(row), strict=True)):
+                if before != after:
+                    self.refresh_lines(self._starts[row] + offset)
 
     # -- layout -----------------------------------------------------------------------------------------
 
