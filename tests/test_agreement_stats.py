@@ -653,3 +653,82 @@ def test_weights_count_units_and_zero_weights_drop_rows() -> None:
         percent_agreement_from_counts(table, weights=[1, 1])
     with pytest.raises(ValueError):
         fleiss_kappa_from_counts(table, weights=[1, -1, 1])
+
+
+# --------------------------------------------------------------------------- more of Gwet's published values
+
+# Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed., datasets as shipped with Gwet's irrCAC package
+# (raw5observers: after p. 125; rawg1g2; raw.gender; ben.gerry), coders x units here. The printed values
+# (three decimals) are those asserted by the Python port of irrCAC (afergadis/irrCAC, test/unit/irrCAC/raw).
+_ = None
+RAW_5OBSERVERS = [
+    [1, 1, 2, _, 0, 0, 1, 1, 2, 2, _, 0, 1, 3, 1],
+    [1, 1, 3, 0, 0, 0, 0, _, 2, 1, 1, 0, 2, 3, 1],
+    [2, 0, 3, 0, 0, 0, 2, 2, 2, 1, 0, 0, 2, 2, 1],
+    [_, 1, 3, _, _, _, _, 0, _, 1, 0, 0, 2, 2, _],
+    [2, _, _, 0, 0, 0, 1, _, 2, _, _, _, _, 3, 1],
+]
+RAW_G1G2 = [
+    ["a", "b", "c", "c", "b", "a", "d", "a", "b", _, _, _, "b", "b"],
+    ["a", "b", "c", "c", "b", "b", "d", "a", "b", "e", _, _, "b", "a"],
+    [_, "c", "c", "c", "b", "c", "d", "b", "b", "e", "a", "c", "c", "c"],
+    ["a", "b", "c", "c", "b", "d", "d", "a", "b", "e", "a", _, "b", "b"],
+]
+RAW_GENDER = [
+    list(row) for row in ("aaaaabbbcaaaaab", "aaaababccaaaaba", "abbcaabbcabbcaa", "ccccaabbcccccaa")
+]
+BEN_GERRY = [
+    ["a", "a", "b", "b", "d", "c", "c", "c", "e", "d", "d", "a"],
+    ["b", "a", "b", "b", "b", "c", "c", "c", "e", _, "d", "d"],
+]
+GWET_DATA = {
+    "5observers": (RAW_5OBSERVERS, [0, 1, 2, 3]),
+    "g1g2": (RAW_G1G2, list("abcde")),
+    "gender": (RAW_GENDER, list("abc")),
+    "ben-gerry": (BEN_GERRY, list("abcde")),
+}
+GWET_PRINTED = [
+    # (dataset, measure, printed value)
+    ("5observers", "pa", 0.616), ("5observers", "ac1", 0.497), ("5observers", "bp", 0.487),
+    ("5observers", "alpha", 0.481),
+    ("g1g2", "pa", 0.744), ("g1g2", "ac1", 0.685), ("g1g2", "bp", 0.679), ("g1g2", "alpha", 0.632),
+    ("gender", "pa", 0.456), ("gender", "ac1", 0.208), ("gender", "bp", 0.183), ("gender", "alpha", 0.143),
+    ("gender", "fleiss", 0.129),
+    ("ben-gerry", "pa", 0.727), ("ben-gerry", "ac1", 0.661), ("ben-gerry", "bp", 0.659),
+    ("ben-gerry", "alpha", 0.665), ("ben-gerry", "fleiss", 0.649), ("ben-gerry", "scott", 0.649),
+]  # fmt: skip
+
+
+def gwet_measure(dataset: str, measure: str) -> float:
+    data, categories = GWET_DATA[dataset]
+    return {
+        "pa": lambda: percent_agreement(data),
+        "ac1": lambda: gwet_ac1(data, categories=categories),
+        "bp": lambda: brennan_prediger(data, categories=categories),
+        "alpha": lambda: krippendorff_alpha(data),
+        "fleiss": lambda: fleiss_kappa(data),
+        "scott": lambda: scott_pi(*data),
+        "cohen": lambda: cohen_kappa(*data),
+    }[measure]()
+
+
+@pytest.mark.parametrize(("dataset", "measure", "printed"), GWET_PRINTED)
+def test_gwet_handbook_values_with_missing_ratings(dataset: str, measure: str, printed: float) -> None:
+    assert round(gwet_measure(dataset, measure), 3) == printed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Gwet (2014) extends Fleiss' kappa and Cohen's kappa to missing ratings differently: Fleiss' p_k "
+    "averages r_ik / r_i over every unit rated at least once (ours pools the ratings of units rated twice or "
+    "more), Cohen's p_e takes each coder's marginals over all units that coder rated (ours: over the units "
+    "both rated). Reported to the lead; the formulas are theirs to change.",
+)
+@pytest.mark.parametrize(
+    ("dataset", "measure", "printed"),
+    [("5observers", "fleiss", 0.458), ("g1g2", "fleiss", 0.657), ("ben-gerry", "cohen", 0.657)],
+)
+def test_gwet_handbook_values_where_the_missing_data_extension_differs(
+    dataset: str, measure: str, printed: float
+) -> None:
+    assert round(gwet_measure(dataset, measure), 3) == printed
