@@ -97,7 +97,8 @@ class _PostgresHorizon:
     ``xmax`` (the next xid to be given out) above the holder's xid. Once the oldest transaction still
     running (``xmin``) is at or past that bound, the holder has ended; as the id is still missing, it
     rolled back. :meth:`observe` must read the snapshot before the poll reads event ids: an id committed in
-    between is then seen by the read, never wrongly given up.
+    between is then seen by the read, never wrongly given up. Transaction ids are server-wide, so a long
+    transaction elsewhere on the server delays giving up a rolled-back id (never a committed one).
     """
 
     clock: Callable[[], float] = time.monotonic
