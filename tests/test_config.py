@@ -30,7 +30,7 @@ def test_file_then_environment_then_flags(project: Path) -> None:
     ("content", "message"),
     [
         ("coder: anouk\nlangauge: nl\n", "codeer.yaml:2: unknown setting 'langauge'"),
-        ("backups: many\n", "codeer.yaml:1: setting 'backups' must be a int"),
+        ("backups: many\n", "codeer.yaml:1: setting 'backups' must be a whole number"),
         ("coder: [unclosed\n", "codeer.yaml:2: invalid YAML"),
         ("- a list\n", "codeer.yaml:1: expected a mapping"),
         ("db: postgresql://anouk:geheim@server/studie\n", "codeer.yaml:1: a password does not belong"),

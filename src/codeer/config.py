@@ -51,6 +51,9 @@ _FIELDS: dict[str, type] = {
 }
 
 
+_KINDS: dict[type, str] = {str: "text", bool: "true or false", int: "a whole number", dict: "a mapping"}
+
+
 def _line_of(text: str, key: str) -> int | None:
     for number, line in enumerate(text.splitlines(), start=1):
         if line.split("#", 1)[0].strip().startswith(f"{key}:"):
@@ -81,9 +84,14 @@ def read_settings(
     settings = Settings(project=project.resolve())
     path = settings.project / CONFIG_FILE
     if path.exists():
-        text = path.read_text(encoding="utf-8-sig")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CodeerError("not UTF-8 text; save codeer.yaml as UTF-8", path) from exc
         try:
             data: Any = yaml.safe_load(text) or {}
+        except RecursionError as exc:
+            raise CodeerError("the YAML is nested too deeply to be settings", path) from exc
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise CodeerError(
@@ -98,7 +106,9 @@ def read_settings(
                 raise CodeerError(f"unknown setting {key!r} (known: {known})", path, line)
             expected = _FIELDS[key]
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise CodeerError(f"setting {key!r} must be a {expected.__name__}", path, line)
+                raise CodeerError(f"setting {key!r} must be {_KINDS[expected]}", path, line)
+            if key == "keys" and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                raise CodeerError("setting 'keys' must map binding ids to keys, e.g. 'coding.undo: z'", path, line)
             if key == "db":
                 _check_url(value, path, line)
             setattr(settings, key, value)

@@ -79,6 +79,8 @@ def parse_codebook(text: str, path: Path) -> CodebookSpec:
         data = load_located(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, path) from exc
+    except RecursionError as exc:  # thousands of nested brackets: hostile, or not a codebook at all
+        raise CodeerError("the YAML is nested too deeply to be a codebook", path) from exc
     if data is None:
         raise CodeerError("the codebook file has no content (only comments?)", path, 1)
     if not isinstance(data, LocatedDict):

@@ -87,6 +87,7 @@ __all__ = ["SUPPORTED", "ParsedTranscript", "Turn", "discover", "parse_file"]
 
 SUPPORTED = (".txt", ".md", ".vtt", ".srt", ".docx")
 
+MAX_LINE_BYTES = 8 * 1024 * 1024
 _READERS: dict[str, Callable[[bytes, Path], Body]] = {".vtt": read_vtt, ".srt": read_srt, ".docx": read_docx}
 
 
@@ -146,6 +147,8 @@ def parse_file(path: Path) -> ParsedTranscript:
         raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
     if not data.strip():
         raise CodeerError("empty file", path)
+    if suffix != ".docx":
+        _check_line_lengths(data, path)
 
     meta = Meta()
     if suffix in (".txt", ".md"):
@@ -182,6 +185,29 @@ def parse_file(path: Path) -> ParsedTranscript:
         speakers=speakers.speakers,
         content_hash=_content_hash(data, key, title, meta.attributes, speakers.speakers),
     )
+
+
+def _check_line_lengths(data: bytes, path: Path) -> None:
+    """Refuse an enormous line before decoding it: reading a 100 MB line costs minutes and gigabytes.
+
+    No one says millions of characters in one breath; such a file is a dump, not a transcript. Files
+    shorter than the limit cannot hold such a line, so the usual transcript is not even scanned.
+    """
+    if len(data) <= MAX_LINE_BYTES:
+        return
+    newline = b"\n" if b"\n" in data else b"\r"
+    start = 0
+    while start < len(data):
+        end = data.find(newline, start)
+        end = len(data) if end < 0 else end
+        if end - start > MAX_LINE_BYTES:
+            raise CodeerError(
+                f"a line of {(end - start) / 2**20:,.0f} MB; a transcript line is at most "
+                f"{MAX_LINE_BYTES // 2**20} MB (is this a transcript?)",
+                path,
+                data.count(newline, 0, start) + 1,
+            )
+        start = end + 1
 
 
 def _title_from(preamble: str) -> str:

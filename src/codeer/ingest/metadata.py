@@ -258,17 +258,24 @@ def speakers_for(transcript: Path, names: Iterable[str], present: set[str]) -> d
     """Speaker attributes from ``speakers.csv`` beside ``transcript``.
 
     Rows for this transcript apply to their speaker whether or not they speak; rows with an empty
-    ``transcript`` cell apply to every transcript where that speaker (in ``present``) speaks.
+    ``transcript`` cell apply to every transcript where that speaker (in ``present``) speaks. Two rows for
+    one speaker at one level are an error, as two rows for one transcript are in ``metadata.csv``.
     """
     sheet = _sheet(transcript.parent / SPEAKERS_SHEET, speakers=True)
     speakers: dict[str, dict[str, str]] = {}
     if sheet is None:
         return speakers
-    for row in sheet.index.get("", ()):
-        if row.speaker in present:
+    for rows in ([r for r in sheet.index.get("", ()) if r.speaker in present], sheet.find(names)):
+        first: dict[str, int] = {}
+        for row in rows:
+            if row.speaker in first:
+                raise CodeerError(
+                    f"speaker {row.speaker!r} has two rows (lines {first[row.speaker]} and {row.line})",
+                    sheet.path,
+                    row.line,
+                )
+            first[row.speaker] = row.line
             speakers.setdefault(row.speaker, {}).update(row.cells)
-    for row in sheet.find(names):
-        speakers.setdefault(row.speaker, {}).update(row.cells)
     return speakers
 
 
@@ -293,7 +300,7 @@ def _read_sheet(path: Path, mtime_ns: int, size: int, speakers: bool) -> Sheet:
         return Sheet(path, (), {})
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [clean(cell) for cell in next(reader)]
     except csv.Error as exc:

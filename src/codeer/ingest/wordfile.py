@@ -17,12 +17,14 @@ from pathlib import Path
 import docx
 
 from codeer.errors import CodeerError
+from codeer.ingest.archive import check_zip_sizes
 from codeer.ingest.textfile import read_lines
 from codeer.ingest.turns import Body
 
 
 def read_docx(data: bytes, path: Path) -> Body:
     """Turns and preamble of a ``.docx`` file's bytes."""
+    check_zip_sizes(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = [paragraph.text for paragraph in document.paragraphs]

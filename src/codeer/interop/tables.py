@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from codeer.errors import CodeerError
+from codeer.ingest.archive import check_zip_sizes
 from codeer.ingest.encoding import decode
 
 MAX_CELL = 1_000_000
@@ -69,6 +70,7 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
 
     from openpyxl import load_workbook
 
+    check_zip_sizes(path, path)
     try:
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         all_rows = sheet.iter_rows(values_only=True)
