@@ -1,5 +1,9 @@
 """A small hand-made project whose counts are worked out by hand in the analysis and export tests.
 
+A plugin module (``pytest_plugins = ["conftest_backends", "analysis_project"]``) giving the fixtures
+``hand`` (a database on each backend) and ``hand_project`` (a project folder); not a test module, so that
+its fixtures are shared whatever order pytest collects the tests in.
+
 Five transcripts: Vitens Q1 (t1), Vitens Q2 (t2), RET Q1 (t3), RET Q2 (t4), and RET without a quadrant (t5).
 Each has a Moderator (rol moderator), Anna and Bert (rol deelnemer; Bert of t4 has no rol). Passages 1–4
 are spoken by Moderator, Anna, Bert, Anna (t5 has only 1 and 2). Codebook ``cb``: ``emotie`` with children
@@ -19,12 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from codeer.model import (
     Code,
     Codebook,
-    Coding,
     Passage,
     Speaker,
     SpeakerAttribute,
@@ -134,9 +136,6 @@ def build_project(target: Path | str) -> Database:
     return db
 
 
-pytest_plugins = ["conftest_backends"]
-
-
 @pytest.fixture
 def hand(db_url: str) -> Iterator[Database]:
     """The hand-made project, on SQLite and on PostgreSQL in turn."""
@@ -145,9 +144,8 @@ def hand(db_url: str) -> Iterator[Database]:
     db.close()
 
 
-def test_the_hand_made_project_is_as_described(hand: Database) -> None:
-    with hand.session() as session:
-        assert session.scalar(select(func.count()).select_from(Passage)) == 18
-        assert session.scalar(select(func.count()).select_from(Coding)) == len(CODINGS)
-        spans = session.scalars(select(Coding.start).where(Coding.start.is_not(None))).all()
-        assert len(spans) == 4
+@pytest.fixture
+def hand_project(project: Path) -> Path:
+    """A project folder holding the hand-made project in its ``codeer.db``, for the command line."""
+    build_project(project).close()
+    return project

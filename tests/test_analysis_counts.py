@@ -1,15 +1,25 @@
-"""Frequencies and co-occurrence of the hand-made project (see test_analysis_project), worked out by hand
+"""Frequencies and co-occurrence of the hand-made project (see analysis_project), worked out by hand
 from its (passage, code) set, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from codeer.analysis import Selection, cooccurrence, frequencies
 from codeer.errors import CodeerError
+from codeer.model import Coding, Passage
 from codeer.store.database import Database
 
-pytest_plugins = ["conftest_backends", "test_analysis_project"]  # the `hand` fixture
+pytest_plugins = ["conftest_backends", "analysis_project"]  # the `hand` fixture
+
+
+def test_the_hand_made_project_is_as_described(hand: Database) -> None:
+    with hand.session() as session:
+        assert session.scalar(select(func.count()).select_from(Passage)) == 18
+        assert session.scalar(select(func.count()).select_from(Coding)) == 22
+        spans = session.scalars(select(Coding.start).where(Coding.start.is_not(None))).all()
+        assert len(spans) == 4
 
 
 def counts(db: Database, selection: Selection) -> dict[tuple, tuple[int, int, int]]:

@@ -1,5 +1,5 @@
 """Quotes behind table cells, streamed segments, pseudonyms, the codebook counts and the shared counting
-base, on the hand-made project of test_analysis_project (SQLite and PostgreSQL)."""
+base, on the hand-made project of analysis_project (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.errors import CodeerError
 from codeer.store.database import Database
 
-pytest_plugins = ["conftest_backends", "test_analysis_project"]  # the `hand` fixture
+pytest_plugins = ["conftest_backends", "analysis_project"]  # the `hand` fixture
 
 
 def code_id(db: Database, key: str) -> int:

@@ -1,5 +1,5 @@
 """``codeer export frequencies|cooccurrence|segments|codebook|all`` on the hand-made project of
-test_analysis_project (expected values worked out there), and smoke tests on the bundled sample study."""
+analysis_project (expected values worked out there), and smoke tests on the bundled sample study."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ import openpyxl
 import pytest
 from conftest import run_cli
 from sqlalchemy import delete, func, select
-from test_analysis_project import CODINGS, build_project
 
 from codeer.export.standard import export_all
 from codeer.model import Coding, TranscriptAttribute
 from codeer.store.database import open_database
 
-
-@pytest.fixture
-def hand_project(project: Path) -> Path:
-    build_project(project).close()
-    return project
+pytest_plugins = ["conftest_backends", "analysis_project"]  # the `hand_project` fixture
 
 
 def read_csv(path: Path, excel: bool = False) -> list[list[str]]:
@@ -139,7 +134,7 @@ def test_segments_quote_spans_and_pseudonymise_speakers(hand_project: Path) -> N
         "transcript", "title", "passage", "time", "speaker", "organisation", "quadrant", "speaker.rol",
         "code", "code_name", "coder", "start", "end", "memo", "text",
     ]  # fmt: skip
-    assert len(rows) - 1 == len(CODINGS)
+    assert len(rows) - 1 == 22  # every coding of analysis_project.CODINGS
     by = {(r[0], r[2], r[8], r[10]): dict(zip(header, r, strict=True)) for r in rows[1:]}
     bert = by[("t1", "3", "wacht", "anouk")]
     assert (bert["speaker"], bert["time"], bert["speaker.rol"]) == ("P02", "0:03:03", "deelnemer")
