@@ -92,12 +92,12 @@ def test_a_rerun_keeps_decisions_and_a_higher_threshold_withdraws_open_ones(
         coder = get_or_create_coder(s, "anouk").id
         reject(s, ids["gehoord-worden"], coder)
         accept(s, ids["snelheid"], coder)
-    result = cli("autocode", "--min-score", "0.9")
+    result = cli("autocode", "--min-score", "0.7")
     assert result.code == 0, result.err
     assert (
         "0 new, 0 updated, 0 unchanged, 1 withdrawn; 2 already accepted or rejected left alone" in result.out
     )
-    assert suggested(db) == {(2, "gehoord-worden"): ("rejected", 1.0), (3, "snelheid"): ("accepted", 1.0)}
+    assert suggested(db) == {(2, "gehoord-worden"): ("rejected", 0.96), (3, "snelheid"): ("accepted", 0.8)}
 
 
 def test_an_accepted_suggestion_is_the_coders_coding_in_the_export(study: Path, cli, db: Database) -> None:

@@ -5,21 +5,26 @@ combines independent pieces of evidence like a noisy OR, ``1 - (1 - s1)(1 - s2).
 keyword found in the passage (repeating a keyword adds nothing) plus the best example quote echoed by one of
 its sentences. A piece's strength is
 
-    how it matched x how specific the keyword is in this corpus
+    :data:`ONE_KEYWORD` x how it matched x how specific the keyword is in this corpus
 
 - how: an exact word or lemma, or a phrase whose words follow each other (at most :data:`MAX_GAP` other
   words between them), 1.0; a spelling variant 0.85; a compound ending in the keyword 0.8, starting with it
   0.6 (see :mod:`codeer.autocode.vocabulary`); an example quote :data:`EXAMPLE_WEIGHT` x its similarity,
   counted from :data:`EXAMPLE_MIN_SIMILARITY` (see :mod:`codeer.autocode.examples`).
-- specificity: 1.0 for a keyword found in at most :data:`SPECIFIC_SHARE` of the passages, falling
-  logarithmically for more common ones (``goed``, ``weer``, ``weet``) to :data:`MIN_SPECIFICITY`. The share is
-  taken over the passages being coded plus :data:`PRIOR_PASSAGES` imaginary passages without the keyword,
-  so that a handful of passages does not make every keyword look common.
+- specificity: 1.0 for a keyword found in at most :data:`SPECIFIC_SHARE` of the passages (a theme seldom
+  comes up more often than that), ``SPECIFIC_SHARE / share`` for a commoner one (``goed``, ``weet``, ``je``):
+  a keyword can hardly be right more often than its theme comes up. The share is taken over the passages
+  being coded plus :data:`PRIOR_PASSAGES` imaginary passages without the keyword, so that a handful of
+  passages does not make every keyword look common.
 
-So one specific keyword scores 1.0, one keyword found in a fifth of the passages about 0.4, and two such
-common keywords together about 0.65. A suggestion covers the whole passage; when every trigger lies in one
-sentence of a passage of several sentences, that sentence is its ``start``/``end``, so that a coder can
-accept it for the sentence only.
+So one specific keyword scores 0.8, two 0.96, a keyword found in a tenth of the passages about 0.16. No
+single piece of evidence makes a suggestion certain, so that a passage with more evidence for a code ranks
+above one with less (the workbench offers the best suggestion first).
+
+Codebooks code at the lowest level that fits: a code is not suggested where one of its subcodes scores at
+least as high. A suggestion covers the whole passage; when every trigger lies in one sentence of a passage of
+several sentences, that sentence is its ``start``/``end``, so that a coder can accept it for the sentence
+only.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from codeer.nlp import get_pipeline
 
 DEFAULT_MIN_SCORE = 0.3
 MAX_GAP = 1
+ONE_KEYWORD = 0.8
 HOW_WEIGHT = {LEMMA: 1.0, FUZZY: 0.85, HEAD: 0.8, MODIFIER: 0.6}
 EXAMPLE_WEIGHT = 0.6
 EXAMPLE_MIN_SIMILARITY = 0.5
@@ -244,7 +250,7 @@ class Matcher:
     ) -> Iterator[Suggested]:
         by_code: dict[int, list[tuple[float, _Hit]]] = {}
         for hit in scan.hits:
-            value = HOW_WEIGHT[hit.how] * specificity[hit.keyword]
+            value = ONE_KEYWORD * HOW_WEIGHT[hit.how] * specificity[hit.keyword]
             for code in self.keywords.keywords[hit.keyword].codes:
                 by_code.setdefault(code, []).append((value, hit))
         echoes = self._echoes(scan, weights)
@@ -258,7 +264,7 @@ class Matcher:
         for code in strongest.keys() | echoes.keys():
             values = [value for value, _ in strongest.get(code, ())]
             if code in echoes:
-                values.append(EXAMPLE_WEIGHT * echoes[code][0].similarity)
+                values.append(ONE_KEYWORD * EXAMPLE_WEIGHT * echoes[code][0].similarity)
             raw[code] = 1.0 - math.prod(1.0 - v for v in values)
         for code, score in self._lowest_level(raw).items():
             if score > 0.0 and score >= min_score:
@@ -290,16 +296,12 @@ class Matcher:
         return Suggested(scan.passage.id, code, score, start, end, tuple(ordered))
 
     def _lowest_level(self, scores: dict[int, float]) -> dict[int, float]:
-        """Codebooks code at the lowest level that fits: a code with a subcode scoring at least as high is
-        weakened by that subcode's score (a subcode at 1.0 silences it)."""
+        """The scores, rounded, without the codes that have a subcode scoring at least as high."""
         below: dict[int, float] = {}
         for code, score in scores.items():
             for ancestor in self.ancestors.get(code, ()):
                 below[ancestor] = max(below.get(ancestor, 0.0), score)
-        return {
-            code: round(score if code not in below or score > below[code] else score * (1.0 - below[code]), 3)
-            for code, score in scores.items()
-        }
+        return {code: round(score, 3) for code, score in scores.items() if score > below.get(code, -1.0)}
 
     def _echoes(self, scan: _Scan, weights: list[float]) -> dict[int, tuple[Echo, int]]:
         """Per code: the sentence most like one of its quotes (if like enough), and how."""
@@ -361,7 +363,7 @@ def _bound(hits: list[tuple[float, _Hit]], echo: tuple[Echo, int] | None) -> flo
     for value, hit in hits:
         best[hit.keyword] = max(best.get(hit.keyword, 0.0), value)
     if echo is not None:
-        best[-1] = EXAMPLE_WEIGHT * echo[0].similarity
+        best[-1] = ONE_KEYWORD * EXAMPLE_WEIGHT * echo[0].similarity
     return 1.0 - math.prod(1.0 - v for v in best.values())
 
 
