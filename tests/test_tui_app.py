@@ -203,8 +203,12 @@ async def test_undo_and_redo_also_after_a_restart(settings: Settings) -> None:
         assert codings(settings) == {(2, "deskundigheid", None, None)}
 
 
+@pytest.mark.parametrize("quick_wait", [0.25, 0], ids=["awaited", "background"])
 @headless
-async def test_a_failed_write_is_reported_and_not_shown_as_applied(settings: Settings) -> None:
+async def test_a_failed_write_is_reported_and_not_shown_as_applied(
+    settings: Settings, quick_wait: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("codeer.tui.dbqueue.QUICK_WAIT", quick_wait)
     async with workbench(settings) as (pilot, screen):
         app = pilot.app
         other = sqlite3.connect(settings.project / "codeer.db")
@@ -220,6 +224,20 @@ async def test_a_failed_write_is_reported_and_not_shown_as_applied(settings: Set
         assert screen.panel.counts == {}
     assert codings(settings) == set()
     assert rows(settings, select(CodingEvent.id)) == []
+
+
+@headless
+async def test_when_the_database_is_slow_results_arrive_later_in_order(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("codeer.tui.dbqueue.QUICK_WAIT", 0)  # every write finishes in the background
+    async with workbench(settings) as (pilot, screen):
+        await pilot.press("j", "d", "d", "d", "i")  # no waiting between the keys
+        await settle(pilot)
+        assert [c.code_id for c in screen.view.own_codings(screen.view.current.id)] == [
+            c.id for c in screen.codes if c.key in ("deskundigheid", "informatie")
+        ]
+    assert codings(settings) == {(2, "deskundigheid", None, None), (2, "informatie", None, None)}
 
 
 @headless

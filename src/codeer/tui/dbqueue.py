@@ -42,14 +42,16 @@ class DbQueue:
         failed: Callable[[BaseException], object],
         deliver: Callable[..., object],
         *,
-        wait: float = QUICK_WAIT,
+        wait: float | None = None,
     ) -> None:
         """Queue ``job``; once it has committed call ``done(result)``, or ``failed(error)`` if it did not.
 
-        If nothing is queued before it and it commits within ``wait`` seconds, the callback runs right here;
+        If nothing is queued before it and it commits within ``wait`` seconds (default :data:`QUICK_WAIT`),
+        the callback runs right here;
         otherwise it reaches the UI later through ``deliver(callback, value)`` (``App.call_next``).
         """
         concurrent: Future[T] = self._pool.submit(self._run, job)
+        wait = QUICK_WAIT if wait is None else wait
         if wait and not self._waiting:
             try:
                 result = concurrent.result(timeout=wait)
