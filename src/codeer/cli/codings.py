@@ -18,6 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help="write codings to FILE.csv")
     exp.add_argument("file", type=Path)
     exp.add_argument("--coder", dest="coders", help="only these coders (comma-separated)")
+    exp.add_argument(
+        "--pseudonymise",
+        "--pseudonymize",
+        action="store_true",
+        help="speakers' names in memos as their codes",
+    )
     exp.set_defaults(handler=run_export)
 
 
@@ -35,6 +41,6 @@ def run_import(ctx: Context, args: argparse.Namespace) -> int:
 def run_export(ctx: Context, args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
     with ctx.db.session() as session:
-        count = write_codings(session, args.file, coders)
+        count = write_codings(session, args.file, coders, pseudonymise=args.pseudonymise)
     print(f"{args.file}: {count} coding(s)")
     return 0

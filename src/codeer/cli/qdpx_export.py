@@ -19,6 +19,12 @@ def register_export(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", type=Path, metavar="FILE.qdpx")
     p.add_argument("--coder", dest="coders", help="only codings and memos of these coders (comma-separated)")
+    p.add_argument(
+        "--pseudonymise",
+        "--pseudonymize",
+        action="store_true",
+        help="speakers as stable codes (P01.., M for the moderator) in labels, cases, texts and memos",
+    )
     p.set_defaults(handler=run)
 
 
@@ -26,7 +32,14 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     with ctx.db.session() as session:
         name = ctx.project.resolve().name
-        report = export_qdpx(session, args.file, name=name, coders=coders, progress=StderrProgress("export"))
+        report = export_qdpx(
+            session,
+            args.file,
+            name=name,
+            coders=coders,
+            progress=StderrProgress("export"),
+            pseudonymise=args.pseudonymise,
+        )
     print(
         f"{args.file}: {report.transcripts} transcript(s), {report.codes} code(s), "
         f"{report.codings} coding(s) by {report.coders} coder(s), {report.memos} memo(s)"

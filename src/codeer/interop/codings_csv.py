@@ -22,6 +22,7 @@ from rapidfuzz import process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.errors import CodeerError, raise_all
 from codeer.interop.tables import read_rows
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript
@@ -157,11 +158,22 @@ def code_refs(session: Session) -> dict[int, str]:
     return {cid: key if counts[key] == 1 else f"{book}:{key}" for cid, key, book in rows}
 
 
-def export_rows(session: Session, coders: Iterable[str] | None = None) -> list[list[str]]:
+def export_rows(
+    session: Session, coders: Iterable[str] | None = None, *, pseudonymise: bool = False
+) -> list[list[str]]:
+    """Every coding as a row; ``pseudonymise`` replaces speakers' names in memos by their codes."""
     refs = code_refs(session)
+    names = build_pseudonyms(session) if pseudonymise else None
     query = (
         select(
-            Transcript.key, Passage.number, Coding.code_id, Coder.name, Coding.start, Coding.end, Coding.memo
+            Transcript.key,
+            Passage.number,
+            Coding.code_id,
+            Coder.name,
+            Coding.start,
+            Coding.end,
+            Coding.memo,
+            Passage.transcript_id,
         )
         .join(Passage, Coding.passage_id == Passage.id)
         .join(Transcript, Passage.transcript_id == Transcript.id)
@@ -175,15 +187,25 @@ def export_rows(session: Session, coders: Iterable[str] | None = None) -> list[l
             raise CodeerError(f"unknown coder(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         query = query.where(Coder.name.in_(wanted))
     rows = [
-        [t, str(n), refs[cid], coder, "" if s is None else str(s), "" if e is None else str(e), memo or ""]
-        for t, n, cid, coder, s, e, memo in session.execute(query)
+        [
+            t,
+            str(n),
+            refs[cid],
+            coder,
+            "" if s is None else str(s),
+            "" if e is None else str(e),
+            names.text(tid, memo or "") if names else memo or "",
+        ]
+        for t, n, cid, coder, s, e, memo, tid in session.execute(query)
     ]
     rows.sort(key=lambda r: (r[0], int(r[1]), r[3], r[2], int(r[4] or -1), int(r[5] or -1)))
     return rows
 
 
-def write_codings(session: Session, path: Path, coders: Iterable[str] | None = None) -> int:
-    rows = export_rows(session, coders)
+def write_codings(
+    session: Session, path: Path, coders: Iterable[str] | None = None, *, pseudonymise: bool = False
+) -> int:
+    rows = export_rows(session, coders, pseudonymise=pseudonymise)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

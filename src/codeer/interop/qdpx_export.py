@@ -26,7 +26,7 @@ from __future__ import annotations
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, indent, register_namespace, tostring
@@ -34,6 +34,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, register_namespac
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
 from codeer.interop.qdc import ORIGIN, code_guids, project_namespace, stored_spec
 from codeer.interop.refi import PROJECT_NS, add_codebook_element, derive_guid, write_fields
@@ -81,8 +82,9 @@ def _attrs(**values: str | None) -> dict[str, str]:
 class _Writer:
     """Builds the ``project.qde`` tree from the database in a handful of set-based queries."""
 
-    def __init__(self, session: Session, coders: list[str] | None) -> None:
+    def __init__(self, session: Session, coders: list[str] | None, pseudonyms: Pseudonyms | None) -> None:
         self.session = session
+        self.pseudonyms = pseudonyms
         self.ns = project_namespace(session)
         self.report = QdpxExport()
         known = dict(session.execute(select(Coder.name, Coder.id)).all())
@@ -98,6 +100,12 @@ class _Writer:
         self.names = {cid: name for name, cid in known.items()}
         self.notes: list[Element] = []
         self.note_refs: dict[tuple[str, object], list[str]] = defaultdict(list)
+
+    def private(self, transcript_id: int | None, text: str) -> str:
+        """``text`` with the transcript's speakers' names replaced by their codes, when pseudonymising."""
+        if self.pseudonyms is None or transcript_id is None:
+            return text
+        return self.pseudonyms.text(transcript_id, text)
 
     def guid(self, kind: str, *key: object) -> str:
         return derive_guid(self.ns, kind, *key)
@@ -124,7 +132,8 @@ class _Writer:
             if memo.coder_id is not None and memo.coder_id not in self.coder_ids:
                 continue
             guid = self.guid("memo", memo.id)
-            self._note(guid, memo.title, memo.text, memo.coder_id, memo.created_at)
+            title, text = (self.private(memo.transcript_id, t) for t in (memo.title, memo.text))
+            self._note(guid, title, text, memo.coder_id, memo.created_at)
             targets = [
                 ("passage", memo.passage_id),
                 ("transcript", memo.transcript_id),
@@ -246,12 +255,12 @@ class _Writer:
             Q + "TextSource",
             {
                 "guid": guid,
-                "name": transcript.title or transcript.key,
+                "name": self.private(transcript.id, transcript.title) or transcript.key,
                 "plainTextPath": f"internal://{guid}.txt",
             },
         )
         SubElement(element, Q + "Description").text = write_fields(
-            transcript.preamble,
+            self.private(transcript.id, transcript.preamble),
             [
                 ("Key", transcript.key),
                 ("Untitled", "" if transcript.title else "yes"),
@@ -332,17 +341,28 @@ class _CodingRow:
     created_at: datetime | None
 
 
-def _load(session: Session, coder_ids: set[int]) -> tuple[dict, dict, dict, dict]:
-    """Passages, codings, attributes and speaker attributes of every transcript, by transcript id."""
+def _load(session: Session, coder_ids: set[int], writer: _Writer) -> tuple[dict, dict, dict, dict]:
+    """Passages, codings, attributes and speaker attributes of every transcript, by transcript id.
+
+    When pseudonymising, speakers are their codes and their names in texts and memos too.
+    """
+    named = writer.pseudonyms.speaker if writer.pseudonyms else None
     passages: dict[int, list] = defaultdict(list)
-    for row in session.execute(
+    for tid, pid, number, speaker, start_ms, text, sid in session.execute(
         select(
-            Passage.transcript_id, Passage.id, Passage.number, Speaker.name, Passage.start_ms, Passage.text
+            Passage.transcript_id,
+            Passage.id,
+            Passage.number,
+            Speaker.name,
+            Passage.start_ms,
+            Passage.text,
+            Passage.speaker_id,
         )
         .outerjoin(Speaker, Passage.speaker_id == Speaker.id)
         .order_by(Passage.transcript_id, Passage.number)
     ):
-        passages[row[0]].append(tuple(row[1:]))
+        speaker = named(sid) if named and sid is not None else speaker
+        passages[tid].append((pid, number, speaker, start_ms, writer.private(tid, text)))
     codings: dict[int, list[_CodingRow]] = defaultdict(list)
     for row in session.execute(
         select(
@@ -361,7 +381,8 @@ def _load(session: Session, coder_ids: set[int]) -> tuple[dict, dict, dict, dict
         .join(Transcript, Passage.transcript_id == Transcript.id)
         .where(Coding.coder_id.in_(coder_ids))
     ):
-        codings[row[0]].append(_CodingRow(*row[1:]))
+        coding = _CodingRow(*row[1:])
+        codings[row[0]].append(replace(coding, memo=writer.private(row[0], coding.memo)))
     attributes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for tid, name, value in session.execute(
         select(
@@ -370,13 +391,13 @@ def _load(session: Session, coder_ids: set[int]) -> tuple[dict, dict, dict, dict
     ):
         attributes[tid].append((name, value))
     speakers: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for key, speaker, name, value in session.execute(
-        select(Transcript.key, Speaker.name, SpeakerAttribute.name, SpeakerAttribute.value)
+    for key, speaker, sid, name, value in session.execute(
+        select(Transcript.key, Speaker.name, Speaker.id, SpeakerAttribute.name, SpeakerAttribute.value)
         .join(Speaker, SpeakerAttribute.speaker_id == Speaker.id)
         .join(Transcript, Speaker.transcript_id == Transcript.id)
         .order_by(Transcript.key, Speaker.name, SpeakerAttribute.name)
     ):
-        speakers[(key, speaker)].append((name, value))
+        speakers[(key, named(sid) if named else speaker)].append((name, value))
     return passages, codings, attributes, speakers
 
 
@@ -387,10 +408,15 @@ def export_qdpx(
     name: str = "codeer project",
     coders: list[str] | None = None,
     progress: Progress | None = None,
+    pseudonymise: bool = False,
 ) -> QdpxExport:
-    """Write the project (codings and memos of ``coders`` only, if given) to ``path``."""
-    writer = _Writer(session, coders)
-    passages, codings, attributes, speakers = _load(session, writer.coder_ids)
+    """Write the project (codings and memos of ``coders`` only, if given) to ``path``.
+
+    ``pseudonymise`` writes speakers as stable codes (:mod:`codeer.analysis.pseudonyms`), in speaker labels,
+    cases, titles, preambles, texts and the memos about a transcript or its passages.
+    """
+    writer = _Writer(session, coders, build_pseudonyms(session) if pseudonymise else None)
+    passages, codings, attributes, speakers = _load(session, writer.coder_ids, writer)
     writer.collect_memos()
     root = Element(Q + "Project", {"name": name, "origin": ORIGIN})
     writer.users_element(root)
