@@ -199,7 +199,7 @@ def test_export_all_writes_the_standard_set(hand_project: Path) -> None:
     )
 
 
-def test_export_all_reports_progress_table_by_table(hand_project: Path) -> None:
+def test_export_all_reports_progress_by_table_and_transcript(hand_project: Path) -> None:
     seen: list[tuple[int, int, str]] = []
     db = open_database(f"sqlite:///{hand_project / 'codeer.db'}")
     with db.session() as session:
@@ -207,7 +207,9 @@ def test_export_all_reports_progress_table_by_table(hand_project: Path) -> None:
             session, hand_project / "x", skip=("codebook",), progress=lambda *a: seen.append(a)
         )
     db.close()
-    assert seen[0] == (0, 7, "frequencies") and seen[-2] == (6, 7, "segments") and seen[-1] == (7, 7, "done")
+    assert seen[0] == (0, 7, "frequencies") and seen[-1] == (7, 7, "done")
+    segments = [label for done, _, label in seen if done == 6]
+    assert segments == ["segments", *(f"segments, transcript {i}/5" for i in range(1, 6))]
     assert len(report.written) == 7 and not report.skipped
 
 

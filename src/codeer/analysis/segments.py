@@ -14,7 +14,7 @@ rather than joined to every coding.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -176,13 +176,20 @@ def segment_columns(session: Session) -> list[str]:
 
 
 def segment_rows(
-    session: Session, coders: tuple[str, ...] = (), *, pseudonymise: bool = False
+    session: Session,
+    coders: tuple[str, ...] = (),
+    *,
+    pseudonymise: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Iterator[tuple]:
     """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`; streamed, a
-    transcript at a time, transcripts by key."""
+    transcript at a time, transcripts by key. ``progress`` hears ``"transcript i/n"`` before each."""
     lookups = _lookups(session, pseudonymise)
     query, _ = _query(session, coders)
-    for tid in sorted(lookups.transcripts, key=lambda t: lookups.transcripts[t][0]):
+    order = sorted(lookups.transcripts, key=lambda t: lookups.transcripts[t][0])
+    for number, tid in enumerate(order, start=1):
+        if progress is not None:
+            progress(f"transcript {number}/{len(order)}")
         yield from _rows(session, lookups, query.where(PASSAGES.c.transcript_id == tid))
 
 

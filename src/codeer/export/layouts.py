@@ -7,6 +7,8 @@ groups sorted by their values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from codeer.analysis import (
@@ -101,9 +103,15 @@ def cooccurrence_tables(session: Session, selection: Selection, *, matrix: str |
     return matrices(cooc, matrix) if matrix else [pair_long(cooc)]
 
 
-def segment_table(session: Session, coders: tuple[str, ...], *, pseudonymise: bool) -> Table:
+def segment_table(
+    session: Session,
+    coders: tuple[str, ...],
+    *,
+    pseudonymise: bool,
+    progress: Callable[[str], None] | None = None,
+) -> Table:
     """Every coding as a quote, streamed: iterate its rows while ``session`` is open."""
-    rows = segment_rows(session, coders, pseudonymise=pseudonymise)
+    rows = segment_rows(session, coders, pseudonymise=pseudonymise, progress=progress)
     return Table("segments", segment_columns(session), rows)
 
 

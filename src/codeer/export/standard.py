@@ -68,9 +68,14 @@ def export_all(
     known = known_attributes(session)
     attributes = set(known["transcript"]) | set(known["speaker"])
 
-    def build(name: str) -> list[Table]:
+    def build(name: str, done: int) -> list[Table]:
         if name == "segments":
-            return [segment_table(session, coders, pseudonymise=pseudonymise)]
+
+            def step(label: str) -> None:
+                if progress:
+                    progress(done, len(names), f"segments, {label}")
+
+            return [segment_table(session, coders, pseudonymise=pseudonymise, progress=step)]
         if name == "codebook":
             return [codebook_table(session, coders)]
         selection = Selection(by=dict(GROUPINGS)[name], coders=coders, rollup=rollup)
@@ -87,7 +92,7 @@ def export_all(
                 report.skipped.append((name, f"no attribute {', '.join(missing)} in this project"))
                 continue
             path = folder / f"{name}{suffix}"
-            report.written.append((path, write_tables(build(name), path, excel=excel)))
+            report.written.append((path, write_tables(build(name, done), path, excel=excel)))
     if progress:
         progress(len(names), len(names), "done")
     return report
