@@ -20,9 +20,10 @@ from test_tui_support import headless, make_project
 from textual.pilot import Pilot
 
 from codeer.config import Settings
-from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Settlement, Transcript
+from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Setting, Settlement, Transcript
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.database import open_database
+from codeer.store.workbench import FORBID_SHOW_OTHERS
 from codeer.tui.app import make_app
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.disagreements import CodesScreen, DisagreementsScreen
@@ -207,3 +208,18 @@ async def test_the_queue_refuses_to_open_where_blind_coding_is_enforced(settings
         assert pilot.app.screen is screen
         await press(pilot, "1")
     assert consensus(settings) == set() and settlements(settings) == []
+
+
+@headless
+async def test_the_queue_refuses_where_the_database_forbids_showing_others(settings: Settings) -> None:
+    db = open_database(settings.db_url)
+    try:
+        with db.session() as session:
+            session.add(Setting(key=FORBID_SHOW_OTHERS, value="true"))
+    finally:
+        db.close()
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        screen = await agreement(pilot)
+        await press(pilot, "d")
+        assert pilot.app.screen is screen
+    assert settlements(settings) == []

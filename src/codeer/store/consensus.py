@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import process
 from sqlalchemy import Select, and_, func, select
@@ -42,13 +43,15 @@ from codeer.model import (
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, remove_coding
 
 CONSENSUS = "consensus"
+CHUNK = 500  # passage ids per query when reading the queue's details
 BOTH = "both"
 NEITHER = "neither"
 Choice = str | Collection[int]
 
 
-@dataclass(frozen=True)
-class CodingView:
+class CodingView(NamedTuple):
+    """A coding as the queue shows it (a tuple: a large queue makes hundreds of thousands of them)."""
+
     code_id: int
     code_key: str
     code_name: str
@@ -121,11 +124,12 @@ def _coverage(ids: Sequence[int], clauses: list) -> Select:
     )
 
 
-def _disagreeing(session: Session, ids: Sequence[int], clauses: list, code_clauses: list) -> Select:
-    """(passage, code) where some raters of the passage applied the code and others did not (a subquery).
+def _disagreeing(ids: Sequence[int], clauses: list, code_clauses: list) -> Select:
+    """(passage, code) where some raters of the passage applied the code and others did not.
 
     ``clauses`` narrow what counts as having coded a transcript (a codebook); ``code_clauses`` also the codes
-    that are compared (a codebook and a single code).
+    that are compared (a codebook and a single code). The database counts the raters of each transcript and,
+    per passage and code, the coders who applied it: fewer than the raters is a disagreement.
     """
     coverage = _coverage(ids, clauses).subquery("coverage")
     raters = (
@@ -145,10 +149,11 @@ def _disagreeing(session: Session, ids: Sequence[int], clauses: list, code_claus
         .join(Passage, Passage.id == applied.c.passage_id)
         .join(raters, raters.c.transcript_id == Passage.transcript_id)
         .where(applied.c.applied < raters.c.raters)
+        .order_by(applied.c.code_id)
     )
 
 
-def _settled(session: Session, consensus: str) -> Select:
+def _settled(consensus: str) -> Select:
     return (
         select(Settlement.passage_id)
         .join(Coder, Coder.id == Settlement.coder_id)
@@ -170,26 +175,21 @@ def disagreements(
     """
     ids = _coder_ids(session, coders)
     clauses = _code_filter(session, codebook, None)
-    differing = _disagreeing(session, ids, clauses, _code_filter(session, codebook, code))
-    differing = differing.where(differing.selected_columns[0].not_in(_settled(session, consensus))).subquery()
+    settled = set(session.scalars(_settled(consensus)))
     codes_of: dict[int, list[int]] = {}
-    for passage_id, code_id in session.execute(select(differing).order_by(differing.c.code_id)):
-        codes_of.setdefault(passage_id, []).append(code_id)
+    for passage_id, code_id in session.execute(
+        _disagreeing(ids, clauses, _code_filter(session, codebook, code))
+    ):
+        if passage_id not in settled:
+            codes_of.setdefault(passage_id, []).append(code_id)
     if not codes_of:
         return []
-    queue = select(differing.c.passage_id).distinct()
-    passages = session.execute(
-        select(Passage.id, Passage.transcript_id, Transcript.key, Passage.number, Speaker.name, Passage.text)
-        .join(Transcript, Transcript.id == Passage.transcript_id)
-        .outerjoin(Speaker, Speaker.id == Passage.speaker_id)
-        .where(Passage.id.in_(queue))
-        .order_by(Transcript.key, Passage.number)
-    ).all()
-    in_queue_transcripts = Passage.transcript_id.in_(
-        select(Passage.transcript_id).where(Passage.id.in_(queue))
-    )
-    rated = {(t, c) for t, c in session.execute(_coverage(ids, clauses).where(in_queue_transcripts))}
-    codings, memos = _codings_and_memos(session, queue, ids)
+    rated = {(t, c) for t, c in session.execute(_coverage(ids, clauses))}
+    passages, codings, memos = [], {}, {}
+    queue = sorted(codes_of)
+    for first in range(0, len(queue), CHUNK):
+        _read_details(session, queue[first : first + CHUNK], ids, passages, codings, memos)
+    passages.sort(key=lambda row: (row[2], row[3]))  # transcript key, passage number
     return [
         Disagreement(
             passage_id=pid,
@@ -212,29 +212,41 @@ def disagreements(
     ]
 
 
-def _codings_and_memos(
-    session: Session, queue: Select, ids: Sequence[int]
-) -> tuple[dict[tuple[int, int], list[CodingView]], dict[tuple[int, int], list[str]]]:
-    """Per (passage, coder) of the queue: the coder's codings (codebook order) and passage memos."""
-    codings: dict[tuple[int, int], list[CodingView]] = {}
+def _read_details(
+    session: Session,
+    chunk: list[int],
+    ids: Sequence[int],
+    passages: list,
+    codings: dict[tuple[int, int], list[CodingView]],
+    memos: dict[tuple[int, int], list[str]],
+) -> None:
+    """Add the passages of ``chunk`` (ids), their codings by the compared coders and their memos.
+
+    The queue is read in chunks of ids: the work grows with the queue, not the project, and no query has
+    more parameters than a database accepts.
+    """
+    passages += session.execute(
+        select(Passage.id, Passage.transcript_id, Transcript.key, Passage.number, Speaker.name, Passage.text)
+        .join(Transcript, Transcript.id == Passage.transcript_id)
+        .outerjoin(Speaker, Speaker.id == Passage.speaker_id)
+        .where(Passage.id.in_(chunk))
+    ).all()
     coding_query = (
         select(Coding.passage_id, Coding.coder_id, Code.id, Code.key, Code.name)
         .add_columns(Coding.start, Coding.end, Coding.memo)
         .join(Code, Code.id == Coding.code_id)
-        .where(Coding.passage_id.in_(queue), Coding.coder_id.in_(ids))
+        .where(Coding.passage_id.in_(chunk), Coding.coder_id.in_(ids))
         .order_by(Code.codebook_id, Code.position, Coding.start)
     )
     for passage_id, coder_id, *view in session.execute(coding_query):
         codings.setdefault((passage_id, coder_id), []).append(CodingView(*view))
-    memos: dict[tuple[int, int], list[str]] = {}
     memo_query = (
         select(Memo.passage_id, Memo.coder_id, Memo.text)
-        .where(Memo.passage_id.in_(queue), Memo.coder_id.in_(ids))
+        .where(Memo.passage_id.in_(chunk), Memo.coder_id.in_(ids))
         .order_by(Memo.id)
     )
     for passage_id, coder_id, text in session.execute(memo_query):
         memos.setdefault((passage_id, coder_id), []).append(text)
-    return codings, memos
 
 
 # --------------------------------------------------------------------------- settling

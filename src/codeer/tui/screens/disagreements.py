@@ -150,7 +150,6 @@ class DisagreementsScreen(Screen[None]):
         self.codes: dict[int, CodeInfo] = {}
         self.index = 0
         self.note = ""
-        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static("Disagreements: reading…", id="disagreements-title", classes="title-bar")
@@ -168,27 +167,35 @@ class DisagreementsScreen(Screen[None]):
     # -- loading ----------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        """Read the queue on the database worker: a large one takes a moment, and the screen says so."""
         coders, code, consensus = self.coders, self.code, self.consensus
+        if not self.app.settings.show_others_allowed:
+            self._refuse()
+            return
 
         def read(session: Session) -> tuple[bool, list[Disagreement], list[CodeInfo]]:
-            forbidden = show_others_forbidden(session)
-            if forbidden:
+            if show_others_forbidden(session):
                 return True, [], []
             return False, disagreements(session, coders, code=code, consensus=consensus), list_codes(session)
 
-        try:
-            forbidden, items, codes = self.app.queue.call(read)
-        except Exception as exc:  # noqa: BLE001 - any failure to read is shown, not raised
+        def failed(exc: BaseException) -> None:
             self.notify(f"Cannot read the disagreements: {describe_error(exc)}", severity="error")
             self.app.pop_screen()
+
+        self.app.queue.start(read, self._loaded, failed, self.call_next, wait=0)
+
+    def _refuse(self) -> None:
+        self.notify(
+            "This project enforces blind coding: other coders' codes cannot be shown.", severity="error"
+        )
+        self.app.pop_screen()
+
+    def _loaded(self, result: tuple[bool, list[Disagreement], list[CodeInfo]]) -> None:
+        forbidden, items, codes = result
+        if forbidden:
+            self._refuse()
             return
-        if forbidden or not self.app.settings.show_others_allowed:
-            self.notify(
-                "This project enforces blind coding: other coders' codes cannot be shown.", severity="error"
-            )
-            self.app.pop_screen()
-            return
-        self.items, self.codes, self.loaded = items, {c.id: c for c in codes}, True
+        self.items, self.codes = items, {c.id: c for c in codes}
         self._show()
 
     @property
