@@ -9,10 +9,10 @@ from conftest import run_cli
 from sqlalchemy import select
 
 from codeer.cli.main import main
-from codeer.model import Coding, CodingEvent
+from codeer.model import Coding, CodingEvent, Passage
 from codeer.store.database import open_database
 
-pytest_plugins = ["study_fixtures"]
+pytest_plugins = ["study_fixtures", "conftest_backends"]
 
 
 def replayed(project: Path) -> tuple[set[tuple], set[tuple]]:
@@ -35,7 +35,9 @@ def replayed(project: Path) -> tuple[set[tuple], set[tuple]]:
 
 
 def log_rows(project: Path, *args: str) -> list[list[str]]:
-    result = run_cli(project, "log", *args)
+    """The log's rows split into words (the time is two: date and clock); global options may come first."""
+    split = args.index("--db") + 2 if "--db" in args else 0
+    result = run_cli(project, *args[:split], "log", *args[split:])
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     return [line.split() for line in lines[1:]] if lines else []
@@ -141,3 +143,34 @@ def test_history_adds_up_to_the_codings_after_every_kind_of_change(study: Path, 
     assert history == stand and len(stand) == 4
     notes = run("log", "--limit", "2").out
     assert "[code removed from dienst.yaml]" in notes
+
+
+def test_log_and_summary_on_both_backends(db_url: str, project: Path) -> None:
+    from codeer.ingest.records import ParsedTranscript, Turn
+    from codeer.model import Code, Codebook
+    from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, remove_coding
+    from codeer.store.transcripts import save_transcript
+
+    db = open_database(db_url)
+    with db.session() as session:
+        book = Codebook(key="cb", title="cb", codes=[Code(key="a", name="A", position=0)])
+        session.add(book)
+        turns = [Turn("Anna", "Hallo allemaal."), Turn("Bram", "Dag Anna.")]
+        save_transcript(session, ParsedTranscript("t", Path("t.txt"), turns, content_hash="x"), [[], []])
+        passages = session.scalars(select(Passage.id).order_by(Passage.number)).all()
+        for name in ("anouk", "bram"):
+            coder = get_or_create_coder(session, name).id
+            for pid in passages:
+                apply_coding(session, CodingKey(pid, book.codes[0].id, coder, 0, 4))
+        remove_coding(session, session.scalars(select(Coding).order_by(Coding.id.desc())).first())
+    db.close()
+    rows = log_rows(project, "--db", db_url, "--since", "2000-01-01")
+    assert [row[2:8] for row in rows][:2] == [
+        ["bram", "remove", "t", "2", "a", "0:4"],
+        ["bram", "apply", "t", "2", "a", "0:4"],
+    ]
+    assert len(rows) == 5
+    summary = run_cli(project, "--db", db_url, "log", "--summary").out.splitlines()
+    assert summary[0].startswith("anouk: 2 codings on 2 passages in 1 transcript,")
+    assert summary[1].startswith("bram: 1 coding on 1 passage in 1 transcript,")
+    assert summary[2].endswith("by anouk (2 codings in 1 transcript) and bram (1 coding in 1 transcript).")
