@@ -40,7 +40,7 @@ def run_import(ctx: Context, args: argparse.Namespace) -> int:
 
 def run_export(ctx: Context, args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
-    with ctx.db.session() as session:
+    with ctx.db.read_session() as session:
         count = write_codings(session, args.file, coders, pseudonymise=args.pseudonymise)
     print(f"{args.file}: {count} coding(s)")
     return 0

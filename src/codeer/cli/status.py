@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.session() as session:
+    with ctx.db.read_session() as session:
         status = project_status(session)
     print(f"project      {ctx.project}")
     print(f"database     {redacted(ctx.settings.db_url)}")

@@ -93,7 +93,7 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
             check_format(args.output, args.excel)
         elif args.excel:
             raise CodeerError("--excel needs -o FILE.csv")
-        with ctx.db.session() as session:
+        with ctx.db.read_session() as session:
             tables = build(session, args)
             if args.output is None:
                 print(render_text(tables), end="")
@@ -144,7 +144,7 @@ def register_export(sub: argparse._SubParsersAction) -> None:
 
 def run_all(ctx: Context, args: argparse.Namespace) -> int:
     folder = args.dir or ctx.project / "exports"
-    with ctx.db.session() as session:
+    with ctx.db.read_session() as session:
         report = export_all(
             session,
             folder,

@@ -4,19 +4,23 @@ A trained pipeline is used when one is installed (``<lang>_core_news_sm`` or the
 otherwise, fully offline, ``spacy.blank(lang)`` with the rule-based sentencizer and the lookup lemmatizer
 from spacy-lookups-data (Dutch: ``gehoord`` → ``horen``). Sentence offsets are Python string indices, i.e.
 Unicode code points, the same unit as coding spans.
+
+spaCy itself is imported on first use, not with this module: importing it takes seconds, and most codeer
+commands (status, exports, agreement) never segment a word.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
-from spacy.language import Language
 
 from codeer.errors import CodeerError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 BATCH_SIZE = 256
 CHUNK = 2000  # texts segmented together as one document
@@ -35,6 +39,8 @@ def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 
 @lru_cache(maxsize=4)
 def get_pipeline(language: str = "nl", model: str = "") -> Language:
+    import spacy
+
     name = model or f"{language}_core_news_sm"
     if model or spacy.util.is_package(name):
         try:
@@ -78,6 +84,8 @@ def _sentencizer_offsets(nlp: Language, texts: list[str], punct_hashes: np.ndarr
     is evaluated with numpy on ``Doc.to_array``: no Python object per token. That is what makes segmenting
     a million words cost little more than tokenizing them.
     """
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     arr = nlp.tokenizer("\n".join(texts)).to_array([ORTH, IS_PUNCT, IDX, LENGTH]).astype(np.int64, copy=False)
