@@ -315,6 +315,7 @@ async def test_keys_can_be_remapped_in_settings_and_help_shows_them(settings: Se
         replace(settings, keys={"coding.next_uncoded": "N", "coding.pick": "d"}), (120, 40)
     ) as (pilot, screen):
         app = pilot.app
+        assert any("Deskundigheid" in n.message for n in app._notifications)  # the clash is reported
         await press(pilot, "N")
         assert screen.view.current.number == 2
         await press(pilot, "d")  # now the picker, not the code Deskundigheid
@@ -325,7 +326,6 @@ async def test_keys_can_be_remapped_in_settings_and_help_shows_them(settings: Se
         assert "coding.next_uncoded" in text and "N " in text
         await press(pilot, "escape")
         assert codings(settings) == set()
-        assert any("Deskundigheid" in n.message for n in app._notifications)  # the clash is reported
     with pytest.raises(CodeerError, match="unknown key binding"):
         make_app(replace(settings, keys={"coding.teleport": "t"}))
 

@@ -18,8 +18,8 @@ from typing import TypeVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
-from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
@@ -66,6 +66,7 @@ class CodingScreen(Screen[None]):
         self.transcript = transcript
         self.codes: list[CodeInfo] = []
         self.hotkeys: dict[str, int] = {}
+        self._hotkey_keys: list[str] = []
         self.books: list[str] = []
         self.active_book = ""
         self.show_others = False
@@ -146,6 +147,14 @@ class CodingScreen(Screen[None]):
                 clashes.append(f"{code.hotkey} ({code.name})")
             elif code.hotkey not in self.hotkeys:
                 self.hotkeys[code.hotkey] = code.id
+        # As bindings (not a key handler), so that hotkeys and other keys are handled in the order typed.
+        for key in self._hotkey_keys:
+            self._bindings.key_to_bindings.pop(key, None)
+        added = BindingsMap(
+            [Binding(char, f"toggle_code({code_id})", show=False) for char, code_id in self.hotkeys.items()]
+        )
+        self._bindings.key_to_bindings.update(added.key_to_bindings)
+        self._hotkey_keys = list(added.key_to_bindings)
         if clashes:
             self.notify(
                 f"These code keys are bound to an action, so they do not apply a code: {', '.join(clashes)}. "
@@ -243,12 +252,8 @@ class CodingScreen(Screen[None]):
 
         self.write(f"{code} on #{passage.number}", lambda s: toggle(s, key), done)
 
-    def on_key(self, event: events.Key) -> None:
-        code_id = self.hotkeys.get(event.character or "")
-        if code_id is not None and isinstance(self.focused, TranscriptView | Tree):
-            event.stop()
-            event.prevent_default()
-            self.toggle_code(code_id)
+    def action_toggle_code(self, code_id: int) -> None:
+        self.toggle_code(code_id)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
         if event.node.data is not None:
