@@ -89,29 +89,31 @@ class PostgresServer:
             "--locale=C",
         )
         pwfile.unlink()
+        tries = 3  # another test run may take the free port first: then try another
+        while True:
+            try:
+                server._launch(fast)
+                return server
+            except RuntimeError:
+                tries -= 1
+                if not tries:
+                    raise
+                server.port = free_port()
+
+    def _launch(self, fast: bool) -> None:
         options = [
-            f"-p {server.port}",
+            f"-p {self.port}",
             "-c listen_addresses=127.0.0.1",
-            f"-c unix_socket_directories={folder}",
+            f"-c unix_socket_directories={self.folder}",
             "-c max_connections=100",
             "-c TimeZone=Europe/Amsterdam",  # not UTC, so that time zone mistakes show
         ]
         if fast:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        server._run(
-            "pg_ctl",
-            "-D",
-            str(server.data),
-            "-l",
-            str(folder / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "-o",
-            " ".join(options),
-            "start",
+        log = str(self.folder / "server.log")
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", log, "-w", "-t", "60", "-o", " ".join(options), "start"
         )
-        return server
 
     @property
     def data(self) -> Path:
