@@ -1,4 +1,4 @@
-"""The disagreement queue and settling it into a consensus coder, on the project of test_agreement_report.
+"""The disagreement queue and settling it into a consensus coder, on the project of agreement_project.py.
 
 anouk and bram differ on t1.p2 (a), t1.p3 (a), t1.p4 (b, d) and t2.p2 (d); they agree on t1.p1 (a; bram
 with a span) and t2.p1 (b; bram with two spans). t3 (anouk alone) and t4 (carla alone) are nobody's
@@ -20,7 +20,7 @@ from codeer.store.coding import CodingKey, find_coding, get_or_create_coder, upd
 from codeer.store.consensus import disagreements, settle
 from codeer.store.database import Database
 
-pytest_plugins = ["conftest_backends", "test_agreement_report"]  # the `agree` fixture
+pytest_plugins = ["conftest_backends", "agreement_project"]  # the `agree` fixture
 
 PAIR = ("anouk", "bram")
 
