@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run sample test lint bench clean
+.PHONY: run sample test lint bench clean postgres
 
 $(BIN)/codeer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,17 @@ run: sample
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests bench
 
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps postgres
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/run_all.py
+
+# The tests start their own PostgreSQL server: install Debian's binaries when a fresh machine lacks them.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+		(apt-get install -y -qq postgresql-15 || apt-get install -y -qq postgresql); }
 
 clean:
 	rm -rf $(VENV) codeer.db codeer.db-wal codeer.db-shm

@@ -13,6 +13,8 @@ import pytest
 from codeer.cli.main import main
 from codeer.store.database import Database, open_database
 
+pytest_plugins = ["conftest_backends"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CODEBOOKS = sorted((ROOT / "codebooks").glob("*.yaml"))
 SAMPLE_TRANSCRIPTS = ROOT / "transcripts"
