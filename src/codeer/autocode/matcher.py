@@ -107,7 +107,7 @@ class Suggested:
     triggers: tuple[Trigger, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     keyword: int
     start: int
