@@ -13,10 +13,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from codeer import __version__
 from codeer.cli.context import Context
 from codeer.config import read_settings
 from codeer.errors import CodeerError
+from codeer.store.database import driver_message
 
 # Command modules under codeer.cli, in the order their commands appear in --help.
 COMMAND_MODULES = (
@@ -59,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CodeerError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except DBAPIError as exc:  # e.g. the team server went away mid-command: one line, never a traceback
+        print(f"database error: {driver_message(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
