@@ -16,6 +16,7 @@ from codeer.store.database import Database, open_database
 from codeer.store.workbench import coder_id
 from codeer.tui import keymap
 from codeer.tui.dbqueue import DbQueue
+from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import CoderPrompt
 from codeer.tui.screens.help import HelpScreen
@@ -69,6 +70,7 @@ class CodeerApp(App[None]):
         """The command palette (Ctrl+P) offers every action of the screen it was opened on."""
         yield from super().get_system_commands(screen)
         specs = keymap.CODING if isinstance(screen, CodingScreen) else keymap.TRANSCRIPTS
+        specs = keymap.ANALYSIS if isinstance(screen, AnalysisScreen) else specs
         for spec in specs:
             if spec.action.startswith("app."):
                 continue

@@ -47,6 +47,7 @@ TRANSCRIPTS = [
     KeySpec("transcripts.sort", "s", "sort", "Sort by the next column", show=True, short="Sort"),
     KeySpec("transcripts.reverse", "r", "reverse", "Reverse the order"),
     KeySpec("transcripts.agreement", "a", "agreement", "Agreement between coders; settle disagreements"),
+    KeySpec("transcripts.analysis", "t", "analysis", "Tables: code frequencies and co-occurrence"),
     KeySpec("transcripts.quit", "q", "app.quit", "Quit", show=True, short="Quit"),
 ]
 
@@ -129,6 +130,26 @@ DISAGREEMENTS = [
     KeySpec("disagreements.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]  # fmt: skip
 
+ANALYSIS = [
+    KeySpec("analysis.quotes", "enter", "quotes", "The quotes behind the cell"),
+    KeySpec("analysis.by", "b", "next_attribute", "Group by the next attribute", show=True, short="By"),
+    KeySpec(
+        "analysis.view",
+        "h",
+        "toggle_view",
+        "Frequencies or co-occurrence heat map",
+        show=True,
+        short="Heat map",
+    ),
+    KeySpec("analysis.group", "g", "next_group", "Heat map: the next group", show=True, short="Group"),
+    KeySpec("analysis.measure", "m", "toggle_measure", "Heat map: passages or Jaccard"),
+    KeySpec("analysis.back", "q,escape", "back", "Back", show=True, short="Back"),
+]
+
+QUOTES = [
+    KeySpec("quotes.back", "q,escape", "dismiss", "Back to the table", show=True, short="Back"),
+]
+
 ALL = {
     "Everywhere": GLOBAL,
     "Transcripts": TRANSCRIPTS,
@@ -136,6 +157,8 @@ ALL = {
     "Selecting words": SELECTION,
     "Agreement": AGREEMENT,
     "Disagreements": DISAGREEMENTS,
+    "Analysis": ANALYSIS,
+    "Quotes": QUOTES,
 }
 
 

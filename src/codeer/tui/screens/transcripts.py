@@ -12,6 +12,7 @@ from codeer.store.workbench import TranscriptRow, list_transcripts
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.agreement import AgreementScreen
+from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.coding import CodingScreen
 
 
@@ -134,6 +135,9 @@ class TranscriptsScreen(Screen[None]):
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen())
+
+    def action_analysis(self) -> None:
+        self.app.push_screen(AnalysisScreen())
 
     def action_sort(self) -> None:
         if self.columns:

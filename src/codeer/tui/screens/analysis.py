@@ -1,0 +1,300 @@
+"""The analysis screen: code frequencies by a chosen attribute, a co-occurrence heat map, and their quotes.
+
+The tables are those of ``codeer export`` (:mod:`codeer.analysis`), computed on the database worker, so the
+screen opens at once and fills when the numbers are there. Under blind coding (``show_others_allowed: false``
+in codeer.yaml, or the database setting ``forbid_show_others``) they count only the current coder's codings:
+a table of everyone's codes would show what the others coded. The title says whose codings are counted.
+
+The heat map shades a cell by a few steps of its value relative to the largest off-diagonal one, with the
+eight ANSI colours, so it reads the same in a 16-colour terminal; the numbers stay in the cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Static
+
+from codeer.analysis import (
+    CodeInfo,
+    CooccurrenceMatrix,
+    CooccurrenceTable,
+    Group,
+    Quote,
+    Selection,
+    cooccurrence,
+    quotes,
+)
+from codeer.analysis.groups import known_attributes
+from codeer.model import Coder, Coding
+from codeer.store.workbench import show_others_forbidden
+from codeer.tui import keymap
+from codeer.tui.dbqueue import describe_error
+
+# Heat steps, lowest first: (upper bound of the share of the maximum, Rich style); ANSI colours only.
+HEAT = ((0.25, "white on blue"), (0.5, "black on cyan"), (0.75, "black on yellow"), (1.0, "white on red"))
+EXCERPT = 160  # characters of a quote shown in the list
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the screen shows, read in one job: plain data only."""
+
+    attributes: list[str]  # the project's transcript attributes
+    coders: list[str]  # whose codings the tables count
+    blind: bool
+    table: CooccurrenceTable  # with its frequencies
+
+
+def load_tables(session: Session, by: str | None, me: str, settings_blind: bool) -> Tables:
+    """The tables grouped ``by`` an attribute (None: overall), of ``me`` alone under blind coding."""
+    blind = settings_blind or show_others_forbidden(session)
+    if blind:
+        coders = [me]
+    else:
+        coders = list(
+            session.scalars(select(Coder.name).join(Coding, Coding.coder_id == Coder.id).distinct())
+        )
+    selection = Selection(by=(by,) if by else (), coders=(me,) if blind else ())
+    table = cooccurrence(session, selection)
+    return Tables(known_attributes(session)["transcript"], sorted(coders), blind, table)
+
+
+def value_label(value: str) -> str:
+    return value or "(none)"
+
+
+def heat_style(value: float, top: float) -> str:
+    if value <= 0 or top <= 0:
+        return "dim"
+    share = value / top
+    return next(style for bound, style in HEAT if share <= bound or bound == 1.0)
+
+
+class QuotesScreen(ModalScreen[None]):
+    """The quotes behind one cell: transcript, passage, speaker, code, coder and the text."""
+
+    BINDINGS = keymap.bindings(keymap.QUOTES)
+    DEFAULT_CSS = """
+    QuotesScreen { align: center middle; }
+    #quotes-box { width: 95%; height: 90%; background: $surface; border: round $accent; }
+    #quotes-table { height: 1fr; }
+    """
+    AUTO_FOCUS = "#quotes-table"
+
+    def __init__(self, title: str, found: list[Quote]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.quotes = found
+
+    def compose(self) -> ComposeResult:
+        table: DataTable = DataTable(id="quotes-table", cursor_type="row", zebra_stripes=True)
+        table.border_title = f"{self.title_text} · {len(self.quotes)} quote(s)"
+        table.add_columns("Transcript", "#", "Speaker", "Code", "Coder", "Text")
+        for quote in self.quotes:
+            text = " ".join(quote.text.split())
+            excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+            table.add_row(
+                quote.transcript, quote.passage, quote.speaker, quote.code.key, quote.coder, excerpt
+            )
+        with Vertical(id="quotes-box"):
+            yield table
+            yield Footer()
+
+    def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+class AnalysisScreen(Screen[None]):
+    BINDINGS = keymap.bindings(keymap.ANALYSIS)
+    DEFAULT_CSS = """
+    #analysis-frequencies, #analysis-heatmap { height: 1fr; }
+    """
+    AUTO_FOCUS = "#analysis-frequencies"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by: str | None = None
+        self.tables: Tables | None = None
+        self.heatmap = False
+        self.jaccard = False
+        self.group_index = 0
+        self.row_codes: list[CodeInfo] = []  # the frequency table's rows
+
+    def compose(self) -> ComposeResult:
+        yield Static("Analysis: computing…", id="analysis-title", classes="title-bar")
+        yield DataTable(id="analysis-frequencies", cursor_type="cell", zebra_stripes=True)
+        heat = DataTable(id="analysis-heatmap", cursor_type="cell")
+        heat.display = False
+        yield heat
+        yield Static(id="analysis-status", classes="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        by, me, blind = self.by, self.app.coder_name, not self.app.settings.show_others_allowed
+        self.app.queue.start(
+            lambda session: load_tables(session, by, me, blind),
+            self._loaded,
+            lambda exc: self.query_one("#analysis-status", Static).update(describe_error(exc)),
+            self.call_next,
+            wait=0,
+        )
+
+    def _loaded(self, tables: Tables) -> None:
+        self.tables = tables
+        self.group_index = min(self.group_index, max(len(self.groups) - 1, 0))
+        self._fill_frequencies()
+        self._fill_heatmap()
+        self._show()
+
+    @property
+    def groups(self) -> list[Group]:
+        return self.tables.table.frequencies.groups if self.tables else []
+
+    @property
+    def group(self) -> Group:
+        return self.groups[self.group_index] if self.groups else ()
+
+    # -- the tables -------------------------------------------------------------------------------------
+
+    def _fill_frequencies(self) -> None:
+        assert self.tables is not None
+        freq = self.tables.table.frequencies
+        table = self.query_one("#analysis-frequencies", DataTable)
+        table.clear(columns=True)
+        table.add_column("Code")
+        for group in freq.groups:
+            table.add_column(value_label(group[0]) if group else "All passages")
+        self.row_codes = freq.codes
+        for code in freq.codes:
+            cells: list[Text | int] = []
+            for group in freq.groups:
+                row = freq.cell(group, code.id)
+                cells.append(row.passages if row else Text("·", style="dim"))
+            table.add_row(Text("  " * code.depth + code.name), *cells)
+
+    def _matrix(self) -> CooccurrenceMatrix:
+        assert self.tables is not None
+        return self.tables.table.matrix(self.group)
+
+    def _fill_heatmap(self) -> None:
+        matrix = self._matrix()
+        size = len(matrix.codes)
+        values = [
+            [matrix.jaccard(i, j) if self.jaccard else float(matrix.counts[i][j]) for j in range(size)]
+            for i in range(size)
+        ]
+        top = max((values[i][j] for i in range(size) for j in range(size) if i != j), default=0.0)
+        table = self.query_one("#analysis-heatmap", DataTable)
+        table.clear(columns=True)
+        table.add_column("Code")
+        for j in range(size):
+            table.add_column(str(j + 1))
+        for i, code in enumerate(matrix.codes):
+            cells = []
+            for j in range(size):
+                label = f"{values[i][j]:.2f}" if self.jaccard else str(int(values[i][j]))
+                style = "bold reverse" if i == j else heat_style(values[i][j], top)
+                cells.append(Text(f" {label} ", style=style))
+            table.add_row(Text(f"{i + 1} {code.name}"), *cells)
+
+    def _show(self) -> None:
+        if self.tables is None:
+            return
+        freq_table = self.query_one("#analysis-frequencies", DataTable)
+        heat_table = self.query_one("#analysis-heatmap", DataTable)
+        freq_table.display, heat_table.display = not self.heatmap, self.heatmap
+        (heat_table if self.heatmap else freq_table).focus()
+        whose = (
+            f"only your codings ({', '.join(self.tables.coders)}): blind coding"
+            if self.tables.blind
+            else f"codings of {', '.join(self.tables.coders) or 'nobody yet'}"
+        )
+        if self.heatmap:
+            group = " / ".join(value_label(v) for v in self.group) if self.by else "all passages"
+            measure = "Jaccard" if self.jaccard else "passages"
+            what = f"Co-occurrence ({measure}) · {self.by or 'overall'}: {group}"
+            status = (
+                "Cells: passages with both codes (diagonal: with the code) · m: Jaccard/passages · g: group"
+            )
+        else:
+            what = f"Code frequencies by {self.by or '(none)'}"
+            status = "Cells: passages coded · b: next attribute · h: heat map · Enter: the quotes"
+        self.query_one("#analysis-title", Static).update(Text.assemble((what, "bold"), f"  · {whose}"))
+        self.query_one("#analysis-status", Static).update(status)
+
+    # -- actions ----------------------------------------------------------------------------------------
+
+    def action_next_attribute(self) -> None:
+        if self.tables is None:
+            return
+        choices: list[str | None] = [None, *self.tables.attributes]
+        self.by = choices[(choices.index(self.by) + 1) % len(choices)] if self.by in choices else None
+        self.group_index = 0
+        self.reload()
+
+    def action_toggle_view(self) -> None:
+        self.heatmap = not self.heatmap
+        self._show()
+
+    def action_next_group(self) -> None:
+        if self.tables is not None and self.groups:
+            self.group_index = (self.group_index + 1) % len(self.groups)
+            self._fill_heatmap()
+            self._show()
+
+    def action_toggle_measure(self) -> None:
+        if self.tables is not None:
+            self.jaccard = not self.jaccard
+            self._fill_heatmap()
+            self._show()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.action_quotes()
+
+    def action_quotes(self) -> None:
+        """The quotes of the cell under the cursor: a code in a group, or two codes in the heat map's."""
+        if self.tables is None:
+            return
+        table = self.query_one("#analysis-heatmap" if self.heatmap else "#analysis-frequencies", DataTable)
+        row, column = table.cursor_coordinate
+        if not table.row_count:
+            return
+        if self.heatmap:
+            codes = self._matrix().codes
+            code, other = codes[row], (codes[column - 1] if column else None)
+            group = self.group
+            if other is not None and other.id == code.id:
+                other = None
+        else:
+            code, other = self.row_codes[row], None
+            groups = self.tables.table.frequencies.groups
+            group = groups[column - 1] if column else None
+            if group is None:
+                self.notify("Choose a cell of a group: the quotes of a code in it.")
+                return
+        selection = self.tables.table.frequencies.selection
+        code_id, other_id = code.id, other.id if other else None
+        where = " / ".join(value_label(v) for v in group) if group else "all passages"
+        title = f"{code.name}{' + ' + other.name if other else ''} · {where}"
+        self.app.queue.start(
+            lambda session: quotes(session, selection, group, code_id, other_id),
+            lambda found: self.app.push_screen(QuotesScreen(title, found)),
+            lambda exc: self.notify(f"Cannot read the quotes: {describe_error(exc)}", severity="error"),
+            self.call_next,
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
