@@ -5,7 +5,8 @@ client: an undo is an ordinary coding action (through :mod:`codeer.store.coding`
 which event it reverts (``undo #41``); a redo likewise (``redo #41``). Replaying a coder's workbench events in
 order rebuilds the undo and redo stacks exactly as an editor keeps them:
 
-- a workbench action (note :data:`ACTION_NOTE`) goes on the undo stack and empties the redo stack;
+- a workbench action (note :data:`ACTION_NOTE`, or an accepted suggestion) goes on the undo stack and
+  empties the redo stack;
 - ``undo #N`` moves N from the undo stack to the redo stack; ``redo #N`` moves it back.
 
 Only workbench actions are undoable: a codings import is not undone one coding at a time by a key press.
@@ -22,8 +23,11 @@ from sqlalchemy.orm import Session
 
 from codeer.model import CodingEvent
 from codeer.store.coding import CodingKey, apply_coding, find_coding, remove_coding, update_coding
+from codeer.store.suggestions import ACCEPTED_NOTE
 
 ACTION_NOTE = "workbench"
+# Accepting a suggestion is a coder's own action at the keyboard too, so ``u`` takes it back.
+UNDOABLE = (ACTION_NOTE, ACCEPTED_NOTE)
 UNDO_PREFIX = "undo #"
 REDO_PREFIX = "redo #"
 
@@ -120,7 +124,7 @@ def undo_redo_stacks(session: Session, coder_id: int) -> tuple[list[int], list[i
         .where(
             CodingEvent.coder_id == coder_id,
             or_(
-                CodingEvent.note == ACTION_NOTE,
+                CodingEvent.note.in_(UNDOABLE),
                 CodingEvent.note.startswith(UNDO_PREFIX),
                 CodingEvent.note.startswith(REDO_PREFIX),
             ),
@@ -130,7 +134,7 @@ def undo_redo_stacks(session: Session, coder_id: int) -> tuple[list[int], list[i
     undo: list[int] = []
     redo: list[int] = []
     for event_id, note in notes:
-        if note == ACTION_NOTE:
+        if note in UNDOABLE:
             undo.append(event_id)
             redo.clear()
         elif (target := _target(note, UNDO_PREFIX)) is not None and target in undo:
