@@ -108,7 +108,8 @@ def read_settings(
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise CodeerError(f"setting {key!r} must be {_KINDS[expected]}", path, line)
             if key == "keys" and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-                raise CodeerError("setting 'keys' must map binding ids to keys, e.g. 'coding.undo: z'", path, line)
+                example = "e.g. 'coding.undo: z'"
+                raise CodeerError(f"setting 'keys' must map binding ids to keys, {example}", path, line)
             if key == "db":
                 _check_url(value, path, line)
             setattr(settings, key, value)

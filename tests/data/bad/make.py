@@ -59,13 +59,19 @@ def main() -> None:
     (t / "docx-truncated.docx").write_bytes(whole[: len(whole) // 2])
     (t / "docx-zip-without-document.docx").write_bytes(zip_of({"hello.txt": b"hello"}))
     (t / "docx-entity-bomb.docx").write_bytes(
-        docx_with((LAUGHS + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                   "<w:body><w:p><w:r><w:t>&d;</w:t></w:r></w:p></w:body></w:document>").encode())
+        docx_with(
+            (
+                LAUGHS + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                "<w:body><w:p><w:r><w:t>&d;</w:t></w:r></w:p></w:body></w:document>"
+            ).encode()
+        )
     )
     (t / "docx-broken-xml.docx").write_bytes(docx_with(b"<w:document><w:body><w:p>"))
-    (t / "docx-no-text.docx").write_bytes(docx_with(
-        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
-    ))
+    (t / "docx-no-text.docx").write_bytes(
+        docx_with(
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
+        )
+    )
     c = HERE / "codings"
     (c / "codings-unknown-transcript.xlsx").write_bytes(
         xlsx([["transcript", "passage", "code", "coder"], ["nergens", 1, "empathie", "carla"]])
@@ -77,7 +83,9 @@ def main() -> None:
         zip_of({"project.qde": (LAUGHS + '<Project xmlns="urn:QDA-XML:project:1.0" name="&d;"/>').encode()})
     )
     (q / "qdpx-zip-slip.qdpx").write_bytes(
-        zip_of({"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>', "../../evil.txt": b"x"})
+        zip_of(
+            {"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>', "../../evil.txt": b"x"}
+        )
     )
     whole = zip_of({"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>' + b" " * 5000})
     (q / "qdpx-truncated.qdpx").write_bytes(whole[: len(whole) - 40])
