@@ -112,8 +112,14 @@ THREE = {
 }
 
 
+def both_rated(a: list, b: list) -> tuple[list, list]:
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+    return [x for x, _ in pairs], [y for _, y in pairs]
+
+
 def mean_pairwise_kappa(data: list[list]) -> float:
-    kappas = [cohen_kappa(data[i], data[j]) for i, j in ((0, 1), (0, 2), (1, 2))]
+    """The report's rule: each pair's kappa over the passages that pair both rated."""
+    kappas = [cohen_kappa(*both_rated(data[i], data[j])) for i, j in ((0, 1), (0, 2), (1, 2))]
     return sum(k for k in kappas if not math.isnan(k)) / sum(not math.isnan(k) for k in kappas)
 
 

@@ -211,13 +211,11 @@ def test_cohen_chance_agreement_is_a_sum_over_categories() -> None:
     assert cohen_kappa_from_table([[20, 5], [10, 15]]) == pytest.approx(0.4, abs=1e-12)
 
 
-def test_fleiss_with_missing_ratings_uses_pooled_proportions_of_kept_units() -> None:
-    # Hand computation on the Krippendorff 2011 data: units 1-11 have >= 2 ratings (40 ratings in all),
-    # P_bar = 9/11 (see percent agreement, irrCAC pa = 0.8181818); category totals 9, 13, 10, 5, 3 of 40,
-    # so P_e = (81 + 169 + 100 + 25 + 9) / 1600 = 0.24. (irrCAC's fleiss.kappa.raw, which averages r_ik/r_i
-    # over all 12 rated units, gets pe 0.2387153 and 0.76117 instead.)
-    expected = (9 / 11 - 0.24) / (1 - 0.24)
-    assert fleiss_kappa(K2011) == pytest.approx(expected, abs=1e-12)
+def test_fleiss_with_missing_ratings_is_gwets_extension() -> None:
+    # Krippendorff 2011 data: units 1-11 have >= 2 ratings, P_a = 9/11 (irrCAC pa = 0.8181818). Gwet's
+    # extension averages r_ik / r_i over all 12 rated units for pi_k: irrCAC's fleiss.kappa.raw prints
+    # pe = 0.2387153 and kappa = 0.76117.
+    assert fleiss_kappa(K2011) == pytest.approx(0.76117, abs=5e-6)
     assert percent_agreement(K2011) == pytest.approx(9 / 11, abs=1e-12)
 
 
@@ -262,15 +260,19 @@ def test_cohen_matches_sklearn(units: int, cats: int) -> None:
         assert cohen_kappa(sa, sb) == pytest.approx(cohen_kappa_score(sa, sb), abs=1e-12)
 
 
-def test_cohen_with_missing_matches_sklearn_on_jointly_rated_units() -> None:
+def test_cohen_with_missing_agrees_on_both_rated_units_and_takes_chance_from_each_coders_ratings() -> None:
     for seed in range(10):
         a, b = random_matrix(seed, 2, 80, 4, 0.3)
         both = ~np.isnan(a) & ~np.isnan(b)
-        reference = cohen_kappa_score(a[both].astype(int), b[both].astype(int))
-        assert cohen_kappa(a, b) == pytest.approx(reference, abs=1e-12)
+        p_o = float(np.mean(a[both] == b[both]))
+        own_a, own_b = a[~np.isnan(a)], b[~np.isnan(b)]
+        p_e = sum(float(np.mean(own_a == k)) * float(np.mean(own_b == k)) for k in range(4))
+        assert cohen_kappa(a, b) == pytest.approx((p_o - p_e) / (1 - p_e), abs=1e-12)
         a_none = [None if np.isnan(v) else int(v) for v in a]
         b_none = [None if np.isnan(v) else int(v) for v in b]
-        assert cohen_kappa(a_none, b_none) == pytest.approx(reference, abs=1e-12)
+        assert cohen_kappa(a_none, b_none) == pytest.approx(cohen_kappa(a, b), abs=1e-12)
+        full_a, full_b = random_matrix(seed, 2, 80, 4, 0.0).astype(int)
+        assert cohen_kappa(full_a, full_b) == pytest.approx(cohen_kappa_score(full_a, full_b), abs=1e-12)
 
 
 @pytest.mark.parametrize(("coders", "units", "cats"), SIZES)
@@ -483,10 +485,11 @@ def test_total_disagreement_on_one_cell_is_zero_not_nan() -> None:
     assert cohen_kappa(["yes"] * 5, ["no"] * 5) == 0.0
 
 
-def test_fleiss_drops_units_with_fewer_than_two_ratings() -> None:
+def test_fleiss_single_ratings_count_for_the_proportions_only() -> None:
     assert math.isnan(fleiss_kappa_from_counts([[1, 0], [0, 1]]))
+    # P_a over the three doubly rated units = 2/3; pi = (1.5, 1.5, 2) / 5 over all five -> P_e = 0.34.
     with_singletons = [[1, 2, 1, None, 3], [1, 2, 2, 3, None]]
-    assert fleiss_kappa(with_singletons) == pytest.approx(fleiss_kappa([[1, 2, 1], [1, 2, 2]]))
+    assert fleiss_kappa(with_singletons) == pytest.approx((2 / 3 - 0.34) / (1 - 0.34), abs=1e-12)
 
 
 def test_unobserved_categories_do_not_change_alpha_kappa_fleiss() -> None:
@@ -696,6 +699,8 @@ GWET_PRINTED = [
     ("gender", "fleiss", 0.129),
     ("ben-gerry", "pa", 0.727), ("ben-gerry", "ac1", 0.661), ("ben-gerry", "bp", 0.659),
     ("ben-gerry", "alpha", 0.665), ("ben-gerry", "fleiss", 0.649), ("ben-gerry", "scott", 0.649),
+    # Fleiss' and Cohen's kappa where ratings are missing: Gwet's extension, as codeer computes them
+    ("5observers", "fleiss", 0.458), ("g1g2", "fleiss", 0.657), ("ben-gerry", "cohen", 0.657),
 ]  # fmt: skip
 
 
@@ -714,21 +719,4 @@ def gwet_measure(dataset: str, measure: str) -> float:
 
 @pytest.mark.parametrize(("dataset", "measure", "printed"), GWET_PRINTED)
 def test_gwet_handbook_values_with_missing_ratings(dataset: str, measure: str, printed: float) -> None:
-    assert round(gwet_measure(dataset, measure), 3) == printed
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Gwet (2014) extends Fleiss' kappa and Cohen's kappa to missing ratings differently: Fleiss' p_k "
-    "averages r_ik / r_i over every unit rated at least once (ours pools the ratings of units rated twice or "
-    "more), Cohen's p_e takes each coder's marginals over all units that coder rated (ours: over the units "
-    "both rated). Reported to the lead; the formulas are theirs to change.",
-)
-@pytest.mark.parametrize(
-    ("dataset", "measure", "printed"),
-    [("5observers", "fleiss", 0.458), ("g1g2", "fleiss", 0.657), ("ben-gerry", "cohen", 0.657)],
-)
-def test_gwet_handbook_values_where_the_missing_data_extension_differs(
-    dataset: str, measure: str, printed: float
-) -> None:
     assert round(gwet_measure(dataset, measure), 3) == printed

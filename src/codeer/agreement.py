@@ -34,6 +34,16 @@ set of AC1 and Brennan-Prediger.  Their ``weights`` say how many units have
 each row (default: one unit per row), so a table of the few distinct rows with
 their frequencies (:func:`distinct_rows`) stands for millions of units.
 
+Missing ratings
+---------------
+Krippendorff's alpha, Gwet's AC1 and Brennan-Prediger are defined with missing
+ratings by their authors.  For Fleiss' and Cohen's kappa codeer uses Gwet's
+(2014) extension, the one published values with missing data are computed with
+(irrCAC): the agreement term over units rated by two or more coders (both
+coders, for Cohen), the chance term from every rating each coder (Cohen) or every
+rated unit (Fleiss) gave.  Without missing ratings these are exactly the 1960
+and 1971 definitions.
+
 Categories
 ----------
 By default the category set is the set of labels actually observed.  The
@@ -287,17 +297,29 @@ def cohen_kappa_from_table(table: Any) -> float:
 
 
 def cohen_kappa(a: CoderLabels, b: CoderLabels) -> float:
-    """Cohen's (1960) kappa for two coders, over the units both coders rated.
+    """Cohen's (1960) kappa for two coders, missing ratings allowed.
 
-    Units that either coder left unrated are dropped.  The chance agreement uses
-    each coder's own category distribution over the remaining units,
-    ``p_e = sum_k p_a(k) * p_b(k)`` (a sum over categories, not a product).
-    See :func:`cohen_kappa_from_table`; this builds the table and calls it.
+    ``p_o`` is the share of agreeing units among those both coders rated. The chance agreement uses
+    each coder's own category distribution, ``p_e = sum_k p_a(k) * p_b(k)`` (a sum over categories,
+    not a product), where, with missing ratings, each coder's distribution is taken over all units
+    that coder rated (Gwet 2014, Handbook, ch. 2; irrCAC's ``cohen.kappa.raw``). Without missing
+    ratings this is exactly :func:`cohen_kappa_from_table` of the two coders' table.
 
-    Returns NaN when no unit was rated by both coders, or when both coders used
-    one and the same single category throughout (p_e = 1).
+    Returns NaN when no unit was rated by both coders, or when p_e = 1 (both coders used one and
+    the same single category throughout).
     """
-    return cohen_kappa_from_table(_pair_table(a, b))
+    table = _pair_table(a, b)
+    n = table.sum()
+    if n == 0:
+        return _NAN
+    p_o = float(np.trace(table)) / n
+    a_row = [x for x in _coder_row(a) if not _is_missing(x)]
+    b_row = [y for y in _coder_row(b) if not _is_missing(y)]
+    cats = set(a_row) | set(b_row)
+    p_e = sum((a_row.count(k) / len(a_row)) * (b_row.count(k) / len(b_row)) for k in cats)
+    if p_e >= 1.0:
+        return _NAN
+    return float((p_o - p_e) / (1.0 - p_e))
 
 
 def scott_pi_from_table(table: Any) -> float:
@@ -335,50 +357,44 @@ def scott_pi(a: CoderLabels, b: CoderLabels) -> float:
 
 
 def fleiss_kappa_from_counts(table: Any, weights: Any = None) -> float:
-    """Fleiss' (1971) kappa from a subjects x categories table of rating counts.
+    """Fleiss' (1971) kappa from a subjects x categories table of rating counts, missing ratings allowed.
 
-    Entry [i, k] is the number of raters who put subject i in category k.  Row
-    totals n_i may differ (missing ratings); subjects with n_i < 2 are dropped.
-    Over the kept subjects::
+    Entry [i, k] is the number of raters who put subject i in category k; row totals r_i may differ
+    (missing ratings). The extension to missing ratings is Gwet's (2014, Handbook, ch. 2; irrCAC's
+    ``fleiss.kappa.raw``), the one published values with missing data are computed with::
 
-        P_i   = sum_k n_ik (n_ik - 1) / (n_i (n_i - 1))
-        P_bar = mean_i P_i
-        p_k   = sum_i n_ik / sum_i n_i          (proportion of all ratings in kept subjects)
-        P_e   = sum_k p_k**2
-        kappa = (P_bar - P_e) / (1 - P_e)
+        P_a  = mean over subjects with r_i >= 2 of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))
+        pi_k = mean over subjects with r_i >= 1 of r_ik / r_i
+        P_e  = sum_k pi_k**2
+        kappa = (P_a - P_e) / (1 - P_e)
 
-    With a constant number of raters this is exactly Fleiss (1971).  (Gwet's
-    irrCAC ``fleiss.kappa.raw`` instead averages per-subject proportions
-    r_ik / r_i over all rated subjects for p_k; the two agree when every
-    subject has the same number of ratings.)
+    With a constant number of raters this is exactly Fleiss (1971).
 
     ``weights`` gives the number of subjects with each row (default: one).
 
-    Returns NaN when no subject has two or more ratings, or when all kept
-    ratings fall in a single category (P_e = 1).
+    Returns NaN when no subject has two or more ratings, or when all ratings fall in a single category
+    (P_e = 1).
     """
     t, w = _count_table(table, weights)
     n_i = t.sum(axis=1)
-    keep = n_i >= 2
-    if not np.any(keep):
+    if not np.any((n_i >= 2) & (w > 0)):
         return _NAN
-    t, n_i, w = t[keep], n_i[keep], w[keep]
-    totals = (t * w[:, None]).sum(axis=0)
-    if np.count_nonzero(totals) < 2:
+    rated = n_i >= 1
+    pi_k = (t[rated] / n_i[rated, None] * w[rated, None]).sum(axis=0) / w[rated].sum()
+    if np.count_nonzero(pi_k) < 2:
         return _NAN
-    p_bar = _weighted_mean((t * (t - 1.0)).sum(axis=1) / (n_i * (n_i - 1.0)), w)
-    p_k = totals / totals.sum()
-    p_e = float((p_k**2).sum())
-    return (p_bar - p_e) / (1.0 - p_e)
+    p_a = _multirater_pa(t, w)
+    p_e = float((pi_k**2).sum())
+    return (p_a - p_e) / (1.0 - p_e)
 
 
 def fleiss_kappa(data: RatingData) -> float:
     """Fleiss' (1971) kappa for any number of coders, allowing missing ratings.
 
     Builds the units x categories count table and applies
-    :func:`fleiss_kappa_from_counts` (units with fewer than 2 ratings dropped;
-    P_e from the category proportions over all ratings of the kept units).
-    Coder identity plays no role.
+    :func:`fleiss_kappa_from_counts` (P_a over units with 2 or more ratings; P_e from the
+    per-unit category proportions over every rated unit, as Gwet extends Fleiss to missing
+    ratings). Coder identity plays no role.
 
     Returns NaN when no unit has two or more ratings, or when all those
     ratings are the same category.
