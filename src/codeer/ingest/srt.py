@@ -17,8 +17,9 @@ from pathlib import Path
 
 from codeer.errors import CodeerError
 from codeer.ingest.encoding import decode
-from codeer.ingest.turns import Body, TurnBuilder, match_label, parse_time, strip_tags
+from codeer.ingest.turns import Body, TurnBuilder, cue_start, match_label, strip_tags
 
+_EXPECTED_TIMING = "00:00:05,000 --> 00:00:09,000"
 _TIMING_RE = re.compile(r"[ \t]*(?P<start>[\d:,.]{1,20})[ \t]*-->[ \t]*(?P<end>[\d:,.]{1,20})(?:[ \t].*)?")
 # A line that tries to be a time line: it starts like "00:00:05".
 _LOOKS_LIKE_TIMING = re.compile(r"[ \t]*\d{1,2}:\d{1,2}:\d{1,2}")
@@ -52,7 +53,11 @@ def read_srt(data: bytes, path: Path) -> Body:
             raise CodeerError(
                 "expected a cue number or a time line like '00:00:05,000 --> 00:00:09,000'", path, head_number
             )
-        start = _cue_start(timing, path, timing_number) if timing_number else None
+        start = (
+            cue_start(timing, _TIMING_RE, path, timing_number, "time line", _EXPECTED_TIMING)
+            if timing_number
+            else None
+        )
         seen_cue = True
         for text_number, text_line in text:
             plain = strip_tags(text_line)
@@ -64,15 +69,3 @@ def read_srt(data: bytes, path: Path) -> Body:
                 builder.text(plain, text_number, start)
         block = []
     return builder.body()
-
-
-def _cue_start(timing: str, path: Path, line: int) -> int:
-    """The start of a cue in milliseconds; a CodeerError naming the line if the time line is broken."""
-    m = _TIMING_RE.fullmatch(timing[:1000])
-    start = parse_time(m["start"]) if m else None
-    end = parse_time(m["end"]) if m else None
-    if start is None or end is None:
-        raise CodeerError(
-            f"broken time line {timing[:60].strip()!r}; expected '00:00:05,000 --> 00:00:09,000'", path, line
-        )
-    return start

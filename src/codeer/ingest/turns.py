@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from codeer.errors import CodeerError
 from codeer.ingest.records import Turn
 
 #: How far into a line a speaker label (with a time before or after it) is looked for.
@@ -63,6 +65,20 @@ def parse_time(text: str) -> int | None:
         return None
     ms = int(fraction[:3].ljust(3, "0")) if fraction else 0
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
+
+
+def cue_start(timing: str, pattern: re.Pattern[str], path: Path, line: int, what: str, expected: str) -> int:
+    """The start (ms) of a subtitle cue's ``start --> end`` line, for SRT and WebVTT alike.
+
+    ``pattern`` has groups ``start`` and ``end``; a line it does not match, or whose times are no times,
+    is a CodeerError naming the line (``what`` and ``expected`` word the message for the format).
+    """
+    m = pattern.fullmatch(timing[:1000])
+    start = parse_time(m["start"]) if m else None
+    end = parse_time(m["end"]) if m else None
+    if start is None or end is None:
+        raise CodeerError(f"broken {what} {timing[:60].strip()!r}; expected {expected!r}", path, line)
+    return start
 
 
 def clean(text: str) -> str:

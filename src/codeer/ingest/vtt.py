@@ -21,9 +21,10 @@ from pathlib import Path
 
 from codeer.errors import CodeerError
 from codeer.ingest.encoding import decode
-from codeer.ingest.turns import Body, TurnBuilder, clean, match_label, parse_time, strip_tags
+from codeer.ingest.turns import Body, TurnBuilder, clean, cue_start, match_label, strip_tags
 
 _VOICE_RE = re.compile(r"<v(?:\.[^\s<>]{0,100})?(?:[ \t]+(?P<name>[^<>\n]{0,200}))?>|</v>", re.IGNORECASE)
+_EXPECTED_TIMING = "00:00:01.000 --> 00:00:04.000"
 _TIMING_RE = re.compile(r"[ \t]*(?P<start>\S{1,40})[ \t]+-->[ \t]+(?P<end>\S{1,40})(?:[ \t].*)?")
 _IGNORED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
@@ -50,7 +51,9 @@ def read_vtt(data: bytes, path: Path) -> Body:
             raise CodeerError(
                 "expected a cue time line like '00:00:01.000 --> 00:00:04.000'", path, head_number
             )
-        start = _cue_start(timing, path, timing_number)
+        start = cue_start(
+            timing, _TIMING_RE, path, timing_number, "cue time line", "00:00:01.000 --> 00:00:04.000"
+        )
         if text:
             _read_cue(builder, text, start)
     return builder.body()
@@ -69,20 +72,6 @@ def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
     if current:
         blocks.append(current)
     return blocks
-
-
-def _cue_start(timing: str, path: Path, line: int) -> int:
-    """The start of a cue in milliseconds; a CodeerError naming the line if the time line is broken."""
-    m = _TIMING_RE.fullmatch(timing[:1000])
-    start = parse_time(m["start"]) if m else None
-    end = parse_time(m["end"]) if m else None
-    if start is None or end is None:
-        raise CodeerError(
-            f"broken cue time line {timing[:60].strip()!r}; expected '00:00:01.000 --> 00:00:04.000'",
-            path,
-            line,
-        )
-    return start
 
 
 def _read_cue(builder: TurnBuilder, text: list[tuple[int, str]], start: int) -> None:
