@@ -16,7 +16,6 @@ from codeer.store.database import Database, open_database
 from codeer.store.workbench import coder_id
 from codeer.tui import keymap
 from codeer.tui.dbqueue import DbQueue
-from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import CoderPrompt
 from codeer.tui.screens.help import HelpScreen
@@ -69,9 +68,7 @@ class CodeerApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (Ctrl+P) offers every action of the screen it was opened on."""
         yield from super().get_system_commands(screen)
-        specs = keymap.CODING if isinstance(screen, CodingScreen) else keymap.TRANSCRIPTS
-        specs = keymap.ANALYSIS if isinstance(screen, AnalysisScreen) else specs
-        for spec in specs:
+        for spec in getattr(screen, "KEYS", keymap.TRANSCRIPTS):  # each screen names its key specs
             if spec.action.startswith("app."):
                 continue
             keys = ", ".join(keymap.display(k) for k in keymap.effective(spec, self.key_overrides))

@@ -35,7 +35,8 @@ def _kappa_style(value: float) -> str:
 
 
 class AgreementScreen(Screen[None]):
-    BINDINGS = keymap.bindings(keymap.AGREEMENT)
+    KEYS = keymap.AGREEMENT
+    BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """
     #agreement-table { height: 1fr; }
     """

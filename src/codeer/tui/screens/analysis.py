@@ -112,7 +112,8 @@ class QuotesScreen(ModalScreen[None]):
 
 
 class AnalysisScreen(Screen[None]):
-    BINDINGS = keymap.bindings(keymap.ANALYSIS)
+    KEYS = keymap.ANALYSIS
+    BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """
     #analysis-frequencies, #analysis-heatmap { height: 1fr; }
     """

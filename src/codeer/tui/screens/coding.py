@@ -58,7 +58,8 @@ ALL = "all"
 
 
 class CodingScreen(Screen[None]):
-    BINDINGS = keymap.bindings(keymap.CODING + keymap.SELECTION)
+    KEYS = keymap.CODING + keymap.SELECTION
+    BINDINGS = keymap.bindings(KEYS)
     AUTO_FOCUS = "TranscriptView"
 
     def __init__(self, transcript: TranscriptRow) -> None:

@@ -124,7 +124,8 @@ def definitions_panel(codes: list[CodeInfo]) -> Group | Text:
 
 
 class DisagreementsScreen(Screen[None]):
-    BINDINGS = keymap.bindings(keymap.DISAGREEMENTS)
+    KEYS = keymap.DISAGREEMENTS
+    BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """
     #disagreements-body { height: 1fr; padding: 0 1; }
     #disagreement-passage { margin: 1 0; }

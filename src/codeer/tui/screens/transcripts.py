@@ -25,7 +25,8 @@ def progress(row: TranscriptRow) -> Text:
 
 
 class TranscriptsScreen(Screen[None]):
-    BINDINGS = keymap.bindings(keymap.TRANSCRIPTS)
+    KEYS = keymap.TRANSCRIPTS
+    BINDINGS = keymap.bindings(KEYS)
     AUTO_FOCUS = "#transcripts-table"
 
     def __init__(self) -> None:
