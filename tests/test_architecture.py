@@ -30,3 +30,15 @@ def test_no_module_outside_the_ui_imports_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"textual imported outside codeer.tui: {result.stdout}"
+
+
+def test_the_command_line_starts_without_spacy() -> None:
+    """spaCy costs seconds to import; commands that never segment (status, export, agreement) must not pay."""
+    script = (
+        "import sys\n"
+        "from codeer.cli.main import build_parser\n"
+        "build_parser()\n"
+        "print(','.join(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

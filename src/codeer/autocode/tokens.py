@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
-from spacy.strings import StringStore
 
 from codeer.nlp import get_pipeline
+
+if TYPE_CHECKING:
+    from spacy.strings import StringStore
 
 BATCH_SIZE = 256
 SENTENCE_PIPES = {"sentencizer", "senter", "parser", "ner"}
@@ -33,6 +35,8 @@ def tokens(texts: Iterable[str], language: str = "nl", model: str = "") -> Itera
 
     The lemma id is 0 where the pipeline gives no lemma; offsets and lengths are string indices.
     """
+    from spacy.attrs import IDX, LEMMA, LENGTH, LOWER  # spaCy loads on first use, not with codeer's CLI
+
     nlp = get_pipeline(language, model)
     with nlp.select_pipes(disable=[name for name in nlp.pipe_names if name in SENTENCE_PIPES]):
         for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
