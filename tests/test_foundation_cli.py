@@ -186,3 +186,24 @@ def test_status_counts_per_coder(sample_project: Path, cli) -> None:
 def test_load_sample_is_what_make_run_does(project: Path) -> None:
     load_sample(project)
     assert (project / "codeer.db").exists()
+
+
+def test_project_and_database_options_work_after_the_command_too(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    from conftest import run_cli
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    url = f"sqlite:///{sample_project / 'codeer.db'}"
+    result = run_cli(elsewhere, "status", "--db", url)
+    assert result.code == 0 and "transcripts  16" in result.out
+    out = tmp_path / "bram.csv"
+    # export's own --coder (which coders to export) keeps its meaning after the command
+    assert (
+        run_cli(
+            elsewhere, "codings", "export", str(out), "--project", str(sample_project), "--coder", "bram"
+        ).code
+        == 0
+    )
+    assert {row[3] for row in read_csv(out)} == {"bram"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,13 +35,39 @@ def build_parser() -> argparse.ArgumentParser:
         description="Qualitative interview coding: import transcripts, code them, compare coders, export.",
     )
     parser.add_argument("--version", action="version", version=f"codeer {__version__}")
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: here)")
-    parser.add_argument("--db", help="database URL (default: sqlite codeer.db in the project; or CODEER_DB)")
-    parser.add_argument("--coder", help="your coder name (or CODEER_CODER, or coder: in codeer.yaml)")
+    _add_global_options(parser, Path("."), None)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"codeer.cli.{name}").register(subparsers)
+    for sub in _leaf_parsers(parser):
+        _add_global_options(sub, argparse.SUPPRESS, argparse.SUPPRESS)
     return parser
+
+
+GLOBAL_OPTIONS = (
+    ("--project", {"type": Path, "help": "project folder (default: here)"}),
+    ("--db", {"help": "database URL (default: sqlite codeer.db in the project; or CODEER_DB)"}),
+    ("--coder", {"help": "your coder name (or CODEER_CODER, or coder: in codeer.yaml)"}),
+)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, project_default: object, default: object) -> None:
+    """``--project``, ``--db`` and ``--coder`` before the command or after it (``codeer status --db URL``).
+
+    On a command the defaults are SUPPRESS, so an option not given there keeps the value given before the
+    command; a command with an option of its own by that name (``export --coder A,B``) keeps its own.
+    """
+    for flag, options in GLOBAL_OPTIONS:
+        if flag in parser._option_string_actions:
+            continue
+        parser.add_argument(flag, default=project_default if flag == "--project" else default, **options)
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return [parser]
+    return [leaf for action in subs for child in action.choices.values() for leaf in _leaf_parsers(child)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `codeer export ... | head`: the reader has gone, which is no error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     finally:
         if ctx is not None:
             ctx.close()
