@@ -42,11 +42,15 @@ def project_status(session: Session) -> ProjectStatus:
         .group_by(Coder.name)
         .order_by(Coder.name)
     ).all()
-    texts = session.scalars(select(Passage.text)).all()
+    # Streamed: a project of millions of words never sits in memory just to be counted.
+    passages = words = 0
+    for text in session.scalars(select(Passage.text).execution_options(yield_per=5000)):
+        passages += 1
+        words += len(text.split())
     return ProjectStatus(
         transcripts=session.scalar(select(func.count(Transcript.id))) or 0,
-        passages=len(texts),
-        words=sum(len(t.split()) for t in texts),
+        passages=passages,
+        words=words,
         codebooks=session.scalar(select(func.count(Codebook.id))) or 0,
         codes=session.scalar(select(func.count(Code.id))) or 0,
         coders=[CoderProgress(*row) for row in per_coder],
