@@ -13,7 +13,15 @@ import pytest
 from conftest import run_cli
 from sqlalchemy import select
 
-from codeer.model import Coder, CodingEvent, Transcript
+from codeer.model import (
+    Coder,
+    CodingEvent,
+    Passage,
+    Speaker,
+    SpeakerAttribute,
+    Transcript,
+    TranscriptAttribute,
+)
 from codeer.store.changes import ChangeFeed, latest_event_id
 from codeer.store.database import head_revision, open_database
 
@@ -113,6 +121,41 @@ def test_status_counts_the_study(study: Path, run, db_url: str) -> None:
     assert f"schema     {head_revision()} (newest)" in info
     assert "  codings                5" in info and "  coding_events          5" in info
     assert "already at the newest version" in run("db", "upgrade").out
+
+
+def test_a_first_import_stores_speakers_attributes_and_sentences(study: Path, db_url: str) -> None:
+    """The batched first import (ids returned in order, passages through the driver) on either backend."""
+    first, second = "Ik moest mijn hele verhaal drie keer vertellen.", "Dat was echt vervelend."
+    db = open_database(db_url)
+    with db.session() as session:
+        rows = session.execute(
+            select(Transcript.key, Passage.number, Speaker.name, Passage.text, Passage.sentences)
+            .join(Passage.transcript)
+            .join(Passage.speaker)
+            .order_by(Transcript.key, Passage.number)
+        ).all()
+        attributes = session.execute(
+            select(Transcript.key, TranscriptAttribute.name, TranscriptAttribute.value)
+            .join(TranscriptAttribute.transcript)
+            .where(TranscriptAttribute.name == "quadrant")
+        ).all()
+        fatima = session.scalars(
+            select(SpeakerAttribute.value)
+            .join(SpeakerAttribute.speaker)
+            .join(Speaker.transcript)
+            .where(Transcript.key == "vitens-q2", Speaker.name == "Fatima")
+            .where(SpeakerAttribute.name == "leeftijd")
+        ).all()
+    db.close()
+    assert [(key, number, name) for key, number, name, _, _ in rows] == [
+        (key, number, name)
+        for key in ("vitens-q1", "vitens-q2")
+        for number, name in enumerate(["Moderator", "Fatima", "Henk", "Moderator", "Fatima"], start=1)
+    ]
+    assert rows[1].text == f"{first} {second}"
+    assert rows[1].sentences == [[0, len(first)], [len(first) + 1, len(first) + 1 + len(second)]]
+    assert sorted(attributes) == [("vitens-q1", "quadrant", "Q1"), ("vitens-q2", "quadrant", "Q2")]
+    assert fatima == ["35-50"]
 
 
 def test_reloading_and_reimporting_keep_every_coding(tmp_path: Path, study: Path, run) -> None:

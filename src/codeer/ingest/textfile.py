@@ -20,7 +20,7 @@ from pathlib import Path
 
 from codeer.ingest.encoding import decode
 from codeer.ingest.metadata import Meta, split_front_matter
-from codeer.ingest.turns import Body, TurnBuilder, match_header, match_label, strip_time_prefix
+from codeer.ingest.turns import Body, Label, TurnBuilder, match_header, match_label, strip_time_prefix
 
 _MD_HEADING = re.compile(r"#{1,6}(?:\s|$)")
 _MD_RULE = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
@@ -31,8 +31,7 @@ def read_text(data: bytes, path: Path, *, markdown: bool = False) -> tuple[Body,
     text = decode(data, path)
     meta, first = split_front_matter(text, path)
     lines = text.split("\n")
-    numbered = [(number, line) for number, line in enumerate(lines[first:], start=first + 1)]
-    return read_lines(numbered, markdown=markdown), meta
+    return read_lines(list(enumerate(lines[first:], start=first + 1)), markdown=markdown), meta
 
 
 def read_lines(lines: Sequence[tuple[int, str]], *, markdown: bool = False) -> Body:
@@ -41,23 +40,24 @@ def read_lines(lines: Sequence[tuple[int, str]], *, markdown: bool = False) -> B
     In Markdown, headings before the first turn are preamble and later ones are skipped (they structure
     the document, nobody says them), as are horizontal rules.
     """
-    headers = [match_header(line) if line.strip() else None for _, line in lines]
-    labels = [
-        None if header or not line.strip() else match_label(line)
-        for (_, line), header in zip(lines, headers, strict=True)
-    ]
+    headers: list[Label | None] = []
+    labels: list[Label | None] = []
+    for _, line in lines:
+        header = match_header(line) if line and not line.isspace() else None
+        headers.append(header)
+        labels.append(None if header or not line or line.isspace() else match_label(line))
     use_headers = sum(h is not None for h in headers) > sum(lab is not None for lab in labels)
 
     builder = TurnBuilder()
     for (number, line), header, label in zip(lines, headers, labels, strict=True):
-        stripped = line.strip()
-        if not stripped:
+        if not line or line.isspace():
             continue
-        if markdown and (
-            (len(stripped) <= 200 and _MD_RULE.fullmatch(stripped))
-            or (builder.has_speaker and _MD_HEADING.match(stripped))
-        ):
-            continue
+        if markdown:
+            stripped = line.strip()
+            if (len(stripped) <= 200 and _MD_RULE.fullmatch(stripped)) or (
+                builder.has_speaker and _MD_HEADING.match(stripped)
+            ):
+                continue
         if use_headers and header is not None:
             builder.speaker(header.speaker, header.start_ms, number)
         elif not use_headers and label is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from codeer.errors import CodeerError
 from codeer.ingest.records import Turn
@@ -83,6 +84,8 @@ def cue_start(timing: str, pattern: re.Pattern[str], path: Path, line: int, what
 
 def clean(text: str) -> str:
     """Whitespace (tabs, newlines, runs of spaces) collapsed to single spaces, ends stripped."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already clean (the usual case), found without splitting: isprintable is C-fast
     return " ".join(text.split())
 
 
@@ -99,9 +102,8 @@ def _valid_name(name: str) -> str | None:
     return name
 
 
-@dataclass(frozen=True)
-class Label:
-    """A speaker label found at the start of a line, and the text after it."""
+class Label(NamedTuple):
+    """A speaker label found at the start of a line, and the text after it (one per line: kept light)."""
 
     speaker: str
     text: str

@@ -12,10 +12,12 @@ million words import at about the bare spaCy tokenizer's speed (see bench/bench_
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,12 +30,13 @@ from codeer.ingest.records import ParsedTranscript
 from codeer.model import Transcript
 from codeer.nlp import get_pipeline, sentence_offsets
 from codeer.store.database import Database
-from codeer.store.transcripts import SaveResult, save_transcript
+from codeer.store.transcripts import SaveResult, insert_transcripts, save_transcript
 
 Progress = Callable[[int, int, str], None]
 
 PARALLEL_FROM_BYTES = 2_000_000  # below this, starting workers costs more than it saves
 FILES_PER_TASK = 4
+BATCH_PASSAGES = 20_000  # new transcripts are stored together, this many passages at a time
 
 
 @dataclass
@@ -82,6 +85,23 @@ def _prepare_all(files: list[Path], known: dict[str, str], language: str, model:
         yield from pool.map(work, files, chunksize=FILES_PER_TASK)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while an import builds its many small objects.
+
+    Nothing an import makes holds a reference cycle, so reference counting frees all of it; the cyclic
+    collector would only walk every live turn and offset list again and again (a third of a large
+    import's time). Forked workers inherit the pause.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_paths(
     db: Database,
     paths: Iterable[Path],
@@ -95,7 +115,13 @@ def import_paths(
     report = ImportReport()
     problems: list[CodeerError] = []
     seen: dict[str, Path] = {}
-    with db.session() as session:
+    pending: list[tuple[ParsedTranscript, list[list[list[int]]]]] = []
+
+    def store_pending() -> None:
+        report.results.extend(insert_transcripts(session, pending, language=language))
+        pending.clear()
+
+    with _collector_paused(), db.session() as session:
         known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
         for done, item in enumerate(_prepare_all(files, known, language, spacy_model), start=1):
             if progress:
@@ -112,14 +138,19 @@ def import_paths(
                 continue  # the import will be refused: keep reading to report every problem, store nothing
             if item.sentences is None:
                 report.results.append(SaveResult(key, "unchanged"))
-                continue
-            try:
-                result = save_transcript(
-                    session, item.transcript, item.sentences, language=language, force=force
-                )
-            except CodeerError as exc:
-                problems.append(exc)
-                continue
-            report.results.append(result)
+            elif key not in known:
+                pending.append((item.transcript, item.sentences))
+                if sum(len(t.turns) for t, _ in pending) >= BATCH_PASSAGES:  # a few dozen files at most
+                    store_pending()
+            else:
+                try:
+                    result = save_transcript(
+                        session, item.transcript, item.sentences, language=language, force=force
+                    )
+                except CodeerError as exc:
+                    problems.append(exc)
+                    continue
+                report.results.append(result)
         raise_all(problems)  # inside the transaction: any problem rolls back everything stored above
+        store_pending()
     return report

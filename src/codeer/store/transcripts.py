@@ -8,6 +8,7 @@ not build an ORM object per passage). A re-import of a changed file keeps the pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
@@ -27,6 +28,7 @@ from codeer.model import (
     TranscriptAttribute,
     utcnow,
 )
+from codeer.store.bulk import insert_rows
 from codeer.store.coding import CodingKey, apply_coding, find_coding, remove_coding
 
 RENUMBER_OFFSET = 1_000_000  # passage numbers are moved out of the way while a re-import renumbers
@@ -90,7 +92,7 @@ def _passage_rows(
 
 
 def _insert_passages(session: Session, rows: list[dict]) -> None:
-    """A Core executemany: the ORM's bulk path costs more than the rest of an import together."""
+    """A Core executemany, for a re-import's new passages (a first import uses :func:`insert_transcripts`)."""
     session.connection().execute(Passage.__table__.insert(), rows)
 
 
@@ -101,6 +103,76 @@ def _fill(transcript: Transcript, parsed: ParsedTranscript, language: str) -> No
     transcript.preamble = parsed.preamble
     transcript.language = language
     transcript.imported_at = utcnow()
+
+
+PASSAGE_COLUMNS = ("transcript_id", "number", "speaker_id", "start_ms", "text", "sentences")
+
+
+def insert_transcripts(
+    session: Session, batch: Sequence[tuple[ParsedTranscript, list[list[list[int]]]]], *, language: str = "nl"
+) -> list[SaveResult]:
+    """Insert transcripts the project does not hold yet, a handful of statements for the whole batch.
+
+    A first import of many files is where import time goes: one statement per table for all of them,
+    ids returned in parameter order, and the passages straight through the driver
+    (:mod:`codeer.store.bulk`) with their sentence offsets written as JSON text here (``str`` of a list
+    of lists of ints is JSON, and many times cheaper than ``json.dumps``).
+    """
+    if not batch:
+        return []
+    now = utcnow()
+    transcript_ids = session.scalars(
+        insert(Transcript).returning(Transcript.id, sort_by_parameter_order=True),
+        [
+            {
+                "key": parsed.key,
+                "title": parsed.title,
+                "source_file": str(parsed.source),
+                "content_hash": parsed.content_hash,
+                "preamble": parsed.preamble,
+                "language": language,
+                "imported_at": now,
+            }
+            for parsed, _ in batch
+        ],
+    ).all()
+    attributes = [
+        {"transcript_id": tid, "name": name, "value": value}
+        for tid, (parsed, _) in zip(transcript_ids, batch, strict=True)
+        for name, value in parsed.attributes.items()
+    ]
+    if attributes:
+        session.execute(insert(TranscriptAttribute), attributes)
+    speakers = [
+        (tid, name)
+        for tid, (parsed, _) in zip(transcript_ids, batch, strict=True)
+        for name in dict.fromkeys([t.speaker for t in parsed.turns] + list(parsed.speakers))
+    ]
+    speaker_ids = dict(
+        zip(
+            speakers,
+            session.scalars(
+                insert(Speaker).returning(Speaker.id, sort_by_parameter_order=True),
+                [{"transcript_id": tid, "name": name} for tid, name in speakers],
+            ).all(),
+            strict=True,
+        )
+    )
+    speaker_attributes = [
+        {"speaker_id": speaker_ids[tid, name], "name": key, "value": value}
+        for tid, (parsed, _) in zip(transcript_ids, batch, strict=True)
+        for name, attrs in parsed.speakers.items()
+        for key, value in attrs.items()
+    ]
+    if speaker_attributes:
+        session.execute(insert(SpeakerAttribute), speaker_attributes)
+    rows = [
+        (tid, number, speaker_ids[tid, turn.speaker], turn.start_ms, turn.text, str(sents))
+        for tid, (parsed, sentences) in zip(transcript_ids, batch, strict=True)
+        for number, (turn, sents) in enumerate(zip(parsed.turns, sentences, strict=True), start=1)
+    ]
+    insert_rows(session.connection(), Passage.__table__, PASSAGE_COLUMNS, rows)
+    return [SaveResult(parsed.key, "new", passages=len(parsed.turns)) for parsed, _ in batch]
 
 
 def save_transcript(
@@ -116,14 +188,7 @@ def save_transcript(
     if transcript is not None and transcript.content_hash == parsed.content_hash:
         return SaveResult(parsed.key, "unchanged")
     if transcript is None:
-        transcript = Transcript(key=parsed.key)
-        _fill(transcript, parsed, language)
-        session.add(transcript)
-        session.flush()
-        speakers = _set_attributes(session, transcript, parsed)
-        rows = _passage_rows(transcript.id, parsed, speakers, sentences)
-        _insert_passages(session, rows)
-        return SaveResult(parsed.key, "new", passages=len(rows))
+        return insert_transcripts(session, [(parsed, sentences)], language=language)[0]
     return _reimport(session, transcript, parsed, sentences, language, force)
 
 

@@ -1,0 +1,164 @@
+"""spaCy's rule-based sentence boundaries, found where they can occur instead of at every token.
+
+The rule is the Sentencizer's (spacy/pipeline/sentencizer.pyx): a text's first token starts a sentence,
+and so does the first token after a sentence-final character (``.``, ``?``, ``!`` ... as a token of its
+own) that is neither punctuation nor sentence-final itself. A sentence ends where the token before the
+next start ends.
+
+Running the tokenizer over every word to apply that rule is what made segmenting cost more than the rest
+of an import. It is not needed: in a *normalised* text (words separated by single spaces, as every
+transcript reader stores a passage) spaCy's tokenizer handles each space-separated chunk on its own, so a
+boundary can only occur in a chunk holding a final character or in the chunks right after it, up to the
+first plain token. Only those chunks are tokenized, by spaCy's own tokenizer, each distinct chunk once;
+every other chunk is skipped. The result equals the Sentencizer's on the whole text (tests/test_nlp.py
+checks it against spaCy on generated texts).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
+
+Sentences = list[list[int]]  # [start, end] code-point offsets, end exclusive
+
+CACHED_CHUNKS = 200_000  # distinct chunks remembered per state; a new corpus refills the cache
+LATIN_1 = "\xff"
+COMMON_PUNCTUATION = ("\u2000", "\u214f")  # general punctuation, currency, letterlike symbols
+ODD_SPACE = re.compile(
+    "[" + re.escape("".join(chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) not in " \n")) + "]"
+)
+
+
+def _hint(finals: list[str]) -> re.Pattern[str] | None:
+    """A cheap character class that matches every final above Latin-1 (and more).
+
+    Python's regex engine scans a class of many scattered characters slowly, so the full set of finals
+    is searched only in texts this class matches: it spans the finals' range but leaves out the block of
+    quotes, dashes and currency signs that Dutch text is full of, except the finals inside it.
+    """
+    if not finals:
+        return None
+    low, high = COMMON_PUNCTUATION
+    inside = "".join(re.escape(c) for c in finals if low <= c <= high)
+    parts = [inside]
+    if finals[0] < low:
+        parts.append(f"{re.escape(finals[0])}-{re.escape(chr(ord(low) - 1))}")
+    if finals[-1] > high:
+        parts.append(f"{re.escape(chr(ord(high) + 1))}-{re.escape(finals[-1])}")
+    return re.compile("[" + "".join(parts) + "]")
+
+
+class RuleSentences:
+    """The Sentencizer rule for one tokenizer and set of sentence-final characters."""
+
+    def __init__(self, tokenizer: Tokenizer, finals: set[str]) -> None:
+        self._tokenizer = tokenizer
+        self._finals = frozenset(finals)
+        ordered = sorted(finals)
+        latin = [c for c in ordered if c <= LATIN_1]
+        self._latin = re.compile("[" + re.escape("".join(latin)) + "][^ \n]*")
+        self._every = re.compile("[" + re.escape("".join(ordered)) + "][^ \n]*")
+        self._hint = _hint([c for c in ordered if c > LATIN_1])
+        # chunk -> (offsets of the sentence starts in it, final seen after the last one), per entry state
+        self._after_plain: dict[str, tuple[tuple[int, ...], bool]] = {}
+        self._after_final: dict[str, tuple[tuple[int, ...], bool]] = {}
+
+    def _chunk(self, chunk: str, seen: bool) -> tuple[tuple[int, ...], bool]:
+        """Run the rule over one chunk's tokens, entering with ``seen`` (a final since the last start)."""
+        cache = self._after_final if seen else self._after_plain
+        found = cache.get(chunk)
+        if found is None:
+            if len(cache) >= CACHED_CHUNKS:
+                cache.clear()
+            starts = []
+            for token in self._tokenizer(chunk):
+                final = token.text in self._finals
+                if seen and not final and not token.is_punct:
+                    starts.append(token.idx)
+                    seen = False
+                elif final:
+                    seen = True
+            found = cache[chunk] = (tuple(starts), seen)
+        return found
+
+    def segment(self, texts: list[str]) -> list[Sentences] | None:
+        """Every text's sentences, or None if a text is not normalised (spaCy must then see it whole)."""
+        joined = "\n".join(texts)
+        if not _normalised(joined, len(texts)):
+            return None
+        finals = self._every if self._hint is not None and self._hint.search(joined) else self._latin
+        return _split(texts, self._starts(joined, finals))
+
+    def _starts(self, joined: str, finals: re.Pattern[str]) -> list[int]:
+        """Positions in ``joined`` where a sentence starts, other than at the start of a text."""
+        starts: list[int] = []
+        size = len(joined)
+        done = 0  # text before this has been through the rule
+        for match in finals.finditer(joined):
+            if match.start() < done:
+                continue  # a later final in a chunk the rule already went through
+            begin = joined.rfind(" ", 0, match.start()) + 1
+            line = joined.rfind("\n", begin, match.start())
+            if line >= 0:
+                begin = line + 1
+            end = match.end()
+            seen = False
+            while True:
+                found, seen = self._chunk(joined[begin:end], seen)
+                starts.extend(begin + offset for offset in found)
+                done = end
+                if not seen or end == size or joined[end] == "\n":
+                    break
+                begin = end + 1  # the rule goes on into the next chunk, up to a plain token
+                if joined[begin].isalnum():
+                    starts.append(begin)  # a chunk opening with a letter or digit opens with a word
+                    done = begin
+                    break
+                end = _chunk_end(joined, begin, size)
+        return starts
+
+
+def _normalised(joined: str, count: int) -> bool:
+    """Every text holds words separated by single spaces, no other white space, none at either end."""
+    return (
+        joined.count("\n") == count - 1
+        and not joined.startswith(" ")
+        and not joined.endswith(" ")
+        and "  " not in joined
+        and " \n" not in joined
+        and "\n " not in joined
+        and not ODD_SPACE.search(joined)
+    )
+
+
+def _chunk_end(joined: str, begin: int, size: int) -> int:
+    ends = [i for i in (joined.find(" ", begin), joined.find("\n", begin)) if i >= 0]
+    return min(ends) if ends else size
+
+
+def _split(texts: list[str], starts: list[int]) -> list[Sentences]:
+    """Turn sentence starts in the joined texts into each text's ``[start, end]`` pairs."""
+    result: list[Sentences] = []
+    offset = 0
+    pending = iter(starts)
+    following = next(pending, None)
+    for text in texts:
+        size = len(text)
+        if not size:
+            result.append([])
+            offset += 1
+            continue
+        sentences = []
+        begin = 0
+        while following is not None and following < offset + size:
+            start = following - offset
+            sentences.append([begin, start - 1 if text[start - 1] == " " else start])
+            begin = start
+            following = next(pending, None)
+        sentences.append([begin, size])
+        result.append(sentences)
+        offset += size + 1
+    return result
