@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 
-@dataclass
-class Turn:
-    """One speaker turn: a future passage. ``line`` is where it starts in the source (for error messages)."""
+class Turn(NamedTuple):
+    """One speaker turn: a future passage. ``line`` is where it starts in the source (for error messages).
+
+    A tuple, not a dataclass: a large import makes one per passage, and sends them between processes.
+    """
 
     speaker: str
     text: str
@@ -34,3 +38,20 @@ class ParsedTranscript:
     attributes: dict[str, str] = field(default_factory=dict)
     speakers: dict[str, dict[str, str]] = field(default_factory=dict)
     content_hash: str = ""
+
+    def __reduce__(self) -> tuple[Callable[..., ParsedTranscript], tuple[Any, ...]]:
+        """Pickled with turns as plain tuples: import workers send every transcript to the main process."""
+        return _restore, (
+            self.key,
+            self.source,
+            [tuple(turn) for turn in self.turns],
+            self.title,
+            self.preamble,
+            self.attributes,
+            self.speakers,
+            self.content_hash,
+        )
+
+
+def _restore(key: str, source: Path, turns: list[tuple[Any, ...]], *rest: Any) -> ParsedTranscript:
+    return ParsedTranscript(key, source, [Turn._make(turn) for turn in turns], *rest)

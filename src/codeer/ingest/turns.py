@@ -163,7 +163,7 @@ class TurnBuilder:
     """
 
     def __init__(self) -> None:
-        self.turns: list[Turn] = []
+        self._heads: list[tuple[str, int | None, int | None]] = []  # each turn's speaker, start and line
         self._texts: list[list[str]] = []  # each turn's pieces, joined once at the end (no quadratic +=)
         self._preamble: list[str] = []
         self._speaker: str | None = None
@@ -182,12 +182,11 @@ class TurnBuilder:
         if self._speaker is None:
             self._preamble.append(text)
             return
-        start = self._start if self._start is not None else start_ms
-        last = self.turns[-1] if self.turns else None
-        if last is not None and last.speaker == self._speaker:
+        if self._heads and self._heads[-1][0] == self._speaker:
             self._texts[-1].append(text)
         else:
-            self.turns.append(Turn(self._speaker, "", start, self._line if self._line else line))
+            start = self._start if self._start is not None else start_ms
+            self._heads.append((self._speaker, start, self._line if self._line else line))
             self._texts.append([text])
         # Later text of the same piece is not a new start.
         self._start, self._line = None, None
@@ -199,6 +198,8 @@ class TurnBuilder:
 
     def body(self) -> Body:
         """The turns and the preamble (its lines joined with newlines)."""
-        for turn, texts in zip(self.turns, self._texts, strict=True):
-            turn.text = " ".join(texts)
-        return Body(self.turns, "\n".join(self._preamble))
+        turns = [
+            Turn(speaker, " ".join(texts), start, line)
+            for (speaker, start, line), texts in zip(self._heads, self._texts, strict=True)
+        ]
+        return Body(turns, "\n".join(self._preamble))

@@ -17,6 +17,7 @@ checks it against spaCy on generated texts).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,28 +28,31 @@ Sentences = list[list[int]]  # [start, end] code-point offsets, end exclusive
 CACHED_CHUNKS = 200_000  # distinct chunks remembered per state; a new corpus refills the cache
 LATIN_1 = "\xff"
 COMMON_PUNCTUATION = ("\u2000", "\u214f")  # general punctuation, currency, letterlike symbols
-ODD_SPACE = re.compile(
-    "[" + re.escape("".join(chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) not in " \n")) + "]"
-)
+# White space other than the single space between words (newline included): such a text is not normalised.
+ODD_SPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) != " ")
 
 
-def _hint(finals: list[str]) -> re.Pattern[str] | None:
-    """A cheap character class that matches every final above Latin-1 (and more).
+def _class(characters: str) -> str:
+    return "".join(re.escape(c) for c in characters)
+
+
+ODD_SPACE_RE = re.compile(f"[{_class(ODD_SPACE)}]")
+
+
+def _above_latin(finals: list[str]) -> str:
+    """A regex class body matching every final above Latin-1, cheaply (and more characters besides).
 
     Python's regex engine scans a class of many scattered characters slowly, so the full set of finals
     is searched only in texts this class matches: it spans the finals' range but leaves out the block of
     quotes, dashes and currency signs that Dutch text is full of, except the finals inside it.
     """
-    if not finals:
-        return None
     low, high = COMMON_PUNCTUATION
-    inside = "".join(re.escape(c) for c in finals if low <= c <= high)
-    parts = [inside]
-    if finals[0] < low:
+    parts = [_class("".join(c for c in finals if low <= c <= high))]
+    if finals and finals[0] < low:
         parts.append(f"{re.escape(finals[0])}-{re.escape(chr(ord(low) - 1))}")
-    if finals[-1] > high:
+    if finals and finals[-1] > high:
         parts.append(f"{re.escape(chr(ord(high) + 1))}-{re.escape(finals[-1])}")
-    return re.compile("[" + "".join(parts) + "]")
+    return "".join(parts)
 
 
 class RuleSentences:
@@ -59,9 +63,12 @@ class RuleSentences:
         self._finals = frozenset(finals)
         ordered = sorted(finals)
         latin = [c for c in ordered if c <= LATIN_1]
-        self._latin = re.compile("[" + re.escape("".join(latin)) + "][^ \n]*")
-        self._every = re.compile("[" + re.escape("".join(ordered)) + "][^ \n]*")
-        self._hint = _hint([c for c in ordered if c > LATIN_1])
+        above = _above_latin([c for c in ordered if c > LATIN_1])
+        self._latin = re.compile(f"[{_class(''.join(latin))}][^ ]*")
+        self._every = re.compile(f"[{_class(''.join(ordered))}][^ ]*")
+        self._above = re.compile(f"[{above}]") if above else None
+        # One scan answers the usual case of both questions: odd white space? finals above Latin-1?
+        self._unusual = re.compile(f"[{_class(ODD_SPACE)}{above}]")
         # chunk -> (offsets of the sentence starts in it, final seen after the last one), per entry state
         self._after_plain: dict[str, tuple[tuple[int, ...], bool]] = {}
         self._after_final: dict[str, tuple[tuple[int, ...], bool]] = {}
@@ -85,58 +92,54 @@ class RuleSentences:
         return found
 
     def segment(self, texts: list[str]) -> list[Sentences] | None:
-        """Every text's sentences, or None if a text is not normalised (spaCy must then see it whole)."""
-        joined = "\n".join(texts)
-        if not _normalised(joined, len(texts)):
-            return None
-        finals = self._every if self._hint is not None and self._hint.search(joined) else self._latin
-        return _split(texts, self._starts(joined, finals))
+        """Every text's sentences, or None if a text is not normalised (spaCy must then see it whole).
 
-    def _starts(self, joined: str, finals: re.Pattern[str]) -> list[int]:
+        The texts are searched as one string, joined by single spaces (empty texts left out, they have
+        no sentences); where one text ends is known, so the rule never runs on into the next.
+        """
+        joined = " ".join(text for text in texts if text)
+        if "  " in joined or joined[:1] == " " or joined[-1:] == " ":
+            return None
+        finals = self._latin
+        if self._unusual.search(joined):
+            if ODD_SPACE_RE.search(joined):
+                return None
+            if self._above is not None and self._above.search(joined):
+                finals = self._every
+        ends = set(accumulate(len(text) + 1 for text in texts if text))  # one past each text's end
+        return _split(texts, self._starts(joined, finals, ends))
+
+    def _starts(self, joined: str, finals: re.Pattern[str], ends: set[int]) -> list[int]:
         """Positions in ``joined`` where a sentence starts, other than at the start of a text."""
         starts: list[int] = []
-        size = len(joined)
         done = 0  # text before this has been through the rule
+        after_plain = self._after_plain
+        rfind = joined.rfind
         for match in finals.finditer(joined):
-            if match.start() < done:
+            final = match.start()
+            if final < done:
                 continue  # a later final in a chunk the rule already went through
-            begin = joined.rfind(" ", 0, match.start()) + 1
-            line = joined.rfind("\n", begin, match.start())
-            if line >= 0:
-                begin = line + 1
+            begin = rfind(" ", 0, final) + 1
             end = match.end()
-            seen = False
-            while True:
-                found, seen = self._chunk(joined[begin:end], seen)
-                starts.extend(begin + offset for offset in found)
-                done = end
-                if not seen or end == size or joined[end] == "\n":
-                    break
-                begin = end + 1  # the rule goes on into the next chunk, up to a plain token
+            chunk = joined[begin:end]
+            found, seen = after_plain.get(chunk) or self._chunk(chunk, False)
+            for offset in found:
+                starts.append(begin + offset)
+            done = end
+            while seen and end + 1 not in ends:  # the rule goes on into the next chunk, up to a plain token
+                begin = end + 1
                 if joined[begin].isalnum():
                     starts.append(begin)  # a chunk opening with a letter or digit opens with a word
                     done = begin
                     break
-                end = _chunk_end(joined, begin, size)
+                end = joined.find(" ", begin)
+                if end < 0:
+                    end = len(joined)
+                found, seen = self._chunk(joined[begin:end], True)
+                for offset in found:
+                    starts.append(begin + offset)
+                done = end
         return starts
-
-
-def _normalised(joined: str, count: int) -> bool:
-    """Every text holds words separated by single spaces, no other white space, none at either end."""
-    return (
-        joined.count("\n") == count - 1
-        and not joined.startswith(" ")
-        and not joined.endswith(" ")
-        and "  " not in joined
-        and " \n" not in joined
-        and "\n " not in joined
-        and not ODD_SPACE.search(joined)
-    )
-
-
-def _chunk_end(joined: str, begin: int, size: int) -> int:
-    ends = [i for i in (joined.find(" ", begin), joined.find("\n", begin)) if i >= 0]
-    return min(ends) if ends else size
 
 
 def _split(texts: list[str], starts: list[int]) -> list[Sentences]:
@@ -149,7 +152,6 @@ def _split(texts: list[str], starts: list[int]) -> list[Sentences]:
         size = len(text)
         if not size:
             result.append([])
-            offset += 1
             continue
         sentences = []
         begin = 0

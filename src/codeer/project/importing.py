@@ -36,7 +36,7 @@ Progress = Callable[[int, int, str], None]
 
 PARALLEL_FROM_BYTES = 2_000_000  # below this, starting workers costs more than it saves
 FILES_PER_TASK = 4
-BATCH_PASSAGES = 20_000  # new transcripts are stored together, this many passages at a time
+BATCH_PASSAGES = 4_000  # new transcripts are stored together, about this many passages at a time
 
 
 @dataclass
