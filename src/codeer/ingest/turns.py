@@ -96,6 +96,8 @@ def strip_tags(text: str) -> str:
 
 def _valid_name(name: str) -> str | None:
     """The cleaned name, or None when it cannot be a speaker (digits only: a number or a time)."""
+    if name.isalpha():
+        return name  # the usual one-word name, nothing to clean or check
     name = clean(name)
     if not name or name.replace(" ", "").replace(".", "").isdigit():
         return None
@@ -121,7 +123,8 @@ def match_label(line: str) -> Label | None:
     speaker = _valid_name(m.group("name"))
     if speaker is None:
         return None
-    stamp = next((t for t in m.group("t1", "t2", "t3", "t4", "t5") if t), None)
+    t1, t2, t3, t4, t5 = m.group("t1", "t2", "t3", "t4", "t5")
+    stamp = t1 or t2 or t3 or t4 or t5
     return Label(speaker, line[m.end() :], parse_time(stamp) if stamp else None)
 
 

@@ -29,8 +29,9 @@ from codeer.ingest import discover, parse_file
 from codeer.ingest.records import ParsedTranscript
 from codeer.model import Transcript
 from codeer.nlp import get_pipeline, sentence_offsets
+from codeer.nlp.sentences import Sentences
 from codeer.store.database import Database
-from codeer.store.transcripts import SaveResult, insert_transcripts, save_transcript
+from codeer.store.transcripts import SaveResult, insert_transcripts, offsets_json, save_transcript
 
 Progress = Callable[[int, int, str], None]
 
@@ -57,7 +58,8 @@ class Prepared:
 
     path: Path
     transcript: ParsedTranscript | None = None
-    sentences: list[list[list[int]]] | None = None
+    sentences: list[Sentences] | None = None  # a changed transcript's, for its re-import
+    offsets: list[str] | None = None  # a new transcript's sentences, as the JSON text stored
     problem: CodeerError | None = None
 
 
@@ -67,10 +69,13 @@ def prepare(path: Path, known: dict[str, str], language: str, model: str) -> Pre
         transcript = parse_file(path)
     except CodeerError as exc:
         return Prepared(path, problem=exc)
-    if known.get(transcript.key) == transcript.content_hash:
+    stored = known.get(transcript.key)
+    if stored == transcript.content_hash:
         return Prepared(path, transcript)
-    sentences = list(sentence_offsets([t.text for t in transcript.turns], language, model))
-    return Prepared(path, transcript, sentences)
+    sentences = sentence_offsets([t.text for t in transcript.turns], language, model)
+    if stored is None:
+        return Prepared(path, transcript, offsets=[offsets_json(s) for s in sentences])
+    return Prepared(path, transcript, sentences=list(sentences))
 
 
 def _prepare_all(files: list[Path], known: dict[str, str], language: str, model: str) -> Iterator[Prepared]:
@@ -115,7 +120,7 @@ def import_paths(
     report = ImportReport()
     problems: list[CodeerError] = []
     seen: dict[str, Path] = {}
-    pending: list[tuple[ParsedTranscript, list[list[list[int]]]]] = []
+    pending: list[tuple[ParsedTranscript, list[str]]] = []
 
     def store_pending() -> None:
         report.results.extend(insert_transcripts(session, pending, language=language))
@@ -136,12 +141,12 @@ def import_paths(
             seen[key] = item.path
             if problems:
                 continue  # the import will be refused: keep reading to report every problem, store nothing
-            if item.sentences is None:
-                report.results.append(SaveResult(key, "unchanged"))
-            elif key not in known:
-                pending.append((item.transcript, item.sentences))
+            if item.offsets is not None:
+                pending.append((item.transcript, item.offsets))
                 if sum(len(t.turns) for t, _ in pending) >= BATCH_PASSAGES:  # a few dozen files at most
                     store_pending()
+            elif item.sentences is None:
+                report.results.append(SaveResult(key, "unchanged"))
             else:
                 try:
                     result = save_transcript(

@@ -108,15 +108,23 @@ def _fill(transcript: Transcript, parsed: ParsedTranscript, language: str) -> No
 PASSAGE_COLUMNS = ("transcript_id", "number", "speaker_id", "start_ms", "text", "sentences")
 
 
-def insert_transcripts(
-    session: Session, batch: Sequence[tuple[ParsedTranscript, list[list[list[int]]]]], *, language: str = "nl"
-) -> list[SaveResult]:
-    """Insert transcripts the project does not hold yet, a handful of statements for the whole batch.
+def offsets_json(sentences: list[list[int]]) -> str:
+    """A passage's sentence offsets as the JSON text :func:`insert_transcripts` stores.
 
-    A first import of many files is where import time goes: one statement per table for all of them,
-    ids returned in parameter order, and the passages straight through the driver
-    (:mod:`codeer.store.bulk`) with their sentence offsets written as JSON text here (``str`` of a list
-    of lists of ints is JSON, and many times cheaper than ``json.dumps``).
+    ``str`` of a list of lists of ints is JSON, and many times cheaper than ``json.dumps``; an import
+    computes it in its worker processes, so the process that writes the database has less to do.
+    """
+    return str(sentences)
+
+
+def insert_transcripts(
+    session: Session, batch: Sequence[tuple[ParsedTranscript, Sequence[str]]], *, language: str = "nl"
+) -> list[SaveResult]:
+    """Insert transcripts the project does not hold yet; each comes with its turns' :func:`offsets_json`.
+
+    A first import of many files is where import time goes, so a batch of them is written with a few
+    statements in all: the transcripts with their ids returned in order, then attributes, speakers and
+    passages straight through the driver (:mod:`codeer.store.bulk`).
     """
     if not batch:
         return []
@@ -136,42 +144,53 @@ def insert_transcripts(
             for parsed, _ in batch
         ],
     ).all()
-    attributes = [
-        {"transcript_id": tid, "name": name, "value": value}
-        for tid, (parsed, _) in zip(transcript_ids, batch, strict=True)
-        for name, value in parsed.attributes.items()
-    ]
-    if attributes:
-        session.execute(insert(TranscriptAttribute), attributes)
-    speakers = [
-        (tid, name)
-        for tid, (parsed, _) in zip(transcript_ids, batch, strict=True)
-        for name in dict.fromkeys([t.speaker for t in parsed.turns] + list(parsed.speakers))
-    ]
-    speaker_ids = dict(
-        zip(
-            speakers,
-            session.scalars(
-                insert(Speaker).returning(Speaker.id, sort_by_parameter_order=True),
-                [{"transcript_id": tid, "name": name} for tid, name in speakers],
-            ).all(),
-            strict=True,
-        )
+    numbered = list(zip(transcript_ids, batch, strict=True))
+    connection = session.connection()
+    insert_rows(
+        connection,
+        TranscriptAttribute.__table__,
+        ("transcript_id", "name", "value"),
+        [(tid, name, value) for tid, (parsed, _) in numbered for name, value in parsed.attributes.items()],
     )
-    speaker_attributes = [
-        {"speaker_id": speaker_ids[tid, name], "name": key, "value": value}
-        for tid, (parsed, _) in zip(transcript_ids, batch, strict=True)
-        for name, attrs in parsed.speakers.items()
-        for key, value in attrs.items()
-    ]
-    if speaker_attributes:
-        session.execute(insert(SpeakerAttribute), speaker_attributes)
-    rows = [
-        (tid, number, speaker_ids[tid, turn.speaker], turn.start_ms, turn.text, str(sents))
-        for tid, (parsed, sentences) in zip(transcript_ids, batch, strict=True)
-        for number, (turn, sents) in enumerate(zip(parsed.turns, sentences, strict=True), start=1)
-    ]
-    insert_rows(session.connection(), Passage.__table__, PASSAGE_COLUMNS, rows)
+    insert_rows(
+        connection,
+        Speaker.__table__,
+        ("transcript_id", "name"),
+        [
+            (tid, name)
+            for tid, (parsed, _) in numbered
+            for name in dict.fromkeys([t.speaker for t in parsed.turns] + list(parsed.speakers))
+        ],
+    )
+    speaker_ids = {
+        (tid, name): sid
+        for sid, tid, name in session.execute(
+            select(Speaker.id, Speaker.transcript_id, Speaker.name).where(
+                Speaker.transcript_id.in_(transcript_ids)
+            )
+        )
+    }
+    insert_rows(
+        connection,
+        SpeakerAttribute.__table__,
+        ("speaker_id", "name", "value"),
+        [
+            (speaker_ids[tid, name], key, value)
+            for tid, (parsed, _) in numbered
+            for name, attributes in parsed.speakers.items()
+            for key, value in attributes.items()
+        ],
+    )
+    insert_rows(
+        connection,
+        Passage.__table__,
+        PASSAGE_COLUMNS,
+        [
+            (tid, number, speaker_ids[tid, turn.speaker], turn.start_ms, turn.text, sentences)
+            for tid, (parsed, offsets) in numbered
+            for number, (turn, sentences) in enumerate(zip(parsed.turns, offsets, strict=True), start=1)
+        ],
+    )
     return [SaveResult(parsed.key, "new", passages=len(parsed.turns)) for parsed, _ in batch]
 
 
@@ -188,7 +207,8 @@ def save_transcript(
     if transcript is not None and transcript.content_hash == parsed.content_hash:
         return SaveResult(parsed.key, "unchanged")
     if transcript is None:
-        return insert_transcripts(session, [(parsed, sentences)], language=language)[0]
+        offsets = [offsets_json(s) for s in sentences]
+        return insert_transcripts(session, [(parsed, offsets)], language=language)[0]
     return _reimport(session, transcript, parsed, sentences, language, force)
 
 
