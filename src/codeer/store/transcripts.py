@@ -162,35 +162,29 @@ def insert_transcripts(
             for name in dict.fromkeys([t.speaker for t in parsed.turns] + list(parsed.speakers))
         ],
     )
-    speaker_ids = {
-        (tid, name): sid
-        for sid, tid, name in session.execute(
-            select(Speaker.id, Speaker.transcript_id, Speaker.name).where(
-                Speaker.transcript_id.in_(transcript_ids)
-            )
-        )
-    }
+    speaker_ids: dict[int, dict[str, int]] = {tid: {} for tid in transcript_ids}
+    stored = select(Speaker.id, Speaker.transcript_id, Speaker.name)
+    for sid, tid, name in session.execute(stored.where(Speaker.transcript_id.in_(transcript_ids))):
+        speaker_ids[tid][name] = sid
     insert_rows(
         connection,
         SpeakerAttribute.__table__,
         ("speaker_id", "name", "value"),
         [
-            (speaker_ids[tid, name], key, value)
+            (speaker_ids[tid][name], key, value)
             for tid, (parsed, _) in numbered
             for name, attributes in parsed.speakers.items()
             for key, value in attributes.items()
         ],
     )
-    insert_rows(
-        connection,
-        Passage.__table__,
-        PASSAGE_COLUMNS,
-        [
-            (tid, number, speaker_ids[tid, turn.speaker], turn.start_ms, turn.text, sentences)
-            for tid, (parsed, offsets) in numbered
+    rows = []
+    for tid, (parsed, offsets) in numbered:
+        ids = speaker_ids[tid]
+        rows += [
+            (tid, number, ids[turn.speaker], turn.start_ms, turn.text, sentences)
             for number, (turn, sentences) in enumerate(zip(parsed.turns, offsets, strict=True), start=1)
-        ],
-    )
+        ]
+    insert_rows(connection, Passage.__table__, PASSAGE_COLUMNS, rows)
     return [SaveResult(parsed.key, "new", passages=len(parsed.turns)) for parsed, _ in batch]
 
 
