@@ -80,6 +80,11 @@ def _rule_sentences(language: str, model: str) -> RuleSentences | None:
     return None if punct is None else RuleSentences(nlp.tokenizer, punct)
 
 
+def prepare_sentences(language: str = "nl", model: str = "") -> None:
+    """Build what :func:`sentence_offsets` uses now, so that worker processes forked later inherit it."""
+    _rule_sentences(language, model)
+
+
 def sentence_offsets(texts: Iterable[str], language: str = "nl", model: str = "") -> Iterator[Sentences]:
     """For every text, its sentences as ``[start, end]`` code-point offsets (end exclusive)."""
     nlp = get_pipeline(language, model)

@@ -123,8 +123,8 @@ class RuleSentences:
             end = match.end()
             chunk = joined[begin:end]
             found, seen = after_plain.get(chunk) or self._chunk(chunk, False)
-            for offset in found:
-                starts.append(begin + offset)
+            if found:
+                starts.extend([begin + offset for offset in found])
             done = end
             while seen and end + 1 not in ends:  # the rule goes on into the next chunk, up to a plain token
                 begin = end + 1
@@ -136,8 +136,7 @@ class RuleSentences:
                 if end < 0:
                     end = len(joined)
                 found, seen = self._chunk(joined[begin:end], True)
-                for offset in found:
-                    starts.append(begin + offset)
+                starts.extend([begin + offset for offset in found])
                 done = end
         return starts
 

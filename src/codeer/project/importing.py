@@ -28,7 +28,7 @@ from codeer.errors import CodeerError, raise_all
 from codeer.ingest import discover, parse_file
 from codeer.ingest.records import ParsedTranscript
 from codeer.model import Transcript
-from codeer.nlp import get_pipeline, sentence_offsets
+from codeer.nlp import prepare_sentences, sentence_offsets
 from codeer.nlp.sentences import Sentences
 from codeer.store.database import Database
 from codeer.store.transcripts import SaveResult, insert_transcripts, offsets_json, save_transcript
@@ -84,7 +84,7 @@ def _prepare_all(files: list[Path], known: dict[str, str], language: str, model:
     if workers < 2 or sum(f.stat().st_size for f in files) < PARALLEL_FROM_BYTES:
         yield from map(work, files)
         return
-    get_pipeline(language, model)  # built once here; forked workers inherit it
+    prepare_sentences(language, model)  # built once here; forked workers inherit it
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(work, files, chunksize=FILES_PER_TASK)
