@@ -6,8 +6,11 @@ metadata included) are skipped without segmenting them; changed files are re-imp
 re-anchored (:mod:`codeer.store.transcripts`).
 
 Reading and segmenting a file is independent of every other file, so a large import runs that part in
-worker processes (one per core) while this process stores what they finished: on a two-core machine a
-million words import at about the bare spaCy tokenizer's speed (see bench/bench_import.py).
+worker processes (one per core) while this process stores what they finished, new transcripts a batch at a
+time (:func:`codeer.store.transcripts.insert_transcripts`). Workers send new transcripts' sentence offsets
+as the JSON text stored, so this process, the one that cannot be parallel, has little left to do but
+write. On a two-core machine a million words import at a little over half the bare spaCy tokenizer's
+speed (bench/bench_import.py).
 """
 
 from __future__ import annotations
