@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,6 +40,10 @@ class ParsedTranscript:
     attributes: dict[str, str] = field(default_factory=dict)
     speakers: dict[str, dict[str, str]] = field(default_factory=dict)
     content_hash: str = ""
+
+    def speaker_names(self) -> list[str]:
+        """Everyone in the transcript: speakers in order of their first turn, then those only in metadata."""
+        return list(dict.fromkeys(chain(map(attrgetter("speaker"), self.turns), self.speakers)))
 
     def __reduce__(self) -> tuple[Callable[..., ParsedTranscript], tuple[Any, ...]]:
         """Pickled with turns as plain tuples: import workers send every transcript to the main process."""

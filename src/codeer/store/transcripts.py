@@ -55,7 +55,7 @@ def _set_attributes(session: Session, transcript: Transcript, parsed: ParsedTran
     existing = dict(
         session.execute(select(Speaker.name, Speaker.id).where(Speaker.transcript_id == transcript.id)).all()
     )
-    names = list(dict.fromkeys([t.speaker for t in parsed.turns] + list(parsed.speakers)))
+    names = parsed.speaker_names()
     missing = [n for n in names if n not in existing]
     if missing:
         session.execute(insert(Speaker), [{"transcript_id": transcript.id, "name": n} for n in missing])
@@ -159,7 +159,7 @@ def insert_transcripts(
         [
             (tid, name)
             for tid, (parsed, _) in numbered
-            for name in dict.fromkeys([t.speaker for t in parsed.turns] + list(parsed.speakers))
+            for name in parsed.speaker_names()
         ],
     )
     speaker_ids: dict[int, dict[str, int]] = {tid: {} for tid in transcript_ids}
