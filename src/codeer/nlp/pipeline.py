@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
@@ -26,13 +27,8 @@ BATCH_TEXTS = 5000  # texts segmented together
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for text in texts:
-        batch.append(text)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    remaining = iter(texts)
+    while batch := list(islice(remaining, size)):
         yield batch
 
 
