@@ -1,9 +1,10 @@
 """Writing parsed transcripts into the project, first import and re-import alike.
 
-A first import inserts passages in bulk (core ``INSERT`` with many rows: an import of a million words must
-not build an ORM object per passage). A re-import of a changed file keeps the passage rows that still exist
-(so their codings and history stay attached), moves codings from vanished passages to where their text went
-(:mod:`codeer.ingest.align`), and reports every coding it could not place with certainty.
+A first import inserts new transcripts in batches, their passages straight through the driver (an import
+of a million words must not build an ORM object per passage). A re-import of a changed file keeps the
+passage rows that still exist (so their codings and history stay attached), moves codings from vanished
+passages to where their text went (:mod:`codeer.ingest.align`), and reports every coding it could not
+place with certainty.
 """
 
 from __future__ import annotations
@@ -96,13 +97,21 @@ def _insert_passages(session: Session, rows: list[dict]) -> None:
     session.connection().execute(Passage.__table__.insert(), rows)
 
 
+def _transcript_values(parsed: ParsedTranscript, language: str) -> dict[str, object]:
+    """The transcript row's columns that come from its file: the same for a first import and a re-import."""
+    return {
+        "title": parsed.title,
+        "source_file": str(parsed.source),
+        "content_hash": parsed.content_hash,
+        "preamble": parsed.preamble,
+        "language": language,
+        "imported_at": utcnow(),
+    }
+
+
 def _fill(transcript: Transcript, parsed: ParsedTranscript, language: str) -> None:
-    transcript.title = parsed.title
-    transcript.source_file = str(parsed.source)
-    transcript.content_hash = parsed.content_hash
-    transcript.preamble = parsed.preamble
-    transcript.language = language
-    transcript.imported_at = utcnow()
+    for name, value in _transcript_values(parsed, language).items():
+        setattr(transcript, name, value)
 
 
 PASSAGE_COLUMNS = ("transcript_id", "number", "speaker_id", "start_ms", "text", "sentences")
@@ -128,21 +137,9 @@ def insert_transcripts(
     """
     if not batch:
         return []
-    now = utcnow()
     transcript_ids = session.scalars(
         insert(Transcript).returning(Transcript.id, sort_by_parameter_order=True),
-        [
-            {
-                "key": parsed.key,
-                "title": parsed.title,
-                "source_file": str(parsed.source),
-                "content_hash": parsed.content_hash,
-                "preamble": parsed.preamble,
-                "language": language,
-                "imported_at": now,
-            }
-            for parsed, _ in batch
-        ],
+        [{"key": parsed.key, **_transcript_values(parsed, language)} for parsed, _ in batch],
     ).all()
     numbered = list(zip(transcript_ids, batch, strict=True))
     connection = session.connection()
@@ -156,11 +153,7 @@ def insert_transcripts(
         connection,
         Speaker.__table__,
         ("transcript_id", "name"),
-        [
-            (tid, name)
-            for tid, (parsed, _) in numbered
-            for name in parsed.speaker_names()
-        ],
+        [(tid, name) for tid, (parsed, _) in numbered for name in parsed.speaker_names()],
     )
     speaker_ids: dict[int, dict[str, int]] = {tid: {} for tid in transcript_ids}
     stored = select(Speaker.id, Speaker.transcript_id, Speaker.name)
