@@ -57,7 +57,7 @@ CASES = [
     Case(T + "txt-front-matter-list.txt", "import", "front matter must be a mapping", 2),
     Case(T + "txt-front-matter-invalid.txt", "import", "front matter is not valid YAML", 3),
     Case(T + "txt-front-matter-yaml-bomb.txt", "import", "must be a single value", 3),
-    Case(T + "txt-front-matter-deep.txt", "import", "must be a single value", 2),
+    Case(T + "txt-front-matter-deep.txt", "import", "front matter is nested too deeply", 2),
     Case(T + "txt-truncated-front-matter.txt", "import", "front matter is not closed", 1),
     Case(T + "md-png-renamed.md", "import", "not a text file", 3),
     Case(T + "md-headings-only.md", "import", "no speaker turns found"),
@@ -112,7 +112,7 @@ CASES = [
     Case(
         B + "codebook-yaml-bomb.yaml", "codebook", "keywords must be a list of strings; item 1 is a list", 6
     ),
-    Case(B + "codebook-deep-nesting.yaml", "codebook", "nested too deeply"),
+    Case(B + "codebook-deep-nesting.yaml", "codebook", "the codebook is nested too deeply", 2),
     Case(B + "qdc-not-xml.qdc", "codebook", "not well-formed XML", 1),
     Case(B + "qdc-truncated.qdc", "codebook", "not well-formed XML", 2),
     Case(B + "qdc-entity-bomb.qdc", "codebook", "refused: the XML uses a DTD or entities"),

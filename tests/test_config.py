@@ -34,6 +34,8 @@ def test_file_then_environment_then_flags(project: Path) -> None:
         ("coder: [unclosed\n", "codeer.yaml:2: invalid YAML"),
         ("- a list\n", "codeer.yaml:1: expected a mapping"),
         ("db: postgresql://anouk:geheim@server/studie\n", "codeer.yaml:1: a password does not belong"),
+        ("keys: " + "[" * 5000 + "\n", "codeer.yaml:1: the settings file is nested too deeply"),
+        ("a:\n" + "".join(f"{' ' * i}k{i}:\n" for i in range(1, 80)), "codeer.yaml:65: the settings file is"),
     ],
 )
 def test_bad_settings_name_file_and_line(project: Path, content: str, message: str) -> None:

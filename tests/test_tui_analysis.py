@@ -11,8 +11,8 @@ from textual.widgets import DataTable
 
 from codeer.config import read_settings
 from codeer.model import Code, Coder, Coding, Passage, Setting, Transcript, TranscriptAttribute
+from codeer.store.blinding import FORBID_SHOW_OTHERS
 from codeer.store.database import open_database
-from codeer.store.workbench import FORBID_SHOW_OTHERS
 from codeer.tui.app import make_app
 from codeer.tui.screens.analysis import AnalysisScreen, QuotesScreen
 from codeer.tui.screens.transcripts import TranscriptsScreen

@@ -21,9 +21,9 @@ from textual.pilot import Pilot
 
 from codeer.config import Settings
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Setting, Settlement, Transcript
+from codeer.store.blinding import FORBID_SHOW_OTHERS
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.database import open_database
-from codeer.store.workbench import FORBID_SHOW_OTHERS
 from codeer.tui.app import make_app
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.disagreements import CodesScreen, DisagreementsScreen

@@ -11,6 +11,7 @@ from test_tui_support import make_project
 from codeer.model import Code, Coding, CodingEvent, Memo, Passage, Setting
 from codeer.store import history
 from codeer.store import workbench as wb
+from codeer.store.blinding import show_others_forbidden
 from codeer.store.coding import CodingKey, apply_coding
 from codeer.store.database import Database, open_database
 
@@ -167,10 +168,10 @@ def test_queries_return_progress_moderators_tree_order_and_blindness(study: Data
         assert [x.moderator for x in data.passages][:4] == [True, False, False, True]
         assert {x.coder for x in data.codings} == {"anouk"}
         assert {x.coder for x in wb.load_transcript(s, 1, me, others=True).codings} == {"anouk", "bram"}
-        assert not wb.show_others_forbidden(s)
+        assert not show_others_forbidden(s)
         s.add(Setting(key="forbid_show_others", value="1"))
     with study.session() as s:
-        assert wb.show_others_forbidden(s)
+        assert show_others_forbidden(s)
 
 
 def test_removing_another_coders_coding_is_refused(study: Database) -> None:

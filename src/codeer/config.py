@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from codeer.errors import CodeerError
+from codeer.yamlguard import check_nesting
 
 CONFIG_FILE = "codeer.yaml"
 DEFAULT_DB_FILE = "codeer.db"
@@ -88,6 +89,7 @@ def read_settings(
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CodeerError("not UTF-8 text; save codeer.yaml as UTF-8", path) from exc
+        check_nesting(text, path, what="the settings file")
         try:
             data: Any = yaml.safe_load(text) or {}
         except RecursionError as exc:

@@ -43,6 +43,7 @@ from codeer.codebook.located import LocatedDict, LocatedList, load_located
 from codeer.codebook.slug import MAX_ID_LENGTH, is_valid_id, nearest, slugify
 from codeer.codebook.spec import CodebookSpec, CodeSpec
 from codeer.errors import CodeerError, raise_all
+from codeer.yamlguard import check_nesting
 
 TOP_FIELDS = ("codebook", "title", "description", "codes")
 CODE_FIELDS = ("id", "name", "definition", "include", "exclude", "examples", "keywords", "key", "color",
@@ -75,6 +76,7 @@ def parse_codebook(text: str, path: Path) -> CodebookSpec:
     """Validate codebook YAML ``text``; ``path`` is named in messages and kept as the spec's source."""
     if not text.strip():
         raise CodeerError("the codebook file is empty", path, 1)
+    check_nesting(text, path, what="the codebook")
     try:
         data = load_located(text)
     except yaml.YAMLError as exc:

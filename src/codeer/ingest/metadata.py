@@ -38,6 +38,7 @@ import yaml
 from codeer.errors import CodeerError
 from codeer.ingest.encoding import decode
 from codeer.ingest.turns import clean
+from codeer.yamlguard import check_nesting
 
 METADATA_SHEET = "metadata.csv"
 SPEAKERS_SHEET = "speakers.csv"
@@ -94,6 +95,7 @@ def parse_yaml_meta(text: str, path: Path, first_line: int = 1, what: str = "met
     Read as nodes rather than Python values, so numbers and booleans keep their written form and every
     problem can name its line (``first_line`` is the file line of the text's first line).
     """
+    check_nesting(text, path, first_line, what)
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:

@@ -24,7 +24,6 @@ from codeer.model import (
     Coding,
     Memo,
     Passage,
-    Setting,
     Speaker,
     SpeakerAttribute,
     Transcript,
@@ -41,7 +40,6 @@ from codeer.store.coding import (
 )
 from codeer.store.history import ACTION_NOTE
 
-FORBID_SHOW_OTHERS = "forbid_show_others"
 MODERATOR_NAMES = frozenset({"moderator", "interviewer"})
 MODERATOR_ROLES = frozenset({"moderator", "interviewer"})
 
@@ -116,12 +114,6 @@ class TranscriptData:
 def coder_id(session: Session, name: str) -> int:
     """The id of coder ``name``, creating the coder on first use."""
     return get_or_create_coder(session, name).id
-
-
-def show_others_forbidden(session: Session) -> bool:
-    """True when the project's database forbids showing other coders' codings (blind coding enforced)."""
-    value = session.scalar(select(Setting.value).where(Setting.key == FORBID_SHOW_OTHERS))
-    return (value or "").strip().lower() in {"1", "true", "yes"}
 
 
 def list_transcripts(session: Session, coder: int) -> list[TranscriptRow]:

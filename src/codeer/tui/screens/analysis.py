@@ -33,7 +33,7 @@ from codeer.analysis import (
 )
 from codeer.analysis.groups import known_attributes
 from codeer.model import Coder, Coding
-from codeer.store.workbench import show_others_forbidden
+from codeer.store.blinding import show_others_forbidden
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from codeer.store import history
+from codeer.store.blinding import show_others_forbidden
 from codeer.store.coding import CodingKey
 from codeer.store.suggestions import accept as accept_suggestion
 from codeer.store.suggestions import reject as reject_suggestion
@@ -42,7 +43,6 @@ from codeer.store.workbench import (
     remove,
     set_coding_memo,
     set_passage_memo,
-    show_others_forbidden,
     toggle,
 )
 from codeer.tui import keymap, selection

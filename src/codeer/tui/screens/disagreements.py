@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, SelectionList, Static
 
+from codeer.store.blinding import show_others_forbidden
 from codeer.store.consensus import (
     BOTH,
     CONSENSUS,
@@ -34,7 +35,7 @@ from codeer.store.consensus import (
     disagreements,
     settle,
 )
-from codeer.store.workbench import CodeInfo, list_codes, show_others_forbidden
+from codeer.store.workbench import CodeInfo, list_codes
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.widgets.codebook_panel import rules_text
