@@ -1,7 +1,7 @@
 """Stable pseudonyms for speakers, so quotes can leave the project without names.
 
 Per transcript, every speaker gets a code in order of first appearance (first passage spoken): participants
-``P01``, ``P02``, ... and speakers whose ``rol`` attribute is ``moderator`` ``M`` (a second moderator ``M2``).
+``P01``, ``P02``, ... and moderators (:mod:`codeer.store.moderators`) ``M`` (a second moderator ``M2``).
 Speakers who never speak follow, by name. The same project always gives the same codes, so two exports can
 be compared. In text (passages, memos) each speaker's full name, and their first name where no other speaker
 of that transcript shares it, is replaced by the code as a whole word, case-sensitively. Names of people
@@ -14,13 +14,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from codeer.model import Passage, Speaker, SpeakerAttribute
-
-ROLE_ATTRIBUTE = "rol"
-MODERATOR = "moderator"
+from codeer.model import Passage, Speaker
+from codeer.store.moderators import DEFAULT_RULE
 
 
 @dataclass
@@ -49,17 +47,14 @@ class Pseudonyms:
 def build_pseudonyms(session: Session) -> Pseudonyms:
     first = func.min(Passage.number)
     rows = session.execute(
-        select(Speaker.id, Speaker.transcript_id, Speaker.name, SpeakerAttribute.value, first)
+        select(Speaker.id, Speaker.transcript_id, Speaker.name, first)
         .outerjoin(Passage, Passage.speaker_id == Speaker.id)
-        .outerjoin(
-            SpeakerAttribute,
-            and_(SpeakerAttribute.speaker_id == Speaker.id, SpeakerAttribute.name == ROLE_ATTRIBUTE),
-        )
-        .group_by(Speaker.id, Speaker.transcript_id, Speaker.name, SpeakerAttribute.value)
+        .group_by(Speaker.id, Speaker.transcript_id, Speaker.name)
     ).all()
+    moderators = set(session.scalars(DEFAULT_RULE.speaker_ids()))
     by_transcript: dict[int, list[tuple[int, str, bool, int | None]]] = defaultdict(list)
-    for sid, tid, name, role, number in rows:
-        by_transcript[tid].append((sid, name, (role or "").strip().lower() == MODERATOR, number))
+    for sid, tid, name, number in rows:
+        by_transcript[tid].append((sid, name, sid in moderators, number))
     codes: dict[int, str] = {}
     names: dict[int, dict[str, str]] = {}
     for tid, speakers in by_transcript.items():

@@ -6,8 +6,8 @@ is held only briefly: one short transaction reads the passages, the matching run
 in the workbench meanwhile.
 
 Moderator turns are not matched: focus-group codebooks code what participants say, and a moderator's
-question repeats the theme's words without being an instance of it. A moderator is a speaker named
-``Moderator``/``Interviewer`` or with the attribute ``rol`` (or ``role``) ``moderator``/``interviewer``.
+question repeats the theme's words without being an instance of it. Who is a moderator is decided by
+:mod:`codeer.store.moderators`, the one rule the workbench and pseudonyms use too.
 """
 
 from __future__ import annotations
@@ -15,17 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codeer.autocode.matcher import DEFAULT_MIN_SCORE, CodeRules, Matcher, PassageText
 from codeer.errors import CodeerError
-from codeer.model import Code, Codebook, Passage, Speaker, SpeakerAttribute, Transcript
+from codeer.model import Code, Codebook, Passage, Transcript
 from codeer.store.database import Database
+from codeer.store.moderators import DEFAULT_RULE
 from codeer.store.suggestions import NewSuggestion, SyncCounts, sync_suggestions
-
-MODERATOR_NAMES = ("moderator", "interviewer")
-ROLE_ATTRIBUTES = ("rol", "role")
 
 Progress = Callable[[int, int, str], None]
 
@@ -89,17 +87,9 @@ def _code_rules(session: Session, codebooks: Sequence[int]) -> list[CodeRules]:
     ]
 
 
-def _moderators():
-    by_role = select(SpeakerAttribute.speaker_id).where(
-        func.lower(SpeakerAttribute.name).in_(ROLE_ATTRIBUTES),
-        func.lower(SpeakerAttribute.value).in_(MODERATOR_NAMES),
-    )
-    return select(Speaker.id).where(Speaker.id.in_(by_role) | func.lower(Speaker.name).in_(MODERATOR_NAMES))
-
-
 def _passages(session: Session, transcripts: tuple[int, ...] | None) -> list[PassageText]:
     query = select(Passage.id, Passage.text, Passage.sentences).where(
-        Passage.speaker_id.is_(None) | Passage.speaker_id.not_in(_moderators())
+        Passage.speaker_id.is_(None) | Passage.speaker_id.not_in(DEFAULT_RULE.speaker_ids())
     )
     if transcripts is not None:
         query = query.where(Passage.transcript_id.in_(transcripts))

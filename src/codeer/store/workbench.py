@@ -25,7 +25,6 @@ from codeer.model import (
     Memo,
     Passage,
     Speaker,
-    SpeakerAttribute,
     Transcript,
     TranscriptAttribute,
     utcnow,
@@ -39,9 +38,7 @@ from codeer.store.coding import (
     update_coding,
 )
 from codeer.store.history import ACTION_NOTE
-
-MODERATOR_NAMES = frozenset({"moderator", "interviewer"})
-MODERATOR_ROLES = frozenset({"moderator", "interviewer"})
+from codeer.store.moderators import DEFAULT_RULE
 
 
 @dataclass(frozen=True)
@@ -213,16 +210,8 @@ def passage_codings(session: Session, passage_id: int, coder: int | None) -> lis
 
 
 def _moderator_speakers(session: Session, transcript_id: int) -> set[int]:
-    """Speakers whose turns the UI can dim: ``rol`` moderator/interviewer, or so named."""
-    roles = select(SpeakerAttribute.speaker_id).where(
-        func.lower(SpeakerAttribute.name).in_(("rol", "role")),
-        func.lower(SpeakerAttribute.value).in_(MODERATOR_ROLES),
-    )
-    query = select(Speaker.id).where(
-        Speaker.transcript_id == transcript_id,
-        (Speaker.id.in_(roles)) | (func.lower(Speaker.name).in_(MODERATOR_NAMES)),
-    )
-    return set(session.scalars(query))
+    """Speakers whose turns the UI can dim (:mod:`codeer.store.moderators` decides who they are)."""
+    return set(session.scalars(DEFAULT_RULE.speaker_ids().where(Speaker.transcript_id == transcript_id)))
 
 
 def load_transcript(
