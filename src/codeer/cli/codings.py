@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
