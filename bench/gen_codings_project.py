@@ -115,11 +115,12 @@ def _transcripts(session, rng: random.Random, count: int, folder: Path) -> list[
     return [(pid, len(text), key, number) for pid, text, key, number in found]
 
 
-def generate(folder: Path, codings: int = 1_000_000, seed: int = 1) -> int:
-    """Write the project into ``folder`` (``codeer.db`` and the CSV files); return the number of codings."""
+def generate(folder: Path, codings: int = 1_000_000, seed: int = 1, url: str | None = None) -> int:
+    """Write the project into ``folder`` (``codeer.db``, or the database at ``url``) and the CSV files beside
+    it; return the number of codings."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    db = open_database(f"sqlite:///{folder / 'codeer.db'}")
+    db = open_database(url or f"sqlite:///{folder / 'codeer.db'}")
     # Each coder applies about 3.3 codes per passage, drawn mostly from the passage's own "true" themes;
     # 3.2 here makes sure the project has at least ``codings``.
     transcripts = math.ceil(codings / (3.2 * len(CODERS)) / PASSAGES_PER_TRANSCRIPT)

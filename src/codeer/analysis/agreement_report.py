@@ -51,12 +51,12 @@ from codeer.agreement import (
 )
 from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
+from codeer.choices import BOOTSTRAP_SAMPLES
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
 
 PASSAGES = Passage.__table__
 CODINGS = Coding.__table__
-BOOTSTRAP_SAMPLES = 1000
 CONFIDENCE = 0.95
 
 BoolArray = npt.NDArray[np.bool_]

@@ -41,9 +41,9 @@ import numpy as np
 from codeer.autocode.examples import Echo, ExampleTable
 from codeer.autocode.tokens import TokenBatch, string_store, tokens
 from codeer.autocode.vocabulary import FUZZY, HEAD, LEMMA, MODIFIER, VIA_NAMES, KeywordTable, fold, is_word
+from codeer.choices import DEFAULT_MIN_SCORE
 from codeer.nlp import get_pipeline
 
-DEFAULT_MIN_SCORE = 0.3
 MAX_GAP = 1
 ONE_KEYWORD = 0.8
 HOW_WEIGHT = {LEMMA: 1.0, FUZZY: 0.85, HEAD: 0.8, MODIFIER: 0.6}

@@ -11,18 +11,16 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.analysis import parse_names
-from codeer.analysis.agreement_report import (
-    BOOTSTRAP_SAMPLES,
-    AgreementReport,
-    AgreementRow,
-    agreement_report,
-)
-from codeer.analysis.confusion import Confusion, confusion
-from codeer.cli.context import Context
+from codeer.choices import BOOTSTRAP_SAMPLES
 from codeer.errors import CodeerError
-from codeer.export.tables import Cell, Table, check_format, render_text, write_tables
+
+if TYPE_CHECKING:
+    from codeer.analysis.agreement_report import AgreementReport, AgreementRow
+    from codeer.analysis.confusion import Confusion
+    from codeer.cli.context import Context
+    from codeer.export.tables import Cell, Table
 
 STATISTICS = (
     "units",
@@ -39,6 +37,7 @@ STATISTICS = (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+
     p = subparsers.add_parser(
         "agreement",
         help="inter-coder agreement per code (kappa, alpha, ...) and where coders differ",
@@ -104,6 +103,8 @@ def _cells(row: AgreementRow) -> list[Cell]:
 
 def report_table(report: AgreementReport) -> Table:
     """One row per group and code, then the group's ALL row; attribute columns first."""
+    from codeer.export.tables import Table
+
     columns = [
         *(a.label for a in report.attributes),
         "code",
@@ -116,6 +117,8 @@ def report_table(report: AgreementReport) -> Table:
 
 def confusion_table(result: Confusion) -> Table:
     """A's codes as rows, B's as columns, (none) last; a block per group, its values leading every row."""
+    from codeer.export.tables import Table
+
     refs = [code.ref for code in result.codes] + ["(none)"]
     columns = [*(a.label for a in result.attributes), f"{result.coder_a} \\ {result.coder_b}", *refs]
     rows: list[list[Cell]] = [
@@ -129,6 +132,11 @@ def confusion_table(result: Confusion) -> Table:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.analysis import parse_names
+    from codeer.analysis.agreement_report import agreement_report
+    from codeer.analysis.confusion import confusion
+    from codeer.export.tables import check_format, render_text, write_tables
+
     if args.output is not None:
         check_format(args.output, args.excel)
     elif args.excel:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import math
+from typing import TYPE_CHECKING
 
-from codeer.autocode.evaluate import Counts, Evaluation, evaluate
-from codeer.autocode.matcher import DEFAULT_MIN_SCORE
-from codeer.autocode.run import autocode
-from codeer.cli.context import Context
+if TYPE_CHECKING:
+    from codeer.autocode.evaluate import Counts, Evaluation
+    from codeer.cli.context import Context
+from codeer.choices import DEFAULT_MIN_SCORE
 from codeer.cli.progress import StderrProgress
 from codeer.errors import CodeerError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+
     p = subparsers.add_parser(
         "autocode",
         help="suggest codes on passages from codebook keywords and examples (a coder accepts or rejects)",
@@ -49,6 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.autocode.evaluate import evaluate
+    from codeer.autocode.run import autocode
+
     if args.evaluate and not args.against:
         raise CodeerError("--evaluate needs --against CODER (whose codings to compare with)")
     report = autocode(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
 from codeer.errors import CodeerError
-from codeer.store.backup import Backup, backup_folder, find_backup, list_backups, restore_backup, sqlite_file
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
+    from codeer.store.backup import Backup
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,6 +58,8 @@ def run_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_restore(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.backup import backup_folder, find_backup, list_backups, restore_backup, sqlite_file
+
     database = sqlite_file(ctx.settings.db_url)
     if database is None:
         raise CodeerError("codeer restores SQLite projects; restore a PostgreSQL database with pg_restore")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
 from codeer.errors import CodeerError
-from codeer.project.code_by_reference import PassageCoding, code_passage, uncode_passage
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
+    from codeer.project.code_by_reference import PassageCoding
 
 
 def _span(value: str) -> tuple[int, int]:
@@ -37,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _wanted(ctx: Context, args: argparse.Namespace) -> PassageCoding:
+    from codeer.project.code_by_reference import PassageCoding
+
     if not ctx.settings.coder:
         raise CodeerError("who is coding? give --coder NAME (or CODEER_CODER, or coder: in codeer.yaml)")
     return PassageCoding(args.transcript, args.passage, args.code, ctx.settings.coder, args.span, args.memo)
@@ -48,12 +53,16 @@ def _describe(wanted: PassageCoding) -> str:
 
 
 def run_code(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.project.code_by_reference import code_passage
+
     wanted = _wanted(ctx, args)
     print(f"{code_passage(ctx.db, wanted)}: {_describe(wanted)}")
     return 0
 
 
 def run_uncode(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.project.code_by_reference import uncode_passage
+
     wanted = _wanted(ctx, args)
     print(f"{uncode_passage(ctx.db, wanted)}: {_describe(wanted)}")
     return 0

@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from codeer.cli.context import Context
 from codeer.cli.qdc import read_codebook_file, register_export
-from codeer.codebook import CodebookSpec
-from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError, CodeerErrors, raise_all
-from codeer.model.orm import Code, Codebook
-from codeer.store.codebooks import sync_codebook
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from codeer.cli.context import Context
+    from codeer.codebook import CodebookSpec
+    from codeer.model.orm import Codebook
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,8 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "file are deleted, unless they have codings or memos (then --force is needed).",
     )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE.yaml")
-    load.add_argument("--force", action="store_true",
-                      help="also delete missing codes that have codings (and those codings)")
+    load.add_argument(
+        "--force", action="store_true", help="also delete missing codes that have codings (and those codings)"
+    )
     load.set_defaults(handler=run_load)
 
     check = sub.add_parser("check", help="validate codebook files without touching the project")
@@ -87,6 +88,8 @@ def _stored_path(ctx: Context, path: Path) -> Path:
 
 
 def run_load(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.codebooks import sync_codebook
+
     specs = _read_all(args.files)
     _warn(specs)
     ctx.auto_backup("before-codebook-load")
@@ -109,6 +112,10 @@ def run_check(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_list(ctx: Context, args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from codeer.model.orm import Code, Codebook
+
     with ctx.db.session() as session:
         rows = session.execute(
             select(Codebook.key, Codebook.title, func.count(Code.id))
@@ -126,6 +133,10 @@ def run_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _tree(session: Session, codebook: Codebook) -> list[str]:
+    from sqlalchemy import select
+
+    from codeer.model.orm import Code
+
     codes = session.scalars(select(Code).where(Code.codebook_id == codebook.id).order_by(Code.position)).all()
     depth: dict[int, int] = {}
     lines = [f"{codebook.key}  {codebook.title}".rstrip()]
@@ -137,6 +148,11 @@ def _tree(session: Session, codebook: Codebook) -> list[str]:
 
 
 def run_show(ctx: Context, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from codeer.codebook.slug import nearest
+    from codeer.model.orm import Codebook
+
     with ctx.db.session() as session:
         codebooks = session.scalars(select(Codebook).order_by(Codebook.key)).all()
         if args.codebook is not None:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
-from codeer.interop.codings_csv import import_codings, write_codings
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("codings", help="import or export codings as CSV (or XLSX to import)")
+    p = subparsers.add_parser("codings", help="import or export codings as CSV or XLSX")
     sub = p.add_subparsers(dest="codings_command", metavar="ACTION", required=True)
     imp = sub.add_parser("import", help="add codings from FILE.csv/.xlsx (all or nothing)")
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=run_import)
-    exp = sub.add_parser("export", help="write codings to FILE.csv")
+    exp = sub.add_parser("export", help="write codings to FILE.csv or FILE.xlsx")
     exp.add_argument("file", type=Path)
     exp.add_argument("--coder", dest="coders", help="only these coders (comma-separated)")
+    exp.add_argument("--excel", action="store_true", help="CSV for Dutch Excel (';', UTF-8 with BOM)")
     exp.add_argument(
         "--pseudonymise",
         "--pseudonymize",
@@ -28,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.interop.codings_csv import import_codings
+
     ctx.auto_backup("before-codings-import")
     with ctx.db.session() as session:
         report = import_codings(session, args.file)
@@ -39,8 +43,13 @@ def run_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_export(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.export.tables import Table, check_format, write_table
+    from codeer.interop.codings_csv import COLUMNS, export_rows
+
+    check_format(args.file, args.excel)
     coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
     with ctx.db.read_session() as session:
-        count = write_codings(session, args.file, coders, pseudonymise=args.pseudonymise)
+        rows = export_rows(session, coders, pseudonymise=args.pseudonymise)
+    count = write_table(Table("codings", list(COLUMNS), rows), args.file, excel=args.excel)
     print(f"{args.file}: {count} coding(s)")
     return 0

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.config import Settings
 from codeer.errors import CodeerError
-from codeer.store.backup import Backup, backup_folder, make_backup, sqlite_file
-from codeer.store.database import Database, open_database
+
+if TYPE_CHECKING:
+    from codeer.config import Settings
+    from codeer.store.backup import Backup
+    from codeer.store.database import Database
 
 
 @dataclass
@@ -23,6 +26,8 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
+            from codeer.store.database import open_database
+
             self._db = open_database(self.settings.db_url, before_upgrade=self.before_upgrade)
         return self._db
 
@@ -32,6 +37,8 @@ class Context:
 
     def backup(self, reason: str) -> tuple[Backup, bool]:
         """Back up a SQLite project now into ``PROJECT/backups`` (see :mod:`codeer.store.backup`)."""
+        from codeer.store.backup import backup_folder, make_backup, sqlite_file
+
         path = sqlite_file(self.settings.db_url)
         if path is None:
             raise CodeerError("codeer backs up SQLite projects; back up a PostgreSQL database with pg_dump")
@@ -41,6 +48,8 @@ class Context:
 
     def auto_backup(self, reason: str) -> Backup | None:
         """The automatic backup before a migration or an import: SQLite only, unless ``backups: 0``."""
+        from codeer.store.backup import sqlite_file
+
         path = sqlite_file(self.settings.db_url)
         if path is None or self.settings.backups == 0 or not path.is_file() or path.stat().st_size == 0:
             return None

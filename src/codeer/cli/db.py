@@ -7,14 +7,12 @@ log or a file.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-
-from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
-from codeer.store.copy import copy_project, missing_sqlite_file
-from codeer.store.database import head_revision, open_database, redacted, schema_revision, upgrade_schema
-from codeer.store.dump import table_counts
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 SHOWN_TABLES = (
     "transcripts",
@@ -54,6 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_info(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.copy import missing_sqlite_file
+    from codeer.store.database import head_revision, open_database, redacted, schema_revision
+    from codeer.store.dump import table_counts
+
     url = ctx.settings.db_url
     missing = missing_sqlite_file(url)
     if missing is not None:
@@ -83,6 +85,8 @@ def run_info(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_upgrade(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.database import head_revision, open_database, redacted, schema_revision, upgrade_schema
+
     url = ctx.settings.db_url
     db = open_database(url, upgrade=False)
     try:
@@ -98,10 +102,14 @@ def run_upgrade(ctx: Context, args: argparse.Namespace) -> int:
 
 def _without_password(url: str) -> str:
     """The URL to put in codeer.yaml or CODEER_DB: the password belongs in ~/.pgpass."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def run_copy(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.copy import copy_project
+
     source = args.source or ctx.settings.db_url
     ctx.close()  # the copy opens its own connections; a source held open here would only get in the way
     report = copy_project(source, args.to, StderrProgress("copy"))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
 from codeer.cli.qdpx_import import qdpx_files
 from codeer.cli.qdpx_import import run as run_qdpx
-from codeer.project.importing import import_paths
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.project.importing import import_paths
+
     qdpx = qdpx_files(args.paths)
     if qdpx is not None:
         return run_qdpx(ctx, qdpx)

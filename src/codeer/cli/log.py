@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from codeer.cli.context import Context
 from codeer.errors import CodeerError
-from codeer.model import Coder, CodingEvent, Transcript
-from codeer.store.coding_summary import coder_summaries, describe, methods_sentence
-from codeer.store.history import EventRow, coder_events
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
+    from codeer.store.history import EventRow
 
 COLUMNS = ("time", "coder", "action", "transcript", "passage", "code", "span", "memo/note")
 
@@ -51,6 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _check_names(ctx: Context, args: argparse.Namespace) -> int | None:
     """The coder's id for ``--coder`` (None: everyone); unknown names are errors, not empty logs."""
+    from sqlalchemy import select
+
+    from codeer.model import Coder, CodingEvent, Transcript
+
     with ctx.db.session() as session:
         coder_id = None
         if args.log_coder is not None:
@@ -86,6 +89,12 @@ def _cells(row: EventRow, coders: dict[int, str]) -> tuple[str, ...]:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from codeer.model import Coder
+    from codeer.store.coding_summary import coder_summaries, describe, methods_sentence
+    from codeer.store.history import coder_events
+
     if args.summary and (args.since or args.limit):
         raise CodeerError("--summary covers the whole history; use it with --coder and --transcript only")
     coder_id = _check_names(ctx, args)

@@ -3,6 +3,10 @@
 Global options come first (``--project``, ``--db``, ``--coder``); each command group lives in its own module
 with a ``register(subparsers)`` function. Every :class:`~codeer.errors.CodeerError` becomes one line per
 problem on standard error and exit status 2; nothing below this layer prints or exits.
+
+Start-up is in proportion to the work: building the parser imports only the command modules, which import
+what a command needs (SQLAlchemy, the analysis, spaCy) inside the handler that needs it, so ``--version``
+and ``--help`` load none of it (``tests/test_startup.py`` guards this by the modules each command loads).
 """
 
 from __future__ import annotations
@@ -13,19 +17,28 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING
 
 from codeer import __version__
-from codeer.cli.context import Context
-from codeer.config import read_settings
 from codeer.errors import CodeerError
-from codeer.store.database import driver_message
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 # Command modules under codeer.cli, in the order their commands appear in --help.
 COMMAND_MODULES = (
-    "importing", "codebooks", "codings", "code", "export", "agreement", "autocode", "status", "log", "backup",
-    "db", "tui",
+    "importing",
+    "codebooks",
+    "codings",
+    "code",
+    "export",
+    "agreement",
+    "autocode",
+    "status",
+    "log",
+    "backup",
+    "db",
+    "tui",
 )
 
 
@@ -82,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         handler = default
+    from sqlalchemy.exc import DBAPIError
+
+    from codeer.cli.context import Context
+    from codeer.config import read_settings
+    from codeer.store.database import driver_message
+
     ctx: Context | None = None
     try:
         ctx = Context(read_settings(args.project, db=args.db, coder=args.coder))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
-from codeer.interop.qdpx_export import export_qdpx
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 
 def register_export(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +31,8 @@ def register_export(sub: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.interop.qdpx_export import export_qdpx
+
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     with ctx.db.session() as session:
         name = ctx.project.resolve().name

@@ -6,11 +6,13 @@ Reached through ``codeer import``: :func:`qdpx_files` tells whether the paths na
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
 from codeer.errors import CodeerError
-from codeer.interop.qdpx_import import import_qdpx
+
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 
 def qdpx_files(paths: list[Path]) -> list[Path] | None:
@@ -26,6 +28,8 @@ def qdpx_files(paths: list[Path]) -> list[Path] | None:
 
 def run(ctx: Context, files: list[Path]) -> int:
     """Import every file in one transaction: all of them or nothing."""
+    from codeer.interop.qdpx_import import import_qdpx
+
     ctx.auto_backup("before-qdpx-import")
     with ctx.db.session() as session:
         reports = [

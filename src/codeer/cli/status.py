@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from codeer.cli.context import Context
-from codeer.store.database import redacted
-from codeer.store.status import project_status
+if TYPE_CHECKING:
+    from codeer.cli.context import Context
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -15,6 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.database import redacted
+    from codeer.store.status import project_status
+
     with ctx.db.read_session() as session:
         status = project_status(session)
     print(f"project      {ctx.project}")

@@ -10,25 +10,20 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from codeer.analysis import Selection, parse_names
-from codeer.cli.context import Context
+from codeer.choices import MATRIX_VALUES, MEASURES, STANDARD_TABLES
 from codeer.cli.progress import StderrProgress
 from codeer.errors import CodeerError
-from codeer.export.layouts import (
-    MATRIX_VALUES,
-    MEASURES,
-    codebook_table,
-    cooccurrence_tables,
-    frequency_tables,
-    segment_table,
-)
-from codeer.export.standard import TABLES, export_all
-from codeer.export.tables import Table, check_format, render_text, write_tables
 
-Builder = Callable[[Session, argparse.Namespace], list[Table]]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from codeer.analysis import Selection
+    from codeer.cli.context import Context
+    from codeer.export.tables import Table
+
+    Builder = Callable[[Session, argparse.Namespace], list[Table]]
 
 
 def _options(parser: argparse.ArgumentParser, *, grouped: bool, output: bool = True) -> None:
@@ -62,6 +57,8 @@ def _options(parser: argparse.ArgumentParser, *, grouped: bool, output: bool = T
 
 
 def _selection(args: argparse.Namespace) -> Selection:
+    from codeer.analysis import Selection, parse_names
+
     return Selection(
         by=parse_names(getattr(args, "by", "")),
         coders=parse_names(args.coders),
@@ -70,18 +67,28 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 
 def _frequencies(session: Session, args: argparse.Namespace) -> list[Table]:
+    from codeer.export.layouts import frequency_tables
+
     return frequency_tables(session, _selection(args), wide=args.wide, measure=args.measure)
 
 
 def _cooccurrence(session: Session, args: argparse.Namespace) -> list[Table]:
+    from codeer.export.layouts import cooccurrence_tables
+
     return cooccurrence_tables(session, _selection(args), matrix=args.matrix)
 
 
 def _segments(session: Session, args: argparse.Namespace) -> list[Table]:
+    from codeer.analysis import parse_names
+    from codeer.export.layouts import segment_table
+
     return [segment_table(session, parse_names(args.coders), pseudonymise=args.pseudonymise)]
 
 
 def _codebook(session: Session, args: argparse.Namespace) -> list[Table]:
+    from codeer.analysis import parse_names
+    from codeer.export.layouts import codebook_table
+
     return [codebook_table(session, parse_names(args.coders))]
 
 
@@ -89,6 +96,8 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
     """A handler that builds the tables in one transaction and writes them to ``-o`` or the terminal."""
 
     def run(ctx: Context, args: argparse.Namespace) -> int:
+        from codeer.export.tables import check_format, render_text, write_tables
+
         if args.output is not None:
             check_format(args.output, args.excel)
         elif args.excel:
@@ -106,6 +115,7 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
 
 
 def register_export(sub: argparse._SubParsersAction) -> None:
+
     p = sub.add_parser("frequencies", help="how many passages, speakers, transcripts each code reaches")
     _options(p, grouped=True)
     p.add_argument("--wide", action="store_true", help="codes as rows, groups as columns (for reports)")
@@ -137,12 +147,17 @@ def register_export(sub: argparse._SubParsersAction) -> None:
         "--rollup", action="store_true", help="a parent code also counts its descendants' passages"
     )
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format (csv)")
-    p.add_argument("--skip", default="", metavar="TABLE[,TABLE...]", help=f"leave out: {', '.join(TABLES)}")
+    p.add_argument(
+        "--skip", default="", metavar="TABLE[,TABLE...]", help=f"leave out: {', '.join(STANDARD_TABLES)}"
+    )
     p.add_argument("--dir", type=Path, help="folder to write into (default: PROJECT/exports)")
     p.set_defaults(handler=run_all)
 
 
 def run_all(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.analysis import parse_names
+    from codeer.export.standard import export_all
+
     folder = args.dir or ctx.project / "exports"
     with ctx.db.read_session() as session:
         report = export_all(

@@ -23,9 +23,6 @@ from codeer.analysis import (
 from codeer.analysis.segments import segment_columns, segment_rows
 from codeer.export.tables import Cell, Table
 
-MEASURES = ("passages", "speakers", "transcripts")
-MATRIX_VALUES = ("passages", "jaccard")
-
 
 def frequency_long(freq: FrequencyTable) -> Table:
     columns = [*freq.labels, "code", "passages", "speakers", "transcripts", "share", "group_passages"]

@@ -18,22 +18,14 @@ from sqlalchemy.orm import Session
 from codeer.analysis import Selection
 from codeer.analysis.cells import shared_cells
 from codeer.analysis.groups import known_attributes
+from codeer.choices import GROUPINGS, STANDARD_TABLES
 from codeer.errors import CodeerError
 from codeer.export.layouts import codebook_table, cooccurrence_tables, frequency_tables, segment_table
 from codeer.export.tables import Table, check_format, write_tables
 
 Progress = Callable[[int, int, str], None]
 
-GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("frequencies", ()),
-    ("frequencies-organisation", ("organisation",)),
-    ("frequencies-quadrant", ("quadrant",)),
-    ("frequencies-organisation-quadrant", ("organisation", "quadrant")),
-    ("cooccurrence-organisation", ("organisation",)),
-    ("cooccurrence-quadrant", ("quadrant",)),
-)
-
-TABLES = tuple(name for name, _ in GROUPINGS) + ("segments", "codebook")
+TABLES = STANDARD_TABLES
 
 
 @dataclass

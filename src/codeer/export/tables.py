@@ -3,10 +3,14 @@
 A :class:`Table` is a name, column headers and rows; rows may be a generator, so a million quotes stream from
 the database to the file without being held in memory (the terminal, which aligns columns, is the exception).
 
-Spreadsheet formula injection: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return would be run as a formula by Excel or LibreOffice (a memo ``=HYPERLINK(...)`` could leak data). Such
-text is written with a leading apostrophe (``'=HYPERLINK(...)``), in CSV and XLSX alike, so it stays text.
-Numbers are numbers, not text, and are never changed: ``-3`` stays the number -3.
+Every table codeer writes goes through :func:`write_tables` (one entry point; the formats are the
+:data:`WRITERS` registry, so a new format is one function and one entry, and the CLI's choices and messages
+come from it). A suffix no writer has is refused before any work is done.
+
+Spreadsheet formula injection: text that a spreadsheet would run as a formula gets a leading apostrophe
+(``'=HYPERLINK(...)``), in CSV and XLSX alike (:mod:`codeer.formulas`, undone when codeer reads a table back,
+so an export imported again is equal). Numbers are numbers, not text, and are never changed: ``-3`` stays
+the number -3.
 
 ``excel=True`` writes CSV the way Dutch Excel opens it by a double click: UTF-8 with a byte order mark,
 ``;`` between fields, and a decimal comma in fractions (``0,25``).
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,13 +32,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from codeer.errors import CodeerError
+from codeer.formulas import GUARDED_STARTS, guard, guarded
 
 Cell = str | int | float | None
-FORMULA_STARTS = frozenset("=+-@\t\r")
 XLSX_MAX_ROWS = 1_048_576
 SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
-FORMATS = (".csv", ".xlsx")
 
 
 @dataclass
@@ -48,9 +51,7 @@ class Table:
 
 def neutralise(value: Cell) -> Cell:
     """Text that a spreadsheet would run as a formula, prefixed with ``'``; anything else as it is."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
+    return guard(value) if isinstance(value, str) else value
 
 
 def _safe_row(row: Sequence[Cell], decimal_comma: bool) -> list[Cell]:
@@ -60,21 +61,25 @@ def _safe_row(row: Sequence[Cell], decimal_comma: bool) -> list[Cell]:
     """
     if decimal_comma:
         return [
-            ("'" + v if v[:1] in FORMULA_STARTS else v)
+            ("'" + v if v[:1] in GUARDED_STARTS and guarded(v) else v)
             if v.__class__ is str
             else (repr(v).replace(".", ",") if v.__class__ is float else v)
             for v in row
         ]
-    return [("'" + v if v[:1] in FORMULA_STARTS else v) if v.__class__ is str else v for v in row]
+    return [
+        ("'" + v if v[:1] in GUARDED_STARTS and guarded(v) else v) if v.__class__ is str else v for v in row
+    ]
 
 
 def check_format(path: Path, excel: bool = False) -> None:
     """Refuse an output file whose extension codeer cannot write, before any work is done."""
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise CodeerError(f"cannot write {suffix or 'a file without extension'}: use .csv or .xlsx", path)
-    if excel and suffix != ".csv":
-        raise CodeerError("--excel is for .csv files (an .xlsx workbook opens in Excel as it is)", path)
+    writer = WRITERS.get(suffix)
+    if writer is None:
+        choices = " or ".join(FORMATS)
+        raise CodeerError(f"cannot write {suffix or 'a file without extension'}: use {choices}", path)
+    if excel and not writer.excel:
+        raise CodeerError(f"--excel is for .csv files ({writer.description} opens in Excel as it is)", path)
 
 
 def write_tables(tables: Sequence[Table], path: Path, *, excel: bool = False) -> int:
@@ -85,9 +90,12 @@ def write_tables(tables: Sequence[Table], path: Path, *, excel: bool = False) ->
     """
     check_format(path, excel)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".xlsx":
-        return _write_xlsx(tables, path)
-    return _write_csv(tables, path, excel)
+    return WRITERS[path.suffix.lower()].write(tables, path, excel)
+
+
+def write_table(table: Table, path: Path, *, excel: bool = False) -> int:
+    """:func:`write_tables` for one table."""
+    return write_tables([table], path, excel=excel)
 
 
 def _write_csv(tables: Sequence[Table], path: Path, excel: bool) -> int:
@@ -143,7 +151,7 @@ def _append_sheet(sheet: Any, columns: list[str], widths: list[int], rows: Itera
     return written
 
 
-def _write_xlsx(tables: Sequence[Table], path: Path) -> int:
+def _write_xlsx(tables: Sequence[Table], path: Path, _excel: bool = False) -> int:
     """Stream every table into its own sheet (write-only mode keeps memory flat); a table too long for one
     sheet goes on in the next, headed again."""
     book = Workbook(write_only=True)
@@ -168,6 +176,27 @@ def _write_xlsx(tables: Sequence[Table], path: Path) -> int:
         book.create_sheet("empty")
     book.save(path)
     return count
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One table format: its suffix, what it is, the function that writes it, and whether ``--excel`` (Dutch
+    Excel's CSV dialect) applies to it."""
+
+    suffix: str
+    description: str
+    write: Callable[[Sequence[Table], Path, bool], int]
+    excel: bool = False
+
+
+WRITERS: dict[str, Writer] = {
+    w.suffix: w
+    for w in (
+        Writer(".csv", "CSV, UTF-8 (--excel: for Dutch Excel)", _write_csv, excel=True),
+        Writer(".xlsx", "an .xlsx workbook", _write_xlsx),
+    )
+}
+FORMATS = tuple(WRITERS)
 
 
 def _text(value: Cell) -> str:

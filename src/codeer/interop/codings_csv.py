@@ -7,27 +7,28 @@
 - ``memo``: optional.
 
 An import is all or nothing: every row is checked first, and any problem refuses the whole file with one line
-per problem (``file:line: ...``). Importing the same file twice adds nothing. Export writes the same columns,
-so a file exported and imported again is equal.
+per problem (``file:line: ...``). Importing the same file twice adds nothing. Export writes the same columns
+through codeer's table writer (CSV, CSV for Dutch Excel, XLSX; formula guard included, and taken off again on
+import), so a file exported and imported again is equal.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
-from rapidfuzz import process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.errors import CodeerError, raise_all
-from codeer.interop.tables import read_rows
+from codeer.interop.tables import read_records
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript
 from codeer.store.codebooks import find_code
-from codeer.store.coding import CodingKey, apply_coding, find_coding, get_or_create_coder, update_coding
+from codeer.store.coding import get_or_create_coder
+from codeer.store.coding_batch import Item, apply_batch
 
 COLUMNS = ("transcript", "passage", "code", "coder", "start", "end", "memo")
 REQUIRED = ("transcript", "passage", "code", "coder")
@@ -41,17 +42,6 @@ class CodingsImport:
     unchanged: int = 0
 
 
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    passage_id: int
-    code_id: int
-    coder: str
-    start: int | None
-    end: int | None
-    memo: str
-
-
 def _offset(value: str, name: str) -> int | None:
     if value == "":
         return None
@@ -61,92 +51,104 @@ def _offset(value: str, name: str) -> int | None:
         raise ValueError(f"{name} {value!r} is not a whole number") from None
 
 
-def _check_rows(session: Session, path: Path) -> list[_Row]:
-    _, rows = read_rows(path, REQUIRED)
+def _passages(session: Session, transcript_ids: set[int]) -> dict[tuple[int, int], tuple[int, int]]:
+    """``(transcript id, number) -> (passage id, text length)`` of the named transcripts, in one query."""
+    query = select(Passage.transcript_id, Passage.number, Passage.id, func.length(Passage.text))
+    if len(transcript_ids) <= 1000:  # beyond that, reading every passage is cheaper than a long IN list
+        query = query.where(Passage.transcript_id.in_(transcript_ids))
+    return {(tid, number): (pid, length) for tid, number, pid, length in session.execute(query)}
+
+
+def _unknown_transcript(key: str, known: dict[str, int]) -> str:
+    from rapidfuzz import process
+
+    near = process.extractOne(key, list(known))
+    hint = f"; did you mean {near[0]!r}?" if near and near[1] >= 60 else ""
+    return f"unknown transcript {key!r}{hint}"
+
+
+def _check_rows(session: Session, path: Path) -> list[Item]:
+    """Every row checked against the project as sets (each transcript, code and coder looked up once, the
+    passages of all named transcripts in one query); one problem per line, all of them, or the rows as
+    items of :mod:`codeer.store.coding_batch`, coders new to the project created."""
+    header, records = read_records(path, REQUIRED)
+    width = len(header)
+    pick = itemgetter(*(header.index(c) if c in header else width for c in COLUMNS))
+    optional_missing = any(c not in header for c in COLUMNS)
+    rows = []
+    for line, values in records:
+        if optional_missing:
+            values.append("")
+        rows.append((line, *pick(values)))
     transcripts = dict(session.execute(select(Transcript.key, Transcript.id)).all())
-    passages: dict[tuple[int, int], tuple[int, int]] = {}
+    passages = _passages(session, {transcripts[r[1]] for r in rows if r[1] in transcripts})
     counts: dict[int, int] = {}
+    for tid, _ in passages:
+        counts[tid] = counts.get(tid, 0) + 1
     codes: dict[str, int | CodeerError] = {}
-    checked: list[_Row] = []
+    coders: dict[str, int] = {}
+    checked: list[Item] = []
     problems: list[CodeerError] = []
 
     def problem(line: int, message: str) -> None:
         problems.append(CodeerError(message, path, line))
 
-    for line, row in rows:
-        key = row.get("transcript", "")
-        if key not in transcripts:
-            near = process.extractOne(key, list(transcripts))
-            hint = f"; did you mean {near[0]!r}?" if near and near[1] >= 60 else ""
-            problem(line, f"unknown transcript {key!r}{hint}")
+    for line, key, passage, ref, coder, start_text, end_text, memo in rows:
+        tid = transcripts.get(key)
+        if tid is None:
+            problem(line, _unknown_transcript(key, transcripts))
             continue
-        tid = transcripts[key]
-        if tid not in counts:
-            loaded = session.execute(
-                select(Passage.number, Passage.id, func.length(Passage.text)).where(
-                    Passage.transcript_id == tid
-                )
-            ).all()
-            passages.update({(tid, number): (pid, length) for number, pid, length in loaded})
-            counts[tid] = len(loaded)
         try:
-            number = int(row.get("passage", ""))
+            number = int(passage)
         except ValueError:
-            problem(line, f"passage {row.get('passage', '')!r} is not a number")
+            problem(line, f"passage {passage!r} is not a number")
             continue
-        if (tid, number) not in passages:
-            problem(line, f"transcript {key!r} has no passage {number} (it has 1–{counts[tid]})")
+        place = passages.get((tid, number))
+        if place is None:
+            problem(line, f"transcript {key!r} has no passage {number} (it has 1–{counts.get(tid, 0)})")
             continue
-        pid, length = passages[(tid, number)]
-        ref = row.get("code", "")
-        if ref not in codes:
+        code_id = codes.get(ref)
+        if code_id is None:
             try:
                 code = find_code(session, ref)
-                codes[ref] = code.id if code is not None else CodeerError(f"unknown code {ref!r}")
+                code_id = codes[ref] = code.id if code is not None else CodeerError(f"unknown code {ref!r}")
             except CodeerError as exc:
-                codes[ref] = exc
-        if isinstance(codes[ref], CodeerError):
-            problem(line, codes[ref].message)
+                code_id = codes[ref] = exc
+        if isinstance(code_id, CodeerError):
+            problem(line, code_id.message)
             continue
-        coder = row.get("coder", "")
         if not coder:
             problem(line, "the coder column is empty")
             continue
-        try:
-            start, end = _offset(row.get("start", ""), "start"), _offset(row.get("end", ""), "end")
-        except ValueError as exc:
-            problem(line, str(exc))
-            continue
-        if (start is None) != (end is None):
-            problem(line, "give both start and end, or neither for the whole passage")
-            continue
-        if start is not None and end is not None and not 0 <= start < end <= length:
-            problem(line, f"span {start}:{end} is outside passage {number} of {key!r} (0:{length})")
-            continue
-        checked.append(_Row(line, pid, codes[ref], coder, start, end, row.get("memo", "")))
+        start = end = None
+        if start_text or end_text:
+            try:
+                start, end = _offset(start_text, "start"), _offset(end_text, "end")
+            except ValueError as exc:
+                problem(line, str(exc))
+                continue
+            if start is None or end is None:
+                problem(line, "give both start and end, or neither for the whole passage")
+                continue
+            if not 0 <= start < end <= place[1]:
+                problem(line, f"span {start}:{end} is outside passage {number} of {key!r} (0:{place[1]})")
+                continue
+        if problems:
+            continue  # nothing will be written: only the rest of the problems are wanted
+        coder_id = coders.get(coder)
+        if coder_id is None:
+            coder_id = coders[coder] = get_or_create_coder(session, coder).id
+        checked.append((place[0], code_id, coder_id, start, end, memo, key, number))
     raise_all(problems)
     return checked
 
 
 def import_codings(session: Session, path: Path) -> CodingsImport:
-    """Check the whole file, then apply every coding in the caller's transaction."""
-    rows = _check_rows(session, path)
-    report = CodingsImport(rows=len(rows))
-    coders: dict[str, int] = {}
-    for row in rows:
-        if row.coder not in coders:
-            coders[row.coder] = get_or_create_coder(session, row.coder).id
-        key = CodingKey(row.passage_id, row.code_id, coders[row.coder], row.start, row.end)
-        existing = find_coding(session, key)
-        if existing is None:
-            apply_coding(session, key, row.memo, note=f"import {path.name}")
-            report.added += 1
-        elif row.memo and existing.memo != row.memo:
-            update_coding(session, existing, memo=row.memo, note=f"import {path.name}")
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    return report
+    """Check the whole file, then apply every coding in the caller's transaction, as a set
+    (:mod:`codeer.store.coding_batch`: the same codings and history as one action per row)."""
+    items = _check_rows(session, path)
+    batch = apply_batch(session, items, note=f"import {path.name}")
+    return CodingsImport(len(items), batch.added, batch.updated, batch.unchanged)
 
 
 def code_refs(session: Session) -> dict[int, str]:
@@ -160,8 +162,10 @@ def code_refs(session: Session) -> dict[int, str]:
 
 def export_rows(
     session: Session, coders: Iterable[str] | None = None, *, pseudonymise: bool = False
-) -> list[list[str]]:
-    """Every coding as a row; ``pseudonymise`` replaces speakers' names in memos by their codes."""
+) -> list[list[str | int | None]]:
+    """Every coding as a row in :data:`COLUMNS` (passage and offsets as numbers, no span as None), for
+    codeer's table writer (:func:`codeer.export.tables.write_tables`); ``pseudonymise`` replaces speakers'
+    names in memos by their codes."""
     refs = code_refs(session)
     names = build_pseudonyms(session) if pseudonymise else None
     query = (
@@ -186,29 +190,11 @@ def export_rows(
         if unknown:
             raise CodeerError(f"unknown coder(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         query = query.where(Coder.name.in_(wanted))
-    rows = [
-        [
-            t,
-            str(n),
-            refs[cid],
-            coder,
-            "" if s is None else str(s),
-            "" if e is None else str(e),
-            names.text(tid, memo or "") if names else memo or "",
-        ]
+    rows: list[list[str | int | None]] = [
+        [t, n, refs[cid], coder, s, e, names.text(tid, memo or "") if names else memo or ""]
         for t, n, cid, coder, s, e, memo, tid in session.execute(query)
     ]
-    rows.sort(key=lambda r: (r[0], int(r[1]), r[3], r[2], int(r[4] or -1), int(r[5] or -1)))
+    rows.sort(
+        key=lambda r: (r[0], r[1], r[3], r[2], -1 if r[4] is None else r[4], -1 if r[5] is None else r[5])
+    )
     return rows
-
-
-def write_codings(
-    session: Session, path: Path, coders: Iterable[str] | None = None, *, pseudonymise: bool = False
-) -> int:
-    rows = export_rows(session, coders, pseudonymise=pseudonymise)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    return len(rows)

@@ -1,4 +1,9 @@
-"""Reading tabular input (CSV in UTF-8 or Excel's encodings, and XLSX) as rows with their line numbers."""
+"""Reading tabular input (CSV in UTF-8 or Excel's encodings, and XLSX) as rows with their line numbers.
+
+Every cell is read as the text it stands for: whitespace around it is dropped, and the formula guard that
+codeer's table writer adds (:mod:`codeer.formulas`) is taken off again, so a table codeer wrote reads back
+exactly as it was.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from codeer.errors import CodeerError
+from codeer.formulas import unguard
 from codeer.ingest.archive import check_zip_sizes
 from codeer.ingest.encoding import decode
 
@@ -19,10 +25,25 @@ def _sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
+Records = Iterator[tuple[int, list[str]]]
+
+
+def _cell(value: str) -> str:
+    value = value.strip()
+    return unguard(value) if value[:1] == "'" else value
+
+
 def read_rows(
     path: Path, required: tuple[str, ...]
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """Header and ``(line, row)`` pairs of a ``.csv`` or ``.xlsx`` file, ``required`` columns checked."""
+    header, records = read_records(path, required)
+    return header, ((line, dict(zip(header, values, strict=False))) for line, values in records)
+
+
+def read_records(path: Path, required: tuple[str, ...]) -> tuple[list[str], Records]:
+    """Header and ``(line, values)`` pairs, values in the header's order (missing trailing cells empty):
+    :func:`read_rows` without a dictionary per row, for files of a million rows."""
     if not path.is_file():
         raise CodeerError("no such file", path)
     if path.suffix.lower() == ".xlsx":
@@ -37,7 +58,7 @@ def read_rows(
     return header, rows
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+def _csv_rows(path: Path) -> tuple[list[str], Records]:
     text = decode(path.read_bytes(), path)
     if not text.strip():
         raise CodeerError("empty file", path)
@@ -49,23 +70,31 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     except csv.Error as exc:
         raise CodeerError(f"not a CSV file: {exc}", path, 1) from exc
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    width = len(header)
+    strip = str.strip
+    guarded = "'" in text  # no apostrophe anywhere: no cell to unguard, and a cheaper loop
+
+    def rows() -> Records:
         try:
             for values in reader:
-                if not any(v.strip() for v in values):
+                cells = [_cell(v) for v in values] if guarded else list(map(strip, values))
+                if len(cells) != width:
+                    if not any(cells):
+                        continue
+                    if len(cells) > width:
+                        message = f"{len(cells)} fields but the header has {width}"
+                        raise CodeerError(message, path, reader.line_num)
+                    cells += [""] * (width - len(cells))
+                elif not any(cells):
                     continue
-                if len(values) > len(header):
-                    raise CodeerError(
-                        f"{len(values)} fields but the header has {len(header)}", path, reader.line_num
-                    )
-                yield reader.line_num, dict(zip(header, (v.strip() for v in values), strict=False))
+                yield reader.line_num, cells
         except csv.Error as exc:
             raise CodeerError(f"broken CSV: {exc}", path, reader.line_num) from exc
 
     return header, rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+def _xlsx_rows(path: Path) -> tuple[list[str], Records]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -83,12 +112,14 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
             return ""
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        return str(value).strip()
+        return _cell(str(value))
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    width = len(header)
+
+    def rows() -> Records:
         for line, values in enumerate(all_rows, start=2):
-            if values is None or not any(v is not None and str(v).strip() for v in values):
-                continue
-            yield line, dict(zip(header, (cell(v) for v in values), strict=False))
+            cells = [cell(v) for v in (values or ())][:width]
+            if any(cells):
+                yield line, cells + [""] * (width - len(cells))
 
     return header, rows()

@@ -32,13 +32,14 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def get_pipeline(language: str = "nl", model: str = "") -> Language:
-    """The pipeline for ``language`` (or the named ``model``), built on first use."""
-    return _build_pipeline(language, model)
+def get_pipeline(language: str = "nl", model: str = "", *, lemmas: bool = True) -> Language:
+    """The pipeline for ``language`` (or the named ``model``), built on first use. ``lemmas=False``: a blank
+    pipeline without the lemmatizer and its lookup tables (sentences need the tokenizer and the rule only)."""
+    return _build_pipeline(language, model, lemmas)
 
 
 @lru_cache(maxsize=4)
-def _build_pipeline(language: str, model: str) -> Language:
+def _build_pipeline(language: str, model: str, lemmas: bool = True) -> Language:
     import spacy
 
     name = model or f"{language}_core_news_sm"
@@ -52,6 +53,8 @@ def _build_pipeline(language: str, model: str) -> Language:
     except ImportError as exc:
         raise CodeerError(f"spaCy has no language {language!r}") from exc
     nlp.add_pipe("sentencizer")
+    if not lemmas:
+        return nlp
     try:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
@@ -71,7 +74,7 @@ def _rule_based_sentences(nlp: Language) -> set[str] | None:
 
 @lru_cache(maxsize=4)
 def _rule_sentences(language: str, model: str) -> RuleSentences | None:
-    nlp = get_pipeline(language, model)
+    nlp = get_pipeline(language, model, lemmas=False)
     punct = _rule_based_sentences(nlp)
     return None if punct is None else RuleSentences(nlp.tokenizer, punct)
 
@@ -83,7 +86,7 @@ def prepare_sentences(language: str = "nl", model: str = "") -> None:
 
 def sentence_offsets(texts: Iterable[str], language: str = "nl", model: str = "") -> Iterator[Sentences]:
     """For every text, its sentences as ``[start, end]`` code-point offsets (end exclusive)."""
-    nlp = get_pipeline(language, model)
+    nlp = get_pipeline(language, model, lemmas=False)
     rule = _rule_sentences(language, model)
     if rule is not None:
         sentencizer = nlp.get_pipe("sentencizer")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, Text, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
@@ -40,64 +40,112 @@ def get_or_create_coder(session: Session, name: str) -> Coder:
     return coder
 
 
-def check_span(text: str, start: int | None, end: int | None) -> None:
-    """A span is both offsets or neither, inside the passage, and not empty."""
+def check_span(length: int, start: int | None, end: int | None) -> None:
+    """A span is both offsets or neither, inside the passage (of ``length`` code points), and not empty."""
     if (start is None) != (end is None):
         raise CodeerError("a span needs both start and end (or neither, for the whole passage)")
-    if start is not None and end is not None and not 0 <= start < end <= len(text):
-        raise CodeerError(f"span {start}:{end} is outside the passage (0:{len(text)})")
+    if start is not None and end is not None and not 0 <= start < end <= length:
+        raise CodeerError(f"span {start}:{end} is outside the passage (0:{length})")
 
 
-def find_coding(session: Session, key: CodingKey) -> Coding | None:
-    query = select(Coding).where(
+def _same_key(key: CodingKey) -> list[ColumnElement[bool]]:
+    """The conditions that pick ``key``'s coding (the unique index maps a missing span to -1)."""
+    return [
         Coding.passage_id == key.passage_id,
         Coding.code_id == key.code_id,
         Coding.coder_id == key.coder_id,
-    )
-    query = (
-        query.where(Coding.start.is_(None))
-        if key.start is None
-        else query.where(Coding.start == key.start, Coding.end == key.end)
-    )
-    return session.scalar(query)
+        func.coalesce(Coding.start, -1) == (-1 if key.start is None else key.start),
+        func.coalesce(Coding.end, -1) == (-1 if key.end is None else key.end),
+    ]
 
 
-def _record(
-    session: Session, action: str, coding: Coding, previous: dict | None = None, note: str = ""
-) -> None:
-    passage = coding.passage or session.get(Passage, coding.passage_id)
-    code = coding.code or session.get(Code, coding.code_id)
-    transcript_key = session.scalar(select(Transcript.key).where(Transcript.id == passage.transcript_id))
-    session.add(
-        CodingEvent(
-            action=action,
-            coding_id=coding.id,
-            passage_id=coding.passage_id,
-            code_id=coding.code_id,
-            coder_id=coding.coder_id,
-            transcript_key=transcript_key or "",
-            passage_number=passage.number,
-            code_key=code.key,
-            start=coding.start,
-            end=coding.end,
-            memo=coding.memo or "",
-            previous=previous,
-            note=note,
+def find_coding(session: Session, key: CodingKey) -> Coding | None:
+    return session.scalar(select(Coding).where(*_same_key(key)))
+
+
+@dataclass(frozen=True)
+class Place:
+    """What one query tells about a key before it is applied: the passage's length (None: no such
+    passage), the coding already there (its id, or None) and the coder's name."""
+
+    length: int | None
+    coding_id: int | None
+    coder_name: str
+
+
+def locate(session: Session, key: CodingKey) -> Place:
+    """The passage, the coding ``key`` names and its coder, read in one statement."""
+    found = session.execute(
+        select(
+            select(func.length(Passage.text)).where(Passage.id == key.passage_id).scalar_subquery(),
+            select(Coding.id).where(*_same_key(key)).scalar_subquery(),
+            select(Coder.name).where(Coder.id == key.coder_id).scalar_subquery(),
         )
+    ).one()
+    return Place(found[0], found[1], found[2] or "")
+
+
+_EVENT_COPY = (
+    "coding_id", "passage_id", "code_id", "coder_id", "transcript_key", "passage_number", "code_key", "start",
+    "end", "memo",
+)  # fmt: skip
+
+
+def record(
+    session: Session, action: str, coding_id: int, previous: dict | None = None, note: str = ""
+) -> None:
+    """Write the history event of ``action`` on a stored coding in one statement.
+
+    The event copies the coding as it is now and what names it (transcript key, passage number, code key)
+    straight from the database, so the caller needs nothing loaded; an action that removes a coding
+    records it first.
+    """
+    source = (
+        select(
+            Coding.id,
+            Coding.passage_id,
+            Coding.code_id,
+            Coding.coder_id,
+            Transcript.key,
+            Passage.number,
+            Code.key,
+            Coding.start,
+            Coding.end,
+            Coding.memo,
+            literal(action, String),
+            literal(previous, CodingEvent.__table__.c.previous.type),
+            literal(note, Text),
+            literal(utcnow(), CodingEvent.__table__.c.at.type),
+        )  # fmt: skip
+        .join(Passage, Passage.id == Coding.passage_id)
+        .join(Transcript, Transcript.id == Passage.transcript_id)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Coding.id == coding_id)
     )
+    columns = [*_EVENT_COPY, "action", "previous", "note", "at"]
+    session.execute(insert(CodingEvent).from_select(columns, source))
 
 
 def apply_coding(
     session: Session, key: CodingKey, memo: str = "", *, action: str = "apply", note: str = ""
 ) -> tuple[Coding, bool]:
-    """Apply a code; return the coding and whether it is new (applying twice changes nothing)."""
-    existing = find_coding(session, key)
-    if existing is not None:
-        return existing, False
-    passage = session.get(Passage, key.passage_id)
-    if passage is None:
+    """Apply a code; return the coding and whether it is new (applying twice changes nothing).
+
+    Three statements for a new coding: :func:`locate`, the insert, the history event.
+    """
+    place = locate(session, key)
+    return apply_located(session, key, place, memo, action=action, note=note)
+
+
+def apply_located(
+    session: Session, key: CodingKey, place: Place, memo: str = "", *, action: str = "apply", note: str = ""
+) -> tuple[Coding, bool]:
+    """:func:`apply_coding` for a caller that has looked the key up with :func:`locate`."""
+    if place.coding_id is not None:
+        return session.get_one(Coding, place.coding_id), False
+    if place.length is None:
         raise CodeerError(f"no passage with id {key.passage_id}")
-    check_span(passage.text, key.start, key.end)
+    check_span(place.length, key.start, key.end)
     coding = Coding(
         passage_id=key.passage_id,
         code_id=key.code_id,
@@ -108,14 +156,21 @@ def apply_coding(
     )
     session.add(coding)
     session.flush()
-    _record(session, action, coding, note=note)
+    record(session, action, coding.id, note=note)
     return coding, True
 
 
 def remove_coding(session: Session, coding: Coding, *, note: str = "") -> None:
-    _record(session, "remove", coding, note=note)
+    """Record, then delete: two statements."""
+    record(session, "remove", coding.id, note=note)
     session.delete(coding)
     session.flush()
+
+
+def remove_coding_id(session: Session, coding_id: int, *, note: str = "") -> None:
+    """:func:`remove_coding` by id, for a caller that has not loaded the coding: two statements."""
+    record(session, "remove", coding_id, note=note)
+    session.execute(delete(Coding).where(Coding.id == coding_id))
 
 
 def update_coding(
@@ -126,10 +181,12 @@ def update_coding(
     span: tuple[int | None, int | None] | None = None,
     note: str = "",
 ) -> None:
-    """Change a coding's memo and/or span, keeping what it was in the history."""
+    """Change a coding's memo and/or span, keeping what it was in the history (two statements for a memo;
+    a new span reads the passage's length first)."""
     previous = {"memo": coding.memo, "start": coding.start, "end": coding.end}
     if span is not None:
-        check_span(coding.passage.text, *span)
+        length = session.scalar(select(func.length(Passage.text)).where(Passage.id == coding.passage_id))
+        check_span(length or 0, *span)
         coding.start, coding.end = span
     if memo is not None:
         coding.memo = memo
@@ -137,7 +194,7 @@ def update_coding(
         return
     coding.updated_at = utcnow()
     session.flush()
-    _record(session, "update", coding, previous=previous, note=note)
+    record(session, "update", coding.id, previous=previous, note=note)
 
 
 def toggle_coding(session: Session, key: CodingKey) -> bool:

@@ -2,31 +2,34 @@
 
 SQLite is the default (a file ``codeer.db`` in the project folder), PostgreSQL serves teams; nothing here
 assumes one of them beyond the connection set-up below. Opening a database always brings its schema to the
-newest Alembic revision, so a project made by an older codeer simply upgrades.
+newest Alembic revision, so a project made by an older codeer simply upgrades. Checking costs one query
+(the stored revision against the newest, read from the migration files' headers); Alembic itself is loaded
+only when there is something to migrate, so a command on a current project starts without it.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from codeer.errors import CodeerError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "model" / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -39,12 +42,29 @@ def sqlite_url(path: Path) -> str:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+@cache
 def head_revision() -> str:
+    """The newest revision: the one no migration revises, read from the migration files' own headers
+    (``revision = "0002"``, ``down_revision = "0001"``); Alembic decides only if that is not one revision."""
+    revisions, revised = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else revised).update(re.findall(r"[\"']([^\"']+)[\"']", value))
+    heads = revisions - revised
+    if len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
 
 
@@ -120,8 +140,12 @@ def create_db_engine(url: str) -> Engine:
 
 
 def schema_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The stored schema revision, in one query; None for a database codeer has not set up."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            return None  # no table yet: a new database
 
 
 def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] | None = None) -> bool:
@@ -135,6 +159,9 @@ def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] 
     head = head_revision()
     if schema_revision(engine) == head:
         return False
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     cfg = _alembic_config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

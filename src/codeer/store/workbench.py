@@ -31,10 +31,11 @@ from codeer.model import (
 )
 from codeer.store.coding import (
     CodingKey,
-    apply_coding,
-    find_coding,
+    apply_located,
     get_or_create_coder,
+    locate,
     remove_coding,
+    remove_coding_id,
     update_coding,
 )
 from codeer.store.history import ACTION_NOTE
@@ -256,14 +257,13 @@ def passage_sentences(session: Session, passage_id: int) -> list[tuple[int, int]
     return [(int(start), int(end)) for start, end in stored]
 
 
-def _row(session: Session, coding: Coding) -> CodingRow:
-    name = session.scalar(select(Coder.name).where(Coder.id == coding.coder_id)) or ""
+def _row(coding: Coding, coder_name: str) -> CodingRow:
     return CodingRow(
         coding.id,
         coding.passage_id,
         coding.code_id,
         coding.coder_id,
-        name,
+        coder_name,
         coding.start,
         coding.end,
         coding.memo or "",
@@ -271,32 +271,38 @@ def _row(session: Session, coding: Coding) -> CodingRow:
 
 
 def toggle(session: Session, key: CodingKey) -> CodingRow | None:
-    """Apply the code (return the new coding) or, if this coder has it already, remove it (return None)."""
-    existing = find_coding(session, key)
-    if existing is not None:
-        remove_coding(session, existing, note=ACTION_NOTE)
+    """Apply the code (return the new coding) or, if this coder has it already, remove it (return None).
+
+    Three statements either way: one look (:func:`locate`), then the change and its history event.
+    """
+    place = locate(session, key)
+    if place.coding_id is not None:
+        remove_coding_id(session, place.coding_id, note=ACTION_NOTE)
         return None
-    coding, _ = apply_coding(session, key, note=ACTION_NOTE)
-    return _row(session, coding)
+    coding, _ = apply_located(session, key, place, note=ACTION_NOTE)
+    return _row(coding, place.coder_name)
 
 
-def _own_coding(session: Session, coding_id: int, coder: int) -> Coding:
-    coding = session.get(Coding, coding_id)
-    if coding is None or coding.coder_id != coder:
+def _own_coding(session: Session, coding_id: int, coder: int) -> tuple[Coding, str]:
+    """One of ``coder``'s codings and the coder's name, in one statement."""
+    found = session.execute(
+        select(Coding, Coder.name).join(Coder, Coder.id == Coding.coder_id).where(Coding.id == coding_id)
+    ).first()
+    if found is None or found[0].coder_id != coder:
         raise CodeerError("that coding no longer exists")
-    return coding
+    return found[0], found[1]
 
 
 def remove(session: Session, coding_id: int, coder: int) -> None:
     """Remove one of ``coder``'s codings (another coder's codings are never touched)."""
-    remove_coding(session, _own_coding(session, coding_id, coder), note=ACTION_NOTE)
+    remove_coding(session, _own_coding(session, coding_id, coder)[0], note=ACTION_NOTE)
 
 
 def set_coding_memo(session: Session, coding_id: int, coder: int, text: str) -> CodingRow:
     """Write the memo of one of ``coder``'s codings (recorded in the history, so it can be undone)."""
-    coding = _own_coding(session, coding_id, coder)
+    coding, name = _own_coding(session, coding_id, coder)
     update_coding(session, coding, memo=text, note=ACTION_NOTE)
-    return _row(session, coding)
+    return _row(coding, name)
 
 
 def set_passage_memo(session: Session, coder: int, passage_id: int, text: str) -> str:

@@ -1,0 +1,28 @@
+"""The spreadsheet formula guard, and its inverse: one definition for every table codeer writes and reads.
+
+A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
+formula by Excel or LibreOffice (a memo ``=HYPERLINK(...)`` could leak data). Such text is written with a
+leading apostrophe (``'=HYPERLINK(...)``), in CSV and XLSX alike, so it stays text. Text that already
+starts with apostrophes before such a character gets one more, so reading strips exactly one and every
+text comes back as it was: export and import are exact inverses. Other text, and numbers, are untouched.
+"""
+
+from __future__ import annotations
+
+FORMULA_STARTS = frozenset("=+-@\t\r")
+GUARDED_STARTS = FORMULA_STARTS | {"'"}  # a first character after which a cell may need the guard
+
+
+def guarded(text: str) -> bool:
+    """Whether ``text`` is written with the guard apostrophe."""
+    return text[:1] in GUARDED_STARTS and text.lstrip("'")[:1] in FORMULA_STARTS
+
+
+def guard(text: str) -> str:
+    """``text`` as it is written into a table cell."""
+    return "'" + text if guarded(text) else text
+
+
+def unguard(text: str) -> str:
+    """The text a written cell stands for (the inverse of :func:`guard`)."""
+    return text[1:] if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_STARTS else text

@@ -1,0 +1,112 @@
+"""A coding action at the keyboard costs at most three SQL statements, on SQLite and on PostgreSQL.
+
+Each action (apply, remove, toggle either way, memo) runs in its own session as the workbench runs it; the
+statements are counted with SQLAlchemy's ``before_cursor_execute`` event (the transaction's BEGIN and
+COMMIT are not statements of the action). The history must still be complete and exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Transcript
+from codeer.store.coding import CodingKey, apply_coding, remove_coding, update_coding
+from codeer.store.database import Database, open_database
+from codeer.store.workbench import remove, set_coding_memo, toggle
+
+pytest_plugins = ["conftest_backends"]
+
+
+@contextmanager
+def counted(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _key(db: Database) -> CodingKey:
+    with db.session() as session:
+        passage = session.scalar(
+            select(Passage).join(Transcript).where(Transcript.key == "vitens-q1", Passage.number == 1)
+        )
+        code = session.scalar(select(Code).where(Code.key == "herhaling"))
+        coder = session.scalar(select(Coder).where(Coder.name == "anouk"))
+        return CodingKey(passage.id, code.id, coder.id)
+
+
+def _last_event(db: Database) -> tuple:
+    with db.session() as session:
+        e = session.scalars(select(CodingEvent).order_by(CodingEvent.id.desc()).limit(1)).one()
+        return (
+            e.action,
+            e.transcript_key,
+            e.passage_number,
+            e.code_key,
+            e.start,
+            e.end,
+            e.memo,
+            e.previous,
+            e.note,
+        )
+
+
+def test_each_coding_action_costs_at_most_three_statements(db_url: str, build_study) -> None:
+    db = open_database(db_url)
+    try:
+        build_study(db)
+        key = _key(db)
+        span = CodingKey(key.passage_id, key.code_id, key.coder_id, 0, 4)
+
+        with db.session() as session, counted(db) as statements:
+            row = toggle(session, key)
+        assert row is not None and row.coder == "anouk" and len(statements) <= 3
+        assert _last_event(db) == ("apply", "vitens-q1", 1, "herhaling", None, None, "", None, "workbench")
+
+        with db.session() as session, counted(db) as statements:
+            row = set_coding_memo(session, row.id, key.coder_id, "drie keer")
+        assert row.memo == "drie keer" and row.coder == "anouk" and len(statements) <= 3
+        previous = {"memo": "", "start": None, "end": None}
+        assert _last_event(db) == (
+            "update", "vitens-q1", 1, "herhaling", None, None, "drie keer", previous, "workbench"
+        )  # fmt: skip
+
+        with db.session() as session, counted(db) as statements:
+            assert toggle(session, key) is None
+        assert len(statements) <= 3
+        assert _last_event(db) == (
+            "remove", "vitens-q1", 1, "herhaling", None, None, "drie keer", None, "workbench"
+        )  # fmt: skip
+
+        with db.session() as session, counted(db) as statements:
+            coding, new = apply_coding(session, span, "m")
+        assert new and len(statements) <= 3
+        assert _last_event(db) == ("apply", "vitens-q1", 1, "herhaling", 0, 4, "m", None, "")
+
+        with db.session() as session:
+            coding = session.get_one(Coding, coding.id)
+            with counted(db) as statements:
+                update_coding(session, coding, memo="n")
+                assert len(statements) <= 2
+                remove_coding(session, coding)
+                assert len(statements) <= 4
+        assert _last_event(db) == ("remove", "vitens-q1", 1, "herhaling", 0, 4, "n", None, "")
+
+        with db.session() as session:
+            coding, _ = apply_coding(session, key)
+        with db.session() as session, counted(db) as statements:
+            remove(session, coding.id, key.coder_id)
+        assert len(statements) <= 3
+        with db.session() as session:
+            assert session.get(Coding, coding.id) is None
+    finally:
+        db.close()
