@@ -11,13 +11,13 @@ in a layout only with evidence for it, by one rule (README, "Importing transcrip
 2. The kind with the most labels is the layout; another kind joins it when it shares a speaker name with it
    or has at least three and a fifth as many labels (Otter's ``**Kelly**  0:00`` beside ``Unknown Speaker  2:44``).
 3. The layout is accepted only when (a) the blocks that start with one of its labels hold at least
-   :data:`MIN_HELD` of the words after the preamble (blocks that start with a label of another kind count
-   against it), (b) the preamble before the first label is not the bulk of the file (not more words than
+   :data:`MIN_HELD` of the words after the preamble (two or more blocks that start with a label of another
+   kind count against it), (b) the preamble before the first label is not the bulk of the file (not more words than
    the turns, once it is over :data:`PREAMBLE_FREE_WORDS` words) and (c) there is at least one label per
    :data:`UNITS_PER_LABEL` lines (cues in subtitles) after the first. Otherwise the file is refused with a
    diagnosis: what was found, and what most of its lines look like.
 
-Leading turns of speakers who speak only once, before anyone who speaks more often (``Datum: 9 maart``,
+Leading short ``Name: text`` turns of speakers who speak only once, before anyone who speaks more often (``Datum: 9 maart``,
 ``Locatie: Utrecht`` at the top), are read as preamble. Export footers (``Transcribed by https://otter.ai``)
 after the last turn are the postamble, not part of the last turn.
 
@@ -51,6 +51,7 @@ from codeer.ingest.turns import (
 MIN_HELD = 0.9
 UNITS_PER_LABEL = 25
 PREAMBLE_FREE_WORDS = 50
+HEADER_LINE_WORDS = 12  # a "Datum: 9 maart 2021" line at the top is short
 NO_SPEAKER = ""  # the speaker of a passage imported with --unlabelled (stored as no speaker)
 UNLABELLED_MODES = ("paragraphs", "cues")
 
@@ -63,8 +64,7 @@ _KIND_WORDS = {
     **{f"heading{n}": f"headings '{'#' * n} Name' with the text below" for n in range(1, 7)},
 }
 _PARTICLES = frozenset(
-    "de den der van von het ten ter te la le du da di del della dos das do y e el al bin ibn zu 't"
-    " van't".split()
+    ["de", "den", "der", "van", "von", "het", "ten", "ter", "te", "la", "le", "du", "da", "di", "del", "della", "dos", "das", "do", "y", "e", "el", "al", "bin", "ibn", "zu", "'t", "van't"]
 )
 _FOOTER_RE = re.compile(
     r"[ \t]*(?:\*\*|_)?(?:transcribed|transcription|transcript|automatically transcribed|generated|created|"
@@ -199,12 +199,21 @@ def _markup_only(text: str, after_first_turn: bool) -> bool:
 
 
 def _leading_singletons(body: Body) -> None:
-    """Header lines such as ``Datum: 9 maart`` before the conversation: preamble, not speakers."""
+    """Header lines such as ``Datum: 9 maart`` before the conversation: preamble, not speakers.
+
+    Only short ``Name: text`` lines count (a layout whose labels are heads, bold names or headings has no
+    such header lines)."""
+    if not body.layout.startswith(_KIND_WORDS["label"]):
+        return
     turns_of = Counter(t.speaker for t in body.turns)
     if max(turns_of.values(), default=0) < 2:
         return
     lead = 0
-    while lead < len(body.turns) and turns_of[body.turns[lead].speaker] == 1:
+    while (
+        lead < len(body.turns)
+        and turns_of[body.turns[lead].speaker] == 1
+        and body.turns[lead].text.count(" ") < HEADER_LINE_WORDS
+    ):
         lead += 1
     if lead == 0:
         return
@@ -244,12 +253,12 @@ def _check(
             f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
             path,
         )
-    foreign_words, foreign_blocks, foreign_example = _foreign(pieces, found, kinds)
-    if foreign_words > (1 - MIN_HELD) * (turn_words + foreign_words):
+    foreign_words, foreign_blocks, foreign_example = _foreign(pieces, found, kinds, first)
+    if foreign_blocks > 1 and foreign_words > (1 - MIN_HELD) * turn_words:
         raise CodeerError(
             f"only {len(starts)} of {len(starts) + foreign_blocks} blocks carry a label of the layout read "
             f"({_KIND_WORDS[found[first].kind]}, e.g. {example}); {foreign_blocks} look like "
-            f"{foreign_example} and hold {foreign_words:,} of {turn_words + foreign_words:,} words",
+            f"{foreign_example} and hold {foreign_words:,} of the {turn_words:,} words after the preamble",
             path,
         )
     units = sum(1 for p in pieces[first:] if p.unit) if cues else len(pieces) - first
@@ -263,14 +272,17 @@ def _check(
         )
 
 
-def _foreign(pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str]) -> tuple[int, int, str]:
-    """Words and number of blocks that start with a label of a kind outside the layout, and an example."""
+def _foreign(
+    pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], first: int
+) -> tuple[int, int, str]:
+    """Words and number of blocks after the first turn that start with a label of a kind outside the
+    layout, and an example. Headings are structure there (skipped), not blocks."""
     words = blocks = 0
     example = ""
     inside = False
-    for piece, label in zip(pieces, found, strict=True):
+    for piece, label in zip(pieces[first:], found[first:], strict=True):
         if label is not None:
-            inside = label.kind not in kinds
+            inside = label.kind not in kinds and not label.kind.startswith("heading")
             if inside:
                 blocks += 1
                 example = example or _quote(piece.text)
