@@ -132,7 +132,8 @@ def find_transcripts(paths: Iterable[Path]) -> Found:
             mode = path.stat().st_mode
         except FileNotFoundError:
             raise CodeerError(
-                "a link to a file that does not exist" if path.is_symlink() else "no such file or folder", path
+                "a link to a file that does not exist" if path.is_symlink() else "no such file or folder",
+                path,
             ) from None
         except OSError as exc:
             raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
@@ -264,7 +265,7 @@ def _too_large(path: Path, reader: Reader, size: int) -> CodeerError:
 
 
 def _checked_key(key: str, path: Path) -> str:
-    """A transcript id that can name a file and a database row: no path, no control character, not too long."""
+    """A transcript id that can name a file and a database row: no path, no control character, not long."""
     bad = (
         not key.strip()
         or key.strip() in (".", "..")

@@ -9,16 +9,16 @@ in a layout only with evidence for it, by one rule (README, "Importing transcrip
    if its name looks like a name (each word capitalised, a digit or a particle such as ``de``/``van``)
    or it is used at least twice: ``Daarbij had ik de volgende problemen:`` once never makes a speaker.
 2. The kind with the most labels is the layout; another kind joins it when it shares a speaker name with it
-   or has at least three and a fifth as many labels (Otter's ``**Kelly**  0:00`` beside ``Unknown Speaker  2:44``).
+   or has at least three and a fifth as many labels.
 3. The layout is accepted only when (a) the blocks that start with one of its labels hold at least
    :data:`MIN_HELD` of the words after the preamble (two or more blocks that start with a label of another
-   kind count against it), (b) the preamble before the first label is not the bulk of the file (not more words than
-   the turns, once it is over :data:`PREAMBLE_FREE_WORDS` words) and (c) there is at least one label per
-   :data:`UNITS_PER_LABEL` lines (cues in subtitles) after the first. Otherwise the file is refused with a
-   diagnosis: what was found, and what most of its lines look like.
+   kind count against it), (b) the preamble before the first label is not the bulk of the file (not more
+   words than the turns, once it is over :data:`PREAMBLE_FREE_WORDS` words) and (c) there is at least one
+   label per :data:`UNITS_PER_LABEL` lines (cues in subtitles) after the first. Otherwise the file is
+   refused with a diagnosis: what was found, and what most of its lines look like.
 
-Leading short ``Name: text`` turns of speakers who speak only once, before anyone who speaks more often (``Datum: 9 maart``,
-``Locatie: Utrecht`` at the top), are read as preamble. Export footers (``Transcribed by https://otter.ai``)
+Leading short ``Name: text`` turns of speakers who speak only once, before anyone who speaks more often
+(``Datum: 9 maart``, ``Locatie: Utrecht`` at the top), are read as preamble. Export footers (``Transcribed by https://otter.ai``)
 after the last turn are the postamble, not part of the last turn.
 
 Only lines that could be labels (they start with ``*``, ``#``, a time, or hold a colon or end in a time)
@@ -64,7 +64,36 @@ _KIND_WORDS = {
     **{f"heading{n}": f"headings '{'#' * n} Name' with the text below" for n in range(1, 7)},
 }
 _PARTICLES = frozenset(
-    ["de", "den", "der", "van", "von", "het", "ten", "ter", "te", "la", "le", "du", "da", "di", "del", "della", "dos", "das", "do", "y", "e", "el", "al", "bin", "ibn", "zu", "'t", "van't"]
+    [
+        "de",
+        "den",
+        "der",
+        "van",
+        "von",
+        "het",
+        "ten",
+        "ter",
+        "te",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "y",
+        "e",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+        "zu",
+        "'t",
+        "van't",
+    ]
 )
 _FOOTER_RE = re.compile(
     r"[ \t]*(?:\*\*|_)?(?:transcribed|transcription|transcript|automatically transcribed|generated|created|"
@@ -173,10 +202,16 @@ def _build(pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[st
     builder = TurnBuilder()
     end = _footer_start(pieces, found)
     for piece, label in zip(pieces[:end], found[:end], strict=True):
-        if markdown and _markup_only(piece.text, builder.has_speaker) and (label is None or label.kind not in kinds):
+        if (
+            markdown
+            and _markup_only(piece.text, builder.has_speaker)
+            and (label is None or label.kind not in kinds)
+        ):
             continue
         if label is not None and label.kind in kinds:
-            builder.speaker(label.speaker, label.start_ms if label.start_ms is not None else piece.start_ms, piece.line)
+            builder.speaker(
+                label.speaker, label.start_ms if label.start_ms is not None else piece.start_ms, piece.line
+            )
             if label.text:
                 stamp, rest = time_prefix(label.text)
                 builder.text(rest, piece.line, stamp)
@@ -298,7 +333,8 @@ def _no_labels(pieces: Sequence[Piece], path: Path, cues: bool) -> CodeerError:
     if not any(p.text.strip() for p in pieces):
         return CodeerError("empty file", path)
     return CodeerError(
-        f"no speaker turns found; expected lines like 'Name: text' ({_most_lines(pieces)}); {_UNLABELLED_HINT}",
+        f"no speaker turns found; expected lines like 'Name: text' ({_most_lines(pieces)}); "
+        + _UNLABELLED_HINT,
         path,
     )
 
@@ -333,7 +369,9 @@ def _unlabelled(pieces: Sequence[Piece], path: Path, markdown: bool, cues: bool,
         raise CodeerError(f"--unlabelled must be one of {', '.join(UNLABELLED_MODES)}", path)
     if cues and mode == "paragraphs":
         raise CodeerError("subtitles have cues, not paragraphs: use --unlabelled cues", path)
-    body = Body(layout=f"unlabelled, one passage per {'cue' if cues else 'line' if mode == 'cues' else 'paragraph'}")
+    body = Body(
+        layout=f"unlabelled, one passage per {'cue' if cues else 'line' if mode == 'cues' else 'paragraph'}"
+    )
     texts: list[list[str]] = []
     starts: list[tuple[int | None, int]] = []
     preamble: list[str] = []

@@ -53,7 +53,8 @@ _HEADER_RE = re.compile(
 # A line starting with a bold name (Markdown): "**Name** text", "**Name:** text", "**(Name)** text",
 # "**Name** [00:01:12] text", "**Name**  0:05" (text below), "__Name__".
 _BOLD_RE = re.compile(
-    rf"""[ \t]*(?P<mark>\*\*|__)[ \t]*(?:\((?P<pname>{NAME})\)|(?P<name>{NAME}?))[ \t]*:?[ \t]*(?P=mark)[ \t]*:?
+    rf"""[ \t]*(?P<mark>\*\*|__)[ \t]*(?:\((?P<pname>{NAME})\)|(?P<name>{NAME}?))
+    [ \t]*:?[ \t]*(?P=mark)[ \t]*:?
     (?:[ \t]*(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME})(?=\s|$)))?
     [ \t]*(?:[:\-–—](?=\s|$)[ \t]*)?""",
     re.VERBOSE,

@@ -1,10 +1,10 @@
 """Word documents (``.docx``), read with python-docx.
 
 The body's paragraphs, in order (not tables, headers, footers or comments), are read like the lines of a
-text file (:mod:`codeer.ingest.layout`), each paragraph a paragraph: ``Name: text`` paragraphs, or the Teams/Otter layout of a
-paragraph holding only ``Name  0:05`` followed by text paragraphs. A line break inside a paragraph counts
-as a new line. The "line" of a turn is its paragraph's number, counting every body paragraph from 1,
-empty ones included, so "paragraph N" in an error can be found by counting.
+text file (:mod:`codeer.ingest.layout`), each paragraph a paragraph: ``Name: text`` paragraphs, or the
+Teams/Otter layout of a paragraph holding only ``Name  0:05`` followed by text paragraphs. A line break
+inside a paragraph counts as a new line. The "line" of a turn is its paragraph's number, counting every
+body paragraph from 1, empty ones included, so "paragraph N" in an error can be found by counting.
 
 Named ``wordfile`` so that it does not shadow the ``docx`` package.
 """

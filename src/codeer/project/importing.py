@@ -210,7 +210,9 @@ def preview_paths(
             previews.append(Preview(path, problem=exc))
             continue
         if transcript.key in seen:
-            problem = CodeerError(f"transcript id {transcript.key!r} is also used by {seen[transcript.key]}", path)
+            problem = CodeerError(
+                f"transcript id {transcript.key!r} is also used by {seen[transcript.key]}", path
+            )
             previews.append(Preview(path, transcript=transcript, problem=problem))
             continue
         seen[transcript.key] = path
