@@ -42,6 +42,8 @@ from codeer.ingest.turns import (
     TurnBuilder,
     clean,
     match_bold,
+    match_bracket,
+    match_cue_name,
     match_header,
     match_heading,
     match_label,
@@ -95,6 +97,41 @@ _PARTICLES = frozenset(
         "van't",
     ]
 )
+# What transcribers put in brackets or before a colon that is no speaker: sounds, gaps, notes.
+_NOT_SPEAKERS = frozenset(
+    [
+        "laughter",
+        "laughs",
+        "laughing",
+        "applause",
+        "music",
+        "silence",
+        "pause",
+        "noise",
+        "crosstalk",
+        "inaudible",
+        "unintelligible",
+        "overlap",
+        "overlapping",
+        "background",
+        "cough",
+        "sighs",
+        "sigh",
+        "break",
+        "end",
+        "note",
+        "notes",
+        "lacht",
+        "gelach",
+        "gelaat",
+        "stilte",
+        "pauze",
+        "onverstaanbaar",
+        "onhoorbaar",
+        "muziek",
+        "applaus",
+    ]
+)
 _FOOTER_RE = re.compile(
     r"[ \t]*(?:\*\*|_)?(?:transcribed|transcription|transcript|automatically transcribed|generated|created|"
     r"powered|made|getranscribeerd|transcriptie)\b.{0,60}?\b(?:by|with|using|via|door|met)\b.{0,80}",
@@ -117,6 +154,8 @@ class Piece(NamedTuple):
 
 def name_like(name: str) -> bool:
     """Whether ``name`` reads as a name: at most five words, none starting lower-case but particles."""
+    if name.casefold() in _NOT_SPEAKERS:
+        return False
     words = name.split()
     if len(words) > 5:
         return False
@@ -138,6 +177,10 @@ def candidate(text: str, markdown: bool) -> Label | None:
             return found
     elif head == "#":
         return match_heading(text) if markdown else None
+    elif head in "[(":
+        found = match_header(text) or match_bracket(text)
+        if found is not None:
+            return found
     return match_header(text) or match_label(text)
 
 
@@ -157,14 +200,19 @@ def segment(
         Label(p.voice, p.text, p.start_ms, "voice") if p.voice is not None else candidate(p.text, markdown)
         for p in pieces
     ]
+    skip = _cue_names(pieces, found)
     counts = Counter((c.kind, c.speaker) for c in found if c is not None)
-    accepted = {key for key, n in counts.items() if n >= 2 or key[0] == "voice" or name_like(key[1])}
+    accepted = {
+        key
+        for key, n in counts.items()
+        if key[0] == "voice" or name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS)
+    }
     found = [c if c is not None and (c.kind, c.speaker) in accepted else None for c in found]
     kinds = _layout(found)
     try:
         if not kinds:
             raise _no_labels(pieces, path, cues)
-        body = _build(pieces, found, kinds, markdown)
+        body = _build(pieces, found, kinds, markdown, skip)
         _check(body, pieces, found, kinds, path, cues)
     except CodeerError:
         if unlabelled is None:
@@ -198,10 +246,29 @@ def _footer_start(pieces: Sequence[Piece], found: Sequence[Label | None]) -> int
     return end
 
 
-def _build(pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], markdown: bool) -> Body:
+def _cue_names(pieces: Sequence[Piece], found: list[Label | None]) -> set[int]:
+    """Teams' Word transcripts: a ``0:0:0.0 --> 0:0:5.20`` line, the speaker's name alone on the next.
+
+    The name becomes a head with the cue's time; the indexes of the time lines, to skip, are returned.
+    """
+    skip: set[int] = set()
+    for index in range(len(pieces) - 1):
+        if "-->" in pieces[index].text and found[index + 1] is None:
+            label = match_cue_name(pieces[index].text, pieces[index + 1].text)
+            if label is not None:
+                found[index + 1] = label
+                skip.add(index)
+    return skip
+
+
+def _build(
+    pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], markdown: bool, skip: set[int]
+) -> Body:
     builder = TurnBuilder()
     end = _footer_start(pieces, found)
-    for piece, label in zip(pieces[:end], found[:end], strict=True):
+    for index, (piece, label) in enumerate(zip(pieces[:end], found[:end], strict=True)):
+        if index in skip:
+            continue
         if (
             markdown
             and _markup_only(piece.text, builder.has_speaker)

@@ -54,11 +54,20 @@ _HEADER_RE = re.compile(
 # "**Name** [00:01:12] text", "**Name**  0:05" (text below), "__Name__".
 _BOLD_RE = re.compile(
     rf"""[ \t]*(?P<mark>\*\*|__)[ \t]*(?:\((?P<pname>{NAME})\)|(?P<name>{NAME}?))
+    (?:[ \t]*(?:\[(?P<t0>{TIME})\]|\((?P<t00>{TIME})\)))?                       # **Speaker 1 (00:00):**
     [ \t]*:?[ \t]*(?P=mark)[ \t]*:?
     (?:[ \t]*(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME})(?=\s|$)))?
     [ \t]*(?:[:\-–—](?=\s|$)[ \t]*)?""",
     re.VERBOSE,
 )
+
+# A name in brackets at the start of a line: "[Speaker 1] text", "[SPEAKER_00]: text" (WhisperX), or alone on
+# its line: "(Danyel Fisher)", "[Anna]" (Google Meet captions), the text below.
+_BRACKET_RE = re.compile(rf"[ \t]*(?:\[(?P<b>{NAME})\]|\((?P<p>{NAME})\))[ \t]*(?::(?=\s|$)[ \t]*)?")
+
+# A cue time line in a text file, and a line holding only a name.
+_ARROW_RE = re.compile(r"[ \t]*(?P<start>[\d:.,]{3,20})[ \t]*-->[ \t]*[\d:.,]{3,20}[ \t]*")
+_NAME_RE = re.compile(NAME)
 
 # A Markdown heading holding only a name (and perhaps a time): "### Interviewer", "## **P1** (00:01:12)".
 _HEADING_RE = re.compile(
@@ -192,11 +201,47 @@ def match_bold(line: str) -> Label | None:
     speaker = _valid_name(m.group("pname") or m.group("name") or "")
     if speaker is None:
         return None
-    stamp = _first(m, "t1", "t2", "t3")
+    stamp = _first(m, "t0", "t00", "t1", "t2", "t3")
     start = parse_time(stamp) if stamp else None
     text = line[m.end() :]
     kind = "head" if start is not None and not text.strip() else "bold"
     return Label(speaker, text, start, kind)
+
+
+def match_bracket(line: str) -> Label | None:
+    """``[Name] text``, ``[Name]: text`` (a label), or ``(Name)`` / ``[Name]`` alone on a line (a head)."""
+    m = _BRACKET_RE.match(line[:LABEL_WINDOW])
+    if not m:
+        return None
+    speaker = _valid_name(m.group("b") or m.group("p"))
+    text = line[m.end() :]
+    if speaker is None or (m.group("p") and text.strip()):  # "(laughs) yes" is text, "(Anna)" alone a name
+        return None
+    start = parse_time(text) if text[-1:].isdigit() else None  # "[Anna de Vries] 10:01:02", text below
+    if start is not None or not text.strip():
+        return Label(speaker, "", start, "head")
+    return Label(speaker, text, None, "label")
+
+
+def match_cue_name(timing: str, name: str) -> Label | None:
+    """A name alone on the line after ``0:0:0.0 --> 0:0:5.20`` (Teams' Word transcripts), else None."""
+    m = _ARROW_RE.fullmatch(timing[:200])
+    if not m or len(name) > LABEL_WINDOW or not _NAME_RE.fullmatch(name.strip()):
+        return None
+    speaker = _valid_name(name)
+    start = _loose_time(m.group("start"))
+    return Label(speaker, "", start, "head") if speaker is not None and start is not None else None
+
+
+def _loose_time(text: str) -> int | None:
+    """``0:0:5.20`` as Teams writes it (one-digit fields): milliseconds, or None."""
+    parts = text.replace(",", ".").split(":")
+    if len(parts) > 3 or not all(p.replace(".", "", 1).isdigit() for p in parts):
+        return None
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return round(seconds * 1000)
 
 
 def match_heading(line: str) -> Label | None:
