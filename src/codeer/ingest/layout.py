@@ -137,6 +137,11 @@ _FOOTER_RE = re.compile(
     r"powered|made|getranscribeerd|transcriptie)\b.{0,60}?\b(?:by|with|using|via|door|met)\b.{0,80}",
     re.IGNORECASE,
 )
+# A line opening like a label of a layout codeer does not read: ">> KELLY - ...", "ANNA | ...".
+_OPENING_FIRST = "*>-–—[(|#•"
+_OPENING_RE = re.compile(
+    r"[^\w\s]{0,4}[ \t]*(?P<name>[^\W\d_][\w'’.]{0,20}(?: [^\W\d_][\w'’.]{0,20}){0,2})[ \t]*[-–—|>)\]]"
+)
 _MD_HEADING = re.compile(r"#{1,6}(?:\s|$)")
 _MD_RULE = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
 _SHAPE_RE = re.compile(r"[^\W\d_]+|\d+")
@@ -355,6 +360,7 @@ def _check(
             f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
             path,
         )
+    found = _with_unread_labels(pieces, found, first)
     foreign_words, foreign_blocks, foreign_example = _foreign(pieces, found, kinds, first)
     if foreign_blocks > 1 and foreign_words > (1 - MIN_HELD) * turn_words:
         raise CodeerError(
@@ -372,6 +378,32 @@ def _check(
             f"{_most_lines(pieces)}; {_UNLABELLED_HINT}",
             path,
         )
+
+
+def _with_unread_labels(
+    pieces: Sequence[Piece], found: Sequence[Label | None], first: int
+) -> list[Label | None]:
+    """``found`` plus lines that open like a speaker label codeer has no layout for (``>> KELLY - ...``).
+
+    Such an opening is a short capitalised name and a separator (``-``, ``|``, ``>``, ``)``); it counts
+    only when at least two different names each open three lines or more that way, as speakers do.
+    """
+    openings: dict[int, str] = {}
+    for index in range(first, len(pieces)):
+        if found[index] is None:
+            text = pieces[index].text
+            m = _OPENING_RE.match(text[:60]) if text[:1] in _OPENING_FIRST or text[:1].isupper() else None
+            if m and name_like(m.group("name")):
+                openings[index] = m.group("name")
+    counts = Counter(openings.values())
+    frequent = {name for name, n in counts.items() if n >= 3}
+    if len(frequent) < 2:
+        return list(found)
+    marked = list(found)
+    for index, name in openings.items():
+        if name in frequent:
+            marked[index] = Label(name, "", None, "unread")
+    return marked
 
 
 def _foreign(
