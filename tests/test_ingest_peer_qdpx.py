@@ -24,8 +24,9 @@ TEXTS = {
 def qdpx(path: Path, *, origin: str, reference: str, coder: str = USER) -> Path:
     sources = "".join(
         f'<TextSource guid="{guid}" name="{name}" plainTextPath="{reference.format(name=name)}">'
-        f'<PlainTextSelection guid="4444444{n}-0000-4000-8000-000000000001" startPosition="7" endPosition="14" '
-        f'creatingUser="{coder}"><Coding guid="5555555{n}-0000-4000-8000-000000000001" creatingUser="{coder}">'
+        f'<PlainTextSelection guid="4444444{n}-0000-4000-8000-000000000001" startPosition="7" '
+        f'endPosition="14" creatingUser="{coder}">'
+        f'<Coding guid="5555555{n}-0000-4000-8000-000000000001" creatingUser="{coder}">'
         f'<CodeRef targetGUID="{CODE}"/></Coding></PlainTextSelection></TextSource>'
         for n, (guid, (name, _)) in enumerate(TEXTS.items())
     )
