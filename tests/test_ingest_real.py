@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from codeer.errors import CodeerError
 from codeer.ingest import parse_file
 
 REAL = Path(__file__).parent / "data" / "real"
@@ -27,11 +28,21 @@ EXPECTED: dict[str, tuple[dict[str, int], str]] = {
     ),
     "thesis-headings.md": ({"Interviewer": 5, "Business Process Manager": 4}, ""),
     "thesis-bold-no-colon.md": ({"Interviewer": 5, "Business Application Manager": 5}, ""),
+    "zoom-meeting.vtt": (
+        {"Andrew Knight": 8, "Paul McCartney": 6, "John Lennon": 5, "George Harrison": 2, "Ringo Starr": 1},
+        "",
+    ),
+    "zoom-unlabelled-cues.vtt": ({"Ashlee Kupor (SL)": 4, "Dora Demszky": 4}, ""),
 }
+# file -> passages with --unlabelled paragraphs (refused without it)
+UNLABELLED = {"lecture-script-cp1252.txt": 3, "lecture-script.docx": 48}
 
 
 def test_every_real_file_is_listed() -> None:
-    assert sorted(p.name for p in REAL.glob("*.md") if p.name != "README.md") == sorted(EXPECTED)
+    listed = (REAL / "README.md").read_text(encoding="utf-8")
+    files = sorted(p.name for p in REAL.iterdir() if p.name != "README.md")
+    assert files == sorted([*EXPECTED, *UNLABELLED])
+    assert all(f"`{name}`" in listed for name in files)  # each with its source and licence note
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -60,3 +71,17 @@ def test_heading_layout_keeps_the_title_as_preamble() -> None:
 def test_a_sentence_ending_in_a_colon_stays_in_its_turn() -> None:
     t = parse_file(REAL / "thesis-bold-no-colon.md")
     assert "Er is een viertal onderdelen die ik wil bespreken:" in t.turns[0].text
+
+
+def test_zoom_cue_times_are_turn_times() -> None:
+    t = parse_file(REAL / "zoom-meeting.vtt")
+    assert t.turns[0].start_ms == 4_859 and t.turns[1].start_ms == 24_000
+
+
+@pytest.mark.parametrize("name", sorted(UNLABELLED))
+def test_real_text_without_speakers_is_refused_then_imports_unlabelled(name: str) -> None:
+    with pytest.raises(CodeerError, match="no speaker turns found.*--unlabelled"):
+        parse_file(REAL / name)
+    t = parse_file(REAL / name, unlabelled="paragraphs")
+    assert len(t.turns) == UNLABELLED[name] and {turn.speaker for turn in t.turns} == {""}
+    assert "I’m Dr Federico Andreis" in t.turns[0].text + t.turns[1].text  # Windows-1252 read as such
