@@ -41,6 +41,7 @@ def test_dry_run_prints_per_file_and_stores_nothing(project: Path, study: Path) 
     assert result.code == 0, result.err
     out = result.out
     assert f"{study / 'slides.pdf'}: skipped: not a transcript format" in out
+    assert "metadata.csv" not in out  # metadata files are read, not skipped
     assert "new transcript 'otter', layout: name-and-time lines" in out
     assert "3 passage(s), 3 with a time" in out
     assert "Kelly: 2 turn(s), 2 word(s)" in out and "Unknown Speaker: 1 turn(s), 1 word(s)" in out
@@ -164,3 +165,22 @@ def test_error_lists_are_capped(project: Path, tmp_path: Path) -> None:
         (folder / f"f{i:03d}.txt").write_text("geen sprekers hier\n", encoding="utf-8")
     result = run_cli(project, "import", str(folder))
     assert result.code == 2 and result.err.strip().endswith("... and 5 more")
+
+
+def test_a_real_import_prints_warnings(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "header.txt"
+    path.write_text("Datum: 9 maart\nAnna: Ja.\nBram: Nee.\nAnna: Goed.\n", encoding="utf-8")
+    result = run_cli(project, "import", str(path))
+    assert result.code == 0, result.err
+    assert (
+        f"{path}: warning: 1 line(s) at the top by speakers who never speak again read as preamble"
+        in result.out
+    )
+
+
+def test_a_huge_metadata_sheet_is_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "t.txt").write_text("Anna: Ja.\nBram: Nee.\n", encoding="utf-8")
+    with (tmp_path / "metadata.csv").open("wb") as handle:
+        handle.truncate(51 * 2**20)
+    with pytest.raises(CodeerError, match="a metadata sheet is read up to 50 MB"):
+        parse_file(tmp_path / "t.txt")

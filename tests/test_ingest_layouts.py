@@ -138,6 +138,35 @@ def test_whisperx_srt_with_bracketed_speakers(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("layout", "text"),
+    [
+        ("bracket-label", "[Speaker 1] Hello.\n[Speaker 2] Hi there.\n[Speaker 1] Bye.\n"),
+        (
+            "bracket-head",
+            "[Speaker 1] 10:01:02\nHello.\n[Speaker 2] 10:01:05\nHi there.\n[Speaker 1] 10:01:09\nBye.\n",
+        ),
+        ("bold-parentheses", "**(Speaker 1)** Hello.\n\n**(Speaker 2)** Hi there.\n\n**(Speaker 1)** Bye.\n"),
+        ("lower-case-repeated", "speaker 1: Hello.\nspeaker 2: Hi there.\nspeaker 1: Bye.\nspeaker 2: Ok.\n"),
+    ],
+)
+def test_more_label_forms(tmp_path: Path, layout: str, text: str) -> None:
+    got = [(speaker.lower(), said) for speaker, said, _ in turns(write(tmp_path, f"{layout}.md", text))]
+    assert got[:3] == [("speaker 1", "Hello."), ("speaker 2", "Hi there."), ("speaker 1", "Bye.")]
+
+
+def test_sounds_and_notes_are_never_speakers(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sounds.txt",
+        "Anna: Ja.\n[inaudible]\nNote: hier viel het geluid weg.\nBram: Nee.\n(laughter)\n"
+        "Note: weer terug.\nAnna: Goed.\n[inaudible]\n",
+    )
+    t = parse_file(path)
+    assert [x.speaker for x in t.turns] == ["Anna", "Bram", "Anna"]
+    assert t.turns[0].text == "Ja. [inaudible] Note: hier viel het geluid weg."
+
+
 def test_google_meet_vtt_names_in_parentheses(tmp_path: Path) -> None:
     path = write(
         tmp_path,
