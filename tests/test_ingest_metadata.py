@@ -21,7 +21,7 @@ def study(tmp_path: Path) -> Path:
 
 
 def test_supported() -> None:
-    assert SUPPORTED == (".txt", ".md", ".vtt", ".srt", ".docx")
+    assert SUPPORTED == (".txt", ".md", ".markdown", ".vtt", ".srt", ".docx")
 
 
 def test_discover_folder_skips_hidden_sheets_sidecars_and_lock_files() -> None:

@@ -27,15 +27,22 @@ class CodeerError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+#: At most this many problems are printed; the rest are counted ("... and 999,990 more").
+MAX_SHOWN_PROBLEMS = 50
+
+
 class CodeerErrors(CodeerError):
     """Several problems found in one pass (e.g. every bad row of a codings file), reported together."""
 
     def __init__(self, problems: Iterable[CodeerError]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(str(self))
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        shown = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
+        if len(self.problems) > MAX_SHOWN_PROBLEMS:
+            shown.append(f"... and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more")
+        return "\n".join(shown)
 
 
 def raise_all(problems: list[CodeerError]) -> None:

@@ -71,90 +71,133 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from codeer.errors import CodeerError
+from codeer.ingest.formats import READERS, SUFFIXES, Reader, known, reader_for
 from codeer.ingest.metadata import Meta, metadata_for, read_sidecar, speakers_for
 from codeer.ingest.records import ParsedTranscript, Turn
-from codeer.ingest.srt import read_srt
-from codeer.ingest.textfile import read_text
-from codeer.ingest.turns import Body
-from codeer.ingest.vtt import read_vtt
-from codeer.ingest.wordfile import read_docx
 
-__all__ = ["SUPPORTED", "ParsedTranscript", "Turn", "discover", "parse_file"]
+__all__ = ["READERS", "SUPPORTED", "ParsedTranscript", "Turn", "discover", "find_transcripts", "parse_file"]
 
-SUPPORTED = (".txt", ".md", ".vtt", ".srt", ".docx")
+SUPPORTED = SUFFIXES
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
-_READERS: dict[str, Callable[[bytes, Path], Body]] = {".vtt": read_vtt, ".srt": read_srt, ".docx": read_docx}
+MAX_KEY_CHARS = 200  # the database's limit for a transcript id, on SQLite and PostgreSQL alike
+MAX_TITLE_CHARS = 500
+
+
+@dataclass
+class Found:
+    """The transcript files among the paths given, and the files in their folders that were left out."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # (file, why), for the user to see
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
+    """The transcript files among ``paths`` (see :func:`find_transcripts`)."""
+    return find_transcripts(paths).files
+
+
+def find_transcripts(paths: Iterable[Path]) -> Found:
     """The transcript files among ``paths``: files as given, folders searched recursively (sorted).
 
-    In folders, only supported extensions count, and hidden files and folders (``.git``, ``.DS_Store``) and
-    Word's lock files (``~$name.docx``, present while a document is open) are skipped; sheets and sidecars
-    have other extensions. A file named directly must be a supported one. Each file appears once.
+    In folders, only regular files with a transcript suffix are read; hidden files and folders (``.git``,
+    ``.DS_Store``), Word's lock files (``~$name.docx``) and the sheets and sidecars codeer reads as
+    metadata are passed over silently; every other file left out is listed in :attr:`Found.skipped`
+    with the reason: another extension, a link to a file outside the folder, a link to nothing, a FIFO
+    or device (reading one could block or never end). A file named directly must be a regular transcript
+    file. Each file appears once.
     """
-    found: list[Path] = []
+    found = Found()
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
         resolved = path.resolve()
         if resolved not in seen:
             seen.add(resolved)
-            found.append(path)
+            found.files.append(path)
 
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for file in _walk(path):
+            for file in _walk(path, found.skipped):
                 add(file)
-        elif path.is_file():
-            if path.suffix.lower() not in SUPPORTED:
-                raise CodeerError(f"not a transcript: expected one of {', '.join(SUPPORTED)}", path)
-            add(path)
-        else:
-            raise CodeerError("no such file or folder", path)
+            continue
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise CodeerError(
+                "a link to a file that does not exist" if path.is_symlink() else "no such file or folder",
+                path,
+            ) from None
+        except OSError as exc:
+            raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
+        if not stat.S_ISREG(mode):
+            raise CodeerError("not a regular file (a FIFO, socket or device): not read", path)
+        reader_for(path)
+        add(path)
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Supported, visible files under ``folder``, sorted; symbolic links to folders are not followed."""
+_QUIET_NAMES = ("metadata.csv", "speakers.csv")
+_QUIET_SUFFIXES = (".yaml", ".yml")
+
+
+def _walk(folder: Path, skipped: list[tuple[Path, str]]) -> list[Path]:
+    """Regular transcript files under ``folder``, sorted; links to folders are not followed."""
+    root = folder.resolve()
     files: list[Path] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
-            if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUPPORTED:
+            if name.startswith((".", "~$")):
                 continue
-            files.append(Path(root) / name)
+            path = Path(base) / name
+            if not known(name):
+                if name.lower() not in _QUIET_NAMES and not name.lower().endswith(_QUIET_SUFFIXES):
+                    skipped.append((path, f"not a transcript format ({' '.join(SUFFIXES)})"))
+                continue
+            why = _not_readable(path, root)
+            if why:
+                skipped.append((path, why))
+            else:
+                files.append(path)
     return sorted(files)
 
 
-def parse_file(path: Path) -> ParsedTranscript:
-    """Read one transcript and apply its metadata (front matter < metadata.csv < sidecar, speakers.csv)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise CodeerError(f"not a transcript: expected one of {', '.join(SUPPORTED)}", path)
+def _not_readable(path: Path, root: Path) -> str:
+    """Why a file in an imported folder is not read ('' if it is read)."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CodeerError("no such file", path) from exc
-    except OSError as exc:
-        raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
+        mode = path.stat().st_mode
+    except OSError:
+        return "a link to a file that does not exist" if path.is_symlink() else "cannot be read"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, socket or device)"
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return "a link to a file outside the folder imported (name that file itself to import it)"
+    return ""
+
+
+def parse_file(path: Path, *, unlabelled: str | None = None) -> ParsedTranscript:
+    """Read one transcript and apply its metadata (front matter < metadata.csv < sidecar, speakers.csv).
+
+    ``unlabelled`` (``paragraphs`` or ``cues``): a file without speaker labels becomes one passage per
+    paragraph or cue, without a speaker, instead of being refused.
+    """
+    path = Path(path)
+    reader = reader_for(path)
+    data = _read_bounded(path, reader)
     if not data.strip():
         raise CodeerError("empty file", path)
-    if suffix != ".docx":
+    if not reader.binary:
         _check_line_lengths(data, path)
 
-    meta = Meta()
-    if suffix in (".txt", ".md"):
-        body, meta = read_text(data, path, markdown=suffix == ".md")
-    else:
-        body = _READERS[suffix](data, path)
+    body, meta = reader.read(data, path, unlabelled)
     if not body.turns:
         if not body.preamble:
             raise CodeerError("empty file", path)
@@ -173,8 +216,8 @@ def parse_file(path: Path) -> ParsedTranscript:
     speakers.update(Meta(speakers=speakers_for(path, names, present)))
     speakers.update(Meta(speakers=sidecar.speakers))
 
-    key = meta.id or path.stem
-    title = meta.title or _title_from(body.preamble) or key
+    key = _checked_key(meta.id or path.stem, path)
+    title = (meta.title or _title_from(body.preamble) or key)[:MAX_TITLE_CHARS]
     return ParsedTranscript(
         key=key,
         source=path,
@@ -184,7 +227,60 @@ def parse_file(path: Path) -> ParsedTranscript:
         attributes=meta.attributes,
         speakers=speakers.speakers,
         content_hash=_content_hash(data, key, title, meta.attributes, speakers.speakers),
+        postamble=body.postamble,
+        layout=body.layout,
+        warnings=body.warnings,
     )
+
+
+def _read_bounded(path: Path, reader: Reader) -> bytes:
+    """The file's bytes, refused before reading when it is no regular file or larger than the format's limit.
+
+    The size is checked twice: from ``stat`` before opening, and by reading at most one byte more than the
+    limit, so a file that grows (or a device that lies about its size) still costs bounded memory.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CodeerError("not a regular file (a FIFO, socket or device): not read", path)
+        if info.st_size > reader.max_bytes:
+            raise _too_large(path, reader, info.st_size)
+        with path.open("rb") as handle:
+            data = handle.read(reader.max_bytes + 1)
+    except FileNotFoundError as exc:
+        raise CodeerError("no such file", path) from exc
+    except OSError as exc:
+        raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
+    if len(data) > reader.max_bytes:
+        raise _too_large(path, reader, len(data))
+    return data
+
+
+def _too_large(path: Path, reader: Reader, size: int) -> CodeerError:
+    return CodeerError(
+        f"{size / 2**20:,.0f} MB or more: larger than any transcript ({reader.name} files are read up to "
+        f"{reader.max_bytes // 2**20} MB)",
+        path,
+    )
+
+
+def _checked_key(key: str, path: Path) -> str:
+    """A transcript id that can name a file and a database row: no path, no control character, not long."""
+    bad = (
+        not key.strip()
+        or key.strip() in (".", "..")
+        or any(c in key for c in "/\\")
+        or not key.isprintable()
+        or len(key) > MAX_KEY_CHARS
+    )
+    if bad:
+        shown = key[:60] + ("..." if len(key) > 60 else "")
+        raise CodeerError(
+            f"transcript id {shown!r} refused: an id is 1-{MAX_KEY_CHARS} printable characters without "
+            "'/' or '\\' and not '.' or '..'",
+            path,
+        )
+    return key
 
 
 def _check_line_lengths(data: bytes, path: Path) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,8 @@ from codeer.ingest.turns import clean
 from codeer.yamlguard import check_nesting
 
 METADATA_SHEET = "metadata.csv"
+MAX_COLUMNS = 500  # attributes per sheet, or per transcript or speaker in YAML: far beyond any study
+MAX_SHEET_BYTES = 50 * 1024 * 1024
 SPEAKERS_SHEET = "speakers.csv"
 SIDECAR_SUFFIXES = (".yaml", ".yml")
 RESERVED = ("id", "title", "speakers")
@@ -68,6 +71,24 @@ class Meta:
         self.attributes.update(later.attributes)
         for name, attrs in later.speakers.items():
             self.speakers.setdefault(name, {}).update(attrs)
+
+
+def read_regular(path: Path) -> bytes:
+    """A metadata file's bytes: a regular file of at most :data:`MAX_SHEET_BYTES`, else a CodeerError.
+
+    Checked before opening: opening a FIFO blocks, and a link to ``/dev/zero`` never ends.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CodeerError("not a regular file (a FIFO, socket or device): not read", path)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SHEET_BYTES + 1)
+    except OSError as exc:
+        raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
+    if len(data) > MAX_SHEET_BYTES:
+        raise CodeerError(f"larger than {MAX_SHEET_BYTES // 2**20} MB: not a metadata file", path)
+    return data
 
 
 # --- YAML (front matter and sidecars) -------------------------------------------------------------------
@@ -115,6 +136,10 @@ def parse_yaml_meta(text: str, path: Path, first_line: int = 1, what: str = "met
     def line_of(node: yaml.Node) -> int:
         return first_line + node.start_mark.line
 
+    if len(root.value) > MAX_COLUMNS:
+        raise CodeerError(
+            f"{what} has {len(root.value):,} keys; at most {MAX_COLUMNS} are read", path, first_line
+        )
     seen: dict[str, int] = {}
     for key_node, value_node in root.value:
         key = _scalar(key_node, path, line_of(key_node), "a key")
@@ -198,10 +223,7 @@ def read_sidecar(transcript: Path) -> Meta:
             f"two sidecars for one transcript: {found[0].name} and {found[1].name}; keep one", found[1]
         )
     sidecar = found[0]
-    try:
-        data = sidecar.read_bytes()
-    except OSError as exc:
-        raise CodeerError(f"cannot read: {exc.strerror or exc}", sidecar) from exc
+    data = read_regular(sidecar)
     return parse_yaml_meta(decode(data, sidecar), sidecar, what="sidecar")
 
 
@@ -284,24 +306,31 @@ def speakers_for(transcript: Path, names: Iterable[str], present: set[str]) -> d
 def _sheet(path: Path, *, speakers: bool) -> Sheet | None:
     """The parsed sheet at ``path`` (None if there is none), cached per version of the file."""
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
         return None
-    return _read_sheet(path, stat.st_mtime_ns, stat.st_size, speakers)
+    return _read_sheet(path, info.st_mtime_ns, info.st_size, speakers)
 
 
 @lru_cache(maxsize=64)
 def _read_sheet(path: Path, mtime_ns: int, size: int, speakers: bool) -> Sheet:
     """Parse a sheet; ``mtime_ns`` and ``size`` are only there to key the cache."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CodeerError(f"cannot read: {exc.strerror or exc}", path) from exc
+    if size > MAX_SHEET_BYTES:
+        raise CodeerError(
+            f"{size / 2**20:,.0f} MB: a metadata sheet is read up to {MAX_SHEET_BYTES // 2**20} MB", path
+        )
+    data = read_regular(path)
     text = decode(data, path)
     if not text.strip():
         return Sheet(path, (), {})
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
+    if header_line.count(delimiter) >= MAX_COLUMNS:
+        raise CodeerError(
+            f"{header_line.count(delimiter) + 1:,} columns in the header; at most {MAX_COLUMNS} are read",
+            path,
+            1,
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [clean(cell) for cell in next(reader)]

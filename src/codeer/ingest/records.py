@@ -28,6 +28,7 @@ class ParsedTranscript:
 
     ``key`` defaults to the file name without extension; front matter ``id`` overrides it.
     ``speakers`` maps a speaker's name to their attributes (front matter ``speakers:``, or speakers.csv).
+    ``postamble`` is an export footer after the last turn, kept apart like the preamble.
     ``content_hash`` is the SHA-256 of the file's bytes together with its metadata, so that a changed
     metadata sheet re-imports too.
     """
@@ -40,6 +41,9 @@ class ParsedTranscript:
     attributes: dict[str, str] = field(default_factory=dict)
     speakers: dict[str, dict[str, str]] = field(default_factory=dict)
     content_hash: str = ""
+    postamble: str = ""  # an export footer after the last turn ("Transcribed by https://otter.ai")
+    layout: str = ""  # the speaker layout the file was read in, for --dry-run
+    warnings: list[str] = field(default_factory=list)  # what a user should check, shown at import
 
     def speaker_names(self) -> list[str]:
         """Everyone in the transcript: speakers in order of their first turn, then those only in metadata."""
@@ -56,6 +60,9 @@ class ParsedTranscript:
             self.attributes,
             self.speakers,
             self.content_hash,
+            self.postamble,
+            self.layout,
+            self.warnings,
         )
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from codeer.errors import CodeerError
 from codeer.ingest.encoding import decode
-from codeer.ingest.turns import Body, TurnBuilder, cue_start, match_label, strip_tags
+from codeer.ingest.layout import Piece, segment
+from codeer.ingest.turns import Body, cue_start, strip_tags
 
 _EXPECTED_TIMING = "00:00:05,000 --> 00:00:09,000"
 _TIMING_RE = re.compile(r"[ \t]*(?P<start>[\d:,.]{1,20})[ \t]*-->[ \t]*(?P<end>[\d:,.]{1,20})(?:[ \t].*)?")
@@ -25,10 +26,10 @@ _TIMING_RE = re.compile(r"[ \t]*(?P<start>[\d:,.]{1,20})[ \t]*-->[ \t]*(?P<end>[
 _LOOKS_LIKE_TIMING = re.compile(r"[ \t]*\d{1,2}:\d{1,2}:\d{1,2}")
 
 
-def read_srt(data: bytes, path: Path) -> Body:
+def read_srt(data: bytes, path: Path, *, unlabelled: str | None = None) -> Body:
     """Turns and preamble of a ``.srt`` file's bytes."""
     lines = decode(data, path).split("\n")
-    builder = TurnBuilder()
+    pieces: list[Piece] = []
     seen_cue = False
     block: list[tuple[int, str]] = []
     for number, line in enumerate([*lines, ""], start=1):
@@ -59,13 +60,10 @@ def read_srt(data: bytes, path: Path) -> Body:
             else None
         )
         seen_cue = True
-        for text_number, text_line in text:
-            plain = strip_tags(text_line)
-            label = match_label(plain)
-            if label is not None:
-                builder.speaker(label.speaker, start, text_number)
-                builder.text(label.text, text_number)
-            else:
-                builder.text(plain, text_number, start)
+        # A block without a time line continues the cue before it: not a cue of its own.
+        pieces.extend(
+            Piece(number, strip_tags(line), start, None, index == 0 and timing_number > 0)
+            for index, (number, line) in enumerate(text)
+        )
         block = []
-    return builder.body()
+    return segment(pieces, path, cues=True, unlabelled=unlabelled)

@@ -40,11 +40,46 @@ _LABEL_RE = re.compile(
     re.VERBOSE,
 )
 
-# The transcription-service header: a line holding only a name and a time ("Anna de Vries  0:05").
-_HEADER_RE = re.compile(rf"[ \t]*(?P<name>{NAME})[ \t]+(?P<time>{TIME})[ \t]*")
+# The transcription-service header: a line holding only a name and a time, in either order, the time bare
+# or in brackets ("Anna de Vries  0:05", "Speaker 1 [00:00:05]", "00:00:03 Speaker 1" as Word writes it).
+_HEADER_RE = re.compile(
+    rf"""[ \t]*(?:
+        (?P<name>{NAME}?)[ \t]+(?:(?P<t1>{TIME})|\[(?P<t2>{TIME})\]|\((?P<t3>{TIME})\))
+      | (?:(?P<t4>{TIME})|\[(?P<t5>{TIME})\]|\((?P<t6>{TIME})\))[ \t]+(?:[-–—][ \t]*)?(?P<name2>{NAME}?)
+    )[ \t]*""",
+    re.VERBOSE,
+)
+
+# A line starting with a bold name (Markdown): "**Name** text", "**Name:** text", "**(Name)** text",
+# "**Name** [00:01:12] text", "**Name**  0:05" (text below), "__Name__".
+_BOLD_RE = re.compile(
+    rf"""[ \t]*(?P<mark>\*\*|__)[ \t]*(?:\((?P<pname>{NAME})\)|(?P<name>{NAME}?))
+    (?:[ \t]*(?:\[(?P<t0>{TIME})\]|\((?P<t00>{TIME})\)))?                       # **Speaker 1 (00:00):**
+    [ \t]*:?[ \t]*(?P=mark)[ \t]*:?
+    (?:[ \t]*(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME})(?=\s|$)))?
+    [ \t]*(?:[:\-–—](?=\s|$)[ \t]*)?""",
+    re.VERBOSE,
+)
+
+# A name in brackets at the start of a line: "[Speaker 1] text", "[SPEAKER_00]: text" (WhisperX), or alone on
+# its line: "(Danyel Fisher)", "[Anna]" (Google Meet captions), the text below.
+_BRACKET_RE = re.compile(rf"[ \t]*(?:\[(?P<b>{NAME})\]|\((?P<p>{NAME})\))[ \t]*(?::(?=\s|$)[ \t]*)?")
+
+# A cue time line in a text file, and a line holding only a name.
+_ARROW_RE = re.compile(r"[ \t]*(?P<start>[\d:.,]{3,20})[ \t]*-->[ \t]*[\d:.,]{3,20}[ \t]*")
+_NAME_RE = re.compile(NAME)
+
+# A Markdown heading holding only a name (and perhaps a time): "### Interviewer", "## **P1** (00:01:12)".
+_HEADING_RE = re.compile(
+    rf"""[ \t]*(?P<level>\#{{1,6}})[ \t]+(?:\*\*)?(?P<name>{NAME}?)(?:\*\*)?
+    (?:[ \t]*(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME})))?[ \t]*:?[ \t]*\#*[ \t]*""",
+    re.VERBOSE,
+)
 
 # A line that starts with a time but has no label: "[00:01:12] more text".
-_TIME_PREFIX_RE = re.compile(rf"[ \t]*(?:\[{TIME}\]|\({TIME}\)|{TIME}(?=[ \t]))[ \t]*(?:[-–—][ \t]+)?")
+_TIME_PREFIX_RE = re.compile(
+    rf"[ \t]*(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME})(?=[ \t]|$))[ \t]*(?:[-–—][ \t]+)?"
+)
 
 # Markup in cue text: WebVTT's tags (<c.x>, <b>, <i>, <u>, <v Name>, <ruby>, <rt>, <lang en>, timestamps)
 # and SRT's (<i>, <b>, <u>, <font color=...>, {\an8}). Only known tags, so a literal "<3" survives.
@@ -105,11 +140,17 @@ def _valid_name(name: str) -> str | None:
 
 
 class Label(NamedTuple):
-    """A speaker label found at the start of a line, and the text after it (one per line: kept light)."""
+    """A speaker label found at the start of a line, and the text after it (one per line: kept light).
+
+    ``kind`` is the family of layout the label belongs to (:mod:`codeer.ingest.layout`): ``label``
+    (``Name: text``), ``bold`` (``**Name** text``), ``head`` (a line holding only a name and a time),
+    ``heading1``..``heading6`` (a Markdown heading holding only a name), ``voice`` (a WebVTT voice tag).
+    """
 
     speaker: str
     text: str
     start_ms: int | None
+    kind: str = "label"
 
 
 def match_label(line: str) -> Label | None:
@@ -129,33 +170,124 @@ def match_label(line: str) -> Label | None:
 
 
 def match_header(line: str) -> Label | None:
-    """A line holding only ``Name  0:05`` (transcription-service layout: the text follows on next lines)."""
-    if len(line) > LABEL_WINDOW or not line.rstrip()[-1:].isdigit():
+    """A line holding only a name and a time (``Name  0:05``, ``Name [0:05]``, ``00:00:05 Name``), else None.
+
+    The transcription-service layout: the turn's text follows on the next lines.
+    """
+    if len(line) > LABEL_WINDOW:
+        return None
+    last = line.rstrip()[-1:]
+    if not (last.isdigit() or last in "])" or line.lstrip()[:1] in "[(0123456789"):
         return None
     m = _HEADER_RE.fullmatch(line)
     if not m:
         return None
-    speaker = _valid_name(m.group("name"))
-    start = parse_time(m.group("time"))
+    speaker = _valid_name(m.group("name") or m.group("name2") or "")
+    start = parse_time(_first(m, "t1", "t2", "t3", "t4", "t5", "t6"))
     if speaker is None or start is None:
         return None
-    return Label(speaker, "", start)
+    return Label(speaker, "", start, "head")
+
+
+def match_bold(line: str) -> Label | None:
+    """A line starting with a bold name (``**Name** text``, ``**Name:**``, ``**Name** [0:05]``), else None.
+
+    A bold name with a time and nothing after it is a ``head`` (the text follows on the next lines, as in
+    Otter's layout pasted into Markdown); otherwise a ``bold`` label.
+    """
+    m = _BOLD_RE.match(line[:LABEL_WINDOW])
+    if not m:
+        return None
+    speaker = _valid_name(m.group("pname") or m.group("name") or "")
+    if speaker is None:
+        return None
+    stamp = _first(m, "t0", "t00", "t1", "t2", "t3")
+    start = parse_time(stamp) if stamp else None
+    text = line[m.end() :]
+    kind = "head" if start is not None and not text.strip() else "bold"
+    return Label(speaker, text, start, kind)
+
+
+def match_bracket(line: str) -> Label | None:
+    """``[Name] text``, ``[Name]: text`` (a label), or ``(Name)`` / ``[Name]`` alone on a line (a head)."""
+    m = _BRACKET_RE.match(line[:LABEL_WINDOW])
+    if not m:
+        return None
+    speaker = _valid_name(m.group("b") or m.group("p"))
+    text = line[m.end() :]
+    if speaker is None or (m.group("p") and text.strip()):  # "(laughs) yes" is text, "(Anna)" alone a name
+        return None
+    start = parse_time(text) if text[-1:].isdigit() else None  # "[Anna de Vries] 10:01:02", text below
+    if start is not None or not text.strip():
+        return Label(speaker, "", start, "head")
+    return Label(speaker, text, None, "label")
+
+
+def match_cue_name(timing: str, name: str) -> Label | None:
+    """A name alone on the line after ``0:0:0.0 --> 0:0:5.20`` (Teams' Word transcripts), else None."""
+    m = _ARROW_RE.fullmatch(timing[:200])
+    if not m or len(name) > LABEL_WINDOW or not _NAME_RE.fullmatch(name.strip()):
+        return None
+    speaker = _valid_name(name)
+    start = _loose_time(m.group("start"))
+    return Label(speaker, "", start, "head") if speaker is not None and start is not None else None
+
+
+def _loose_time(text: str) -> int | None:
+    """``0:0:5.20`` as Teams writes it (one-digit fields): milliseconds, or None."""
+    parts = text.replace(",", ".").split(":")
+    if len(parts) > 3 or not all(p.replace(".", "", 1).isdigit() for p in parts):
+        return None
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return round(seconds * 1000)
+
+
+def match_heading(line: str) -> Label | None:
+    """A Markdown heading holding only a name, perhaps with a time (``### Interviewer``), else None."""
+    if len(line) > LABEL_WINDOW:
+        return None
+    m = _HEADING_RE.fullmatch(line)
+    if not m:
+        return None
+    speaker = _valid_name(m.group("name") or "")
+    if speaker is None:
+        return None
+    stamp = _first(m, "t1", "t2", "t3")
+    return Label(speaker, "", parse_time(stamp) if stamp else None, f"heading{len(m.group('level'))}")
+
+
+def _first(m: re.Match[str], *groups: str) -> str:
+    """The first of ``groups`` that matched, or ''."""
+    return next((m.group(g) for g in groups if m.group(g)), "")
 
 
 def strip_time_prefix(line: str) -> str:
-    """``[00:01:12] text`` without its time: an unlabelled line keeps its words, not its stamp."""
+    """``[00:01:12] text`` without its time: an unlabelled line keeps its words (see :func:`time_prefix`)."""
+    return time_prefix(line)[1]
+
+
+def time_prefix(line: str) -> tuple[int | None, str]:
+    """The time a line starts with (``[00:01:12] text``, ``00:01:12 text``), if any, and the rest of it."""
     if line.lstrip()[:1] not in "[(0123456789":
-        return line
+        return None, line
     m = _TIME_PREFIX_RE.match(line[:LABEL_WINDOW])
-    return line[m.end() :] if m else line
+    if not m:
+        return None, line
+    return parse_time(_first(m, "t1", "t2", "t3")), line[m.end() :]
 
 
 @dataclass
 class Body:
-    """What a reader found in a file: turns in file order and the preamble before the first turn."""
+    """What a reader found in a file: turns in file order, the preamble before the first turn and the
+    postamble after the last (an export footer), the layout its speaker labels use, and what to check."""
 
     turns: list[Turn] = field(default_factory=list)
     preamble: str = ""
+    postamble: str = ""
+    layout: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 class TurnBuilder:

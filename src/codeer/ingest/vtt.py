@@ -21,7 +21,8 @@ from pathlib import Path
 
 from codeer.errors import CodeerError
 from codeer.ingest.encoding import decode
-from codeer.ingest.turns import Body, TurnBuilder, clean, cue_start, match_label, strip_tags
+from codeer.ingest.layout import Piece, segment
+from codeer.ingest.turns import Body, clean, cue_start, strip_tags
 
 _VOICE_RE = re.compile(r"<v(?:\.[^\s<>]{0,100})?(?:[ \t]+(?P<name>[^<>\n]{0,200}))?>|</v>", re.IGNORECASE)
 _EXPECTED_TIMING = "00:00:01.000 --> 00:00:04.000"
@@ -29,13 +30,13 @@ _TIMING_RE = re.compile(r"[ \t]*(?P<start>\S{1,40})[ \t]+-->[ \t]+(?P<end>\S{1,4
 _IGNORED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
 
-def read_vtt(data: bytes, path: Path) -> Body:
+def read_vtt(data: bytes, path: Path, *, unlabelled: str | None = None) -> Body:
     """Turns and preamble of a ``.vtt`` file's bytes."""
     lines = decode(data, path).split("\n")
     first = lines[0].lstrip("\ufeff")
     if not (first.startswith("WEBVTT") and (len(first) == 6 or first[6] in " \t")):
         raise CodeerError("not a WebVTT file: the first line must be 'WEBVTT'", path, 1)
-    builder = TurnBuilder()
+    pieces: list[Piece] = []
     for block in _blocks(lines):
         head_number, head = block[0]
         if head_number == 1 or any(
@@ -55,8 +56,8 @@ def read_vtt(data: bytes, path: Path) -> Body:
             timing, _TIMING_RE, path, timing_number, "cue time line", "00:00:01.000 --> 00:00:04.000"
         )
         if text:
-            _read_cue(builder, text, start)
-    return builder.body()
+            _read_cue(pieces, text, start)
+    return segment(pieces, path, cues=True, unlabelled=unlabelled)
 
 
 def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
@@ -74,33 +75,33 @@ def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
     return blocks
 
 
-def _read_cue(builder: TurnBuilder, text: list[tuple[int, str]], start: int) -> None:
-    """Feed one cue's text to the builder: voice tags first, then ``Name:`` labels, then continuation."""
+def _read_cue(pieces: list[Piece], text: list[tuple[int, str]], start: int) -> None:
+    """One cue's lines as pieces: text under a voice tag carries its voice, other lines are plain."""
     raw = "\n".join(line for _, line in text)
-    voice: str | None = None
-    position, line = 0, text[0][0]
-    for m in _VOICE_RE.finditer(raw):
-        _piece(builder, voice, raw[position : m.start()], start, line)
-        line += raw.count("\n", position, m.end())
-        voice = None
-        if m.group()[:2].lower() == "<v":
-            voice = clean(m["name"] or "") or None
-            if voice is not None:
-                builder.speaker(voice, start, line)
-        position = m.end()
-    _piece(builder, voice, raw[position:], start, line)
+    first = len(pieces)
+    if "<v" not in raw and "<V" not in raw:
+        pieces.extend(Piece(n, html.unescape(strip_tags(line)), start, None, False) for n, line in text)
+    else:
+        voice: str | None = None
+        position, line = 0, text[0][0]
+        for m in _VOICE_RE.finditer(raw):
+            _voiced(pieces, voice, raw[position : m.start()], start, line)
+            line += raw.count("\n", position, m.end())
+            voice = None
+            if m.group()[:2].lower() == "<v":
+                voice = clean(m["name"] or "") or None
+            position = m.end()
+        _voiced(pieces, voice, raw[position:], start, line)
+    if len(pieces) > first:
+        pieces[first] = pieces[first]._replace(unit=True)
 
 
-def _piece(builder: TurnBuilder, voice: str | None, text: str, start: int, line: int) -> None:
-    """Text under a voice goes to that voice; unvoiced lines may carry a ``Name:`` label of their own."""
+def _voiced(pieces: list[Piece], voice: str | None, text: str, start: int, line: int) -> None:
+    """Text under a voice is one piece of that voice; unvoiced lines are pieces of their own."""
     if voice is not None:
-        builder.text(html.unescape(strip_tags(text)), line, start)
+        if text.strip():
+            pieces.append(Piece(line, html.unescape(strip_tags(text)), start, voice, False))
         return
     for offset, raw_line in enumerate(text.split("\n")):
-        plain = html.unescape(strip_tags(raw_line))
-        label = match_label(plain)
-        if label is not None:
-            builder.speaker(label.speaker, start, line + offset)
-            builder.text(label.text, line + offset)
-        else:
-            builder.text(plain, line + offset, start)
+        if raw_line.strip():
+            pieces.append(Piece(line + offset, html.unescape(strip_tags(raw_line)), start, None, False))

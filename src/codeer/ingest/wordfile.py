@@ -1,10 +1,10 @@
 """Word documents (``.docx``), read with python-docx.
 
 The body's paragraphs, in order (not tables, headers, footers or comments), are read like the lines of a
-text file (:mod:`codeer.ingest.textfile`): ``Name: text`` paragraphs, or the Teams/Otter layout of a
-paragraph holding only ``Name  0:05`` followed by text paragraphs. A line break inside a paragraph counts
-as a new line. The "line" of a turn is its paragraph's number, counting every body paragraph from 1,
-empty ones included, so "paragraph N" in an error can be found by counting.
+text file (:mod:`codeer.ingest.layout`), each paragraph a paragraph: ``Name: text`` paragraphs, or the
+Teams/Otter layout of a paragraph holding only ``Name  0:05`` followed by text paragraphs. A line break
+inside a paragraph counts as a new line. The "line" of a turn is its paragraph's number, counting every
+body paragraph from 1, empty ones included, so "paragraph N" in an error can be found by counting.
 
 Named ``wordfile`` so that it does not shadow the ``docx`` package.
 """
@@ -18,11 +18,11 @@ import docx
 
 from codeer.errors import CodeerError
 from codeer.ingest.archive import check_zip_sizes
-from codeer.ingest.textfile import read_lines
+from codeer.ingest.layout import Piece, segment
 from codeer.ingest.turns import Body
 
 
-def read_docx(data: bytes, path: Path) -> Body:
+def read_docx(data: bytes, path: Path, *, unlabelled: str | None = None) -> Body:
     """Turns and preamble of a ``.docx`` file's bytes."""
     check_zip_sizes(data, path)
     try:
@@ -34,5 +34,10 @@ def read_docx(data: bytes, path: Path) -> Body:
         ) from exc
     if not any(text.strip() for text in paragraphs):
         raise CodeerError("empty file: the document has no text in its body", path)
-    lines = [(number, line) for number, text in enumerate(paragraphs, start=1) for line in text.split("\n")]
-    return read_lines(lines)
+    pieces = [
+        Piece(number, line, None, None, index == 0)
+        for number, text in enumerate(paragraphs, start=1)
+        for index, line in enumerate(text.split("\n"))
+        if line.strip()
+    ]
+    return segment(pieces, path, unlabelled=unlabelled)

@@ -179,6 +179,17 @@ def _import_transcripts(
     return passages
 
 
+# The user accounts QDA programs write into their own exports (ATLAS.ti exports a user named "ATLAS.ti").
+_PROGRAMS = ("atlas.ti", "maxqda", "nvivo", "qualcoder", "qc", "quirkos", "dedoose", "transana", "f4analyse")
+
+
+def program_account(name: str, origin: str) -> bool:
+    """Whether a QDPX user is the writing program itself rather than a person who coded."""
+    lowered = name.strip().lower()
+    program = origin.split()[0].lower() if origin.split() else ""
+    return lowered in _PROGRAMS or bool(program) and lowered == program
+
+
 class _Coders:
     """Coder ids by user GUID, created on first use."""
 
@@ -315,8 +326,9 @@ def import_content(
     codes = {guid: code_rows[ref] for guid, ref in content.code_keys.items() if ref in code_rows}
     passages = _import_transcripts(session, content, report, language, spacy_model, progress)
     coders = _Coders(session, content, fallback_coder, report)
-    for user in content.users:  # every user is a coder, also one who only made selections or memos
-        coders.id(user)
+    for user, name in content.users.items():  # a coder also when only selections or memos are theirs
+        if not program_account(name, content.origin):  # "ATLAS.ti": a coder only once it made codings
+            coders.id(user)
     memos = _Memos()
     _apply_codings(session, content, passages, codes, coders, memos, report)
     for read in content.codebooks:

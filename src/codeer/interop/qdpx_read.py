@@ -13,6 +13,7 @@ selections, sets, links, graphs, ...) is listed in :attr:`QdpxContent.not_import
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -141,6 +142,11 @@ def decode_source(data: bytes, name: str, path: Path) -> str:
         ) from exc
 
 
+# A reference with a scheme other than internal:// ("relative://", "absolute://", "file:///") or an absolute
+# path ("/home/...", "C:\\...") names a file outside the archive.
+_EXTERNAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|/|[A-Za-z]:[\\/]")
+
+
 class _Reader:
     def __init__(self, path: Path, archive: SafeZip) -> None:
         self.path = path
@@ -149,11 +155,19 @@ class _Reader:
         self.adjusted: list[str] = []
 
     def member_text(self, reference: str, what: str) -> str | None:
-        """The text a ``plainTextPath`` names, if it is inside the archive."""
-        if not reference.lower().startswith("internal://"):
+        """The text a ``plainTextPath`` names, if it is inside the archive.
+
+        ``internal://name`` is the standard's way; a bare name without a scheme (``board_2017.txt``, as qc
+        writes it) is looked up in ``sources/`` too. ``relative://``, ``absolute://`` and other schemes point
+        outside the file: listed as not imported.
+        """
+        if reference.lower().startswith("internal://"):
+            name = reference[len("internal://") :]
+        elif _EXTERNAL.match(reference):
             self.not_imported.append(f"{what}: its text is outside the file ({reference}), not imported")
             return None
-        name = reference[len("internal://") :]
+        else:
+            name = reference
         member = self.archive.find(f"sources/{name}") or self.archive.find(name)
         if member is None:
             raise CodeerError(f"{what}: the archive has no sources/{name}", self.path)

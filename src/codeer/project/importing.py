@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError, raise_all
-from codeer.ingest import discover, parse_file
+from codeer.ingest import find_transcripts, parse_file
+from codeer.ingest.layout import NO_SPEAKER
 from codeer.ingest.records import ParsedTranscript
-from codeer.model import Transcript
+from codeer.model import Passage, Speaker, Transcript
 from codeer.nlp import prepare_sentences, sentence_offsets
 from codeer.nlp.sentences import Sentences
 from codeer.store.database import Database
@@ -46,6 +48,8 @@ BATCH_PASSAGES = 4_000  # new transcripts are stored together, about this many p
 @dataclass
 class ImportReport:
     results: list[SaveResult] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # files in folders left out, and why
+    warnings: list[tuple[Path, str]] = field(default_factory=list)  # what to check in files imported
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -66,10 +70,12 @@ class Prepared:
     problem: CodeerError | None = None
 
 
-def prepare(path: Path, known: dict[str, str], language: str, model: str) -> Prepared:
+def prepare(
+    path: Path, known: dict[str, str], language: str, model: str, unlabelled: str | None = None
+) -> Prepared:
     """Read ``path`` and find its sentences unless the project already has this exact content."""
     try:
-        transcript = parse_file(path)
+        transcript = parse_file(path, unlabelled=unlabelled)
     except CodeerError as exc:
         return Prepared(path, problem=exc)
     stored = known.get(transcript.key)
@@ -81,8 +87,10 @@ def prepare(path: Path, known: dict[str, str], language: str, model: str) -> Pre
     return Prepared(path, transcript, sentences=list(sentences))
 
 
-def _prepare_all(files: list[Path], known: dict[str, str], language: str, model: str) -> Iterator[Prepared]:
-    work = partial(prepare, known=known, language=language, model=model)
+def _prepare_all(
+    files: list[Path], known: dict[str, str], language: str, model: str, unlabelled: str | None
+) -> Iterator[Prepared]:
+    work = partial(prepare, known=known, language=language, model=model, unlabelled=unlabelled)
     workers = min(os.cpu_count() or 1, len(files))
     if workers < 2 or sum(f.stat().st_size for f in files) < PARALLEL_FROM_BYTES:
         yield from map(work, files)
@@ -117,10 +125,12 @@ def import_paths(
     language: str = "nl",
     spacy_model: str = "",
     force: bool = False,
+    unlabelled: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    files = discover(paths)
-    report = ImportReport()
+    found = find_transcripts(paths)
+    files = found.files
+    report = ImportReport(skipped=found.skipped)
     problems: list[CodeerError] = []
     seen: dict[str, Path] = {}
     pending: list[tuple[ParsedTranscript, list[str]]] = []
@@ -131,7 +141,7 @@ def import_paths(
 
     with _collector_paused(), db.session() as session:
         known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
-        for done, item in enumerate(_prepare_all(files, known, language, spacy_model), start=1):
+        for done, item in enumerate(_prepare_all(files, known, language, spacy_model, unlabelled), start=1):
             if progress:
                 progress(done, len(files), item.path.name)
             if item.problem is not None:
@@ -142,6 +152,7 @@ def import_paths(
                 problems.append(CodeerError(f"transcript id {key!r} is also used by {seen[key]}", item.path))
                 continue
             seen[key] = item.path
+            report.warnings.extend((item.path, w) for w in item.transcript.warnings)
             if problems:
                 continue  # the import will be refused: keep reading to report every problem, store nothing
             if item.offsets is not None:
@@ -161,4 +172,51 @@ def import_paths(
                 report.results.append(result)
         raise_all(problems)  # inside the transaction: any problem rolls back everything stored above
         store_pending()
+        if unlabelled is not None:
+            _unset_no_speaker(session)
     return report
+
+
+def _unset_no_speaker(session: Session) -> None:
+    """Passages imported with ``--unlabelled`` have no speaker: the placeholder speaker goes again."""
+    placeholder = select(Speaker.id).where(Speaker.name == NO_SPEAKER)
+    session.execute(update(Passage).where(Passage.speaker_id.in_(placeholder)).values(speaker_id=None))
+    session.execute(delete(Speaker).where(Speaker.name == NO_SPEAKER))
+
+
+@dataclass
+class Preview:
+    """What an import would store from one file (``--dry-run``), or the problem that stops it."""
+
+    path: Path
+    status: str = ""  # new, changed, unchanged
+    transcript: ParsedTranscript | None = None
+    problem: CodeerError | None = None
+
+
+def preview_paths(
+    db: Database, paths: Iterable[Path], *, unlabelled: str | None = None
+) -> tuple[list[Preview], list[tuple[Path, str]]]:
+    """Read and check every file as :func:`import_paths` would, and store nothing; also the files skipped."""
+    found = find_transcripts(paths)
+    with db.session() as session:
+        known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
+    previews: list[Preview] = []
+    seen: dict[str, Path] = {}
+    for path in found.files:
+        try:
+            transcript = parse_file(path, unlabelled=unlabelled)
+        except CodeerError as exc:
+            previews.append(Preview(path, problem=exc))
+            continue
+        if transcript.key in seen:
+            problem = CodeerError(
+                f"transcript id {transcript.key!r} is also used by {seen[transcript.key]}", path
+            )
+            previews.append(Preview(path, transcript=transcript, problem=problem))
+            continue
+        seen[transcript.key] = path
+        stored = known.get(transcript.key)
+        status = "new" if stored is None else "unchanged" if stored == transcript.content_hash else "changed"
+        previews.append(Preview(path, status, transcript))
+    return previews, found.skipped

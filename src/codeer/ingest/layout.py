@@ -1,0 +1,498 @@
+"""Which speaker layout a file uses, and whether its labels really account for the file.
+
+A wrong import is worse than a refused one: every table and quote built on it is wrong. So a file is read
+in a layout only with evidence for it, by one rule (README, "Importing transcripts"):
+
+1. Every line is checked for each kind of speaker label (:class:`~codeer.ingest.turns.Label` ``kind``):
+   ``Name: text`` (label), ``**Name** text`` (bold), a line holding only a name and a time (head), a
+   Markdown heading holding only a name (heading1..6), a WebVTT voice tag (voice). A candidate counts only
+   if its name looks like a name (each word capitalised, a digit or a particle such as ``de``/``van``)
+   or it is used at least twice: ``Daarbij had ik de volgende problemen:`` once never makes a speaker.
+2. The kind with the most labels is the layout; another kind joins it when it shares a speaker name with it
+   or has at least three and a fifth as many labels.
+3. The layout is accepted only when (a) the blocks that start with one of its labels hold at least
+   :data:`MIN_HELD` of the words after the preamble (two or more blocks that start with a label of another
+   kind count against it), (b) the preamble before the first label is not the bulk of the file (not more
+   words than the turns, once it is over :data:`PREAMBLE_FREE_WORDS` words) and (c) there is at least one
+   label per :data:`UNITS_PER_LABEL` lines (cues in subtitles) after the first. Otherwise the file is
+   refused with a diagnosis: what was found, and what most of its lines look like.
+
+Leading short ``Name: text`` turns of speakers who speak only once, before anyone who speaks more often
+(``Datum: 9 maart``, ``Locatie: Utrecht`` at the top), are read as preamble. Export footers (``Transcribed by https://otter.ai``)
+after the last turn are the postamble, not part of the last turn.
+
+Only lines that could be labels (they start with ``*``, ``#``, a time, or hold a colon or end in a time)
+are matched against more than one cheap test, so segmenting stays linear and fast on large imports.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from codeer.errors import CodeerError
+from codeer.ingest.records import Turn
+from codeer.ingest.turns import (
+    Body,
+    Label,
+    TurnBuilder,
+    clean,
+    match_bold,
+    match_bracket,
+    match_cue_name,
+    match_header,
+    match_heading,
+    match_label,
+    time_prefix,
+)
+
+MIN_HELD = 0.9
+UNITS_PER_LABEL = 25
+PREAMBLE_FREE_WORDS = 50
+HEADER_LINE_WORDS = 12  # a "Datum: 9 maart 2021" line at the top is short
+NO_SPEAKER = ""  # the speaker of a passage imported with --unlabelled (stored as no speaker)
+UNLABELLED_MODES = ("paragraphs", "cues")
+
+_KIND_ORDER = ("voice", "label", "bold", "head", *(f"heading{n}" for n in range(1, 7)))
+_KIND_WORDS = {
+    "voice": "WebVTT voice tags '<v Name>'",
+    "label": "labels 'Name: text'",
+    "bold": "bold names '**Name** text'",
+    "head": "name-and-time lines 'Name  0:05' with the text below",
+    **{f"heading{n}": f"headings '{'#' * n} Name' with the text below" for n in range(1, 7)},
+}
+_PARTICLES = frozenset(
+    [
+        "de",
+        "den",
+        "der",
+        "van",
+        "von",
+        "het",
+        "ten",
+        "ter",
+        "te",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "y",
+        "e",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+        "zu",
+        "'t",
+        "van't",
+    ]
+)
+# What transcribers put in brackets or before a colon that is no speaker: sounds, gaps, notes.
+_NOT_SPEAKERS = frozenset(
+    [
+        "laughter",
+        "laughs",
+        "laughing",
+        "applause",
+        "music",
+        "silence",
+        "pause",
+        "noise",
+        "crosstalk",
+        "inaudible",
+        "unintelligible",
+        "overlap",
+        "overlapping",
+        "background",
+        "cough",
+        "sighs",
+        "sigh",
+        "break",
+        "end",
+        "note",
+        "notes",
+        "lacht",
+        "gelach",
+        "gelaat",
+        "stilte",
+        "pauze",
+        "onverstaanbaar",
+        "onhoorbaar",
+        "muziek",
+        "applaus",
+    ]
+)
+_FOOTER_RE = re.compile(
+    r"[ \t]*(?:\*\*|_)?(?:transcribed|transcription|transcript|automatically transcribed|generated|created|"
+    r"powered|made|getranscribeerd|transcriptie)\b.{0,60}?\b(?:by|with|using|via|door|met)\b.{0,80}",
+    re.IGNORECASE,
+)
+# A line opening like a label of a layout codeer does not read: ">> KELLY - ...", "ANNA | ...".
+_OPENING_FIRST = "*>-–—[(|#•"
+_OPENING_RE = re.compile(
+    r"[^\w\s]{0,4}[ \t]*(?P<name>[^\W\d_][\w'’.]{0,20}(?: [^\W\d_][\w'’.]{0,20}){0,2})[ \t]*[-–—|>)\]]"
+)
+_MD_HEADING = re.compile(r"#{1,6}(?:\s|$)")
+_MD_RULE = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
+_SHAPE_RE = re.compile(r"[^\W\d_]+|\d+")
+
+
+class Piece(NamedTuple):
+    """One line of a file as a reader hands it over, with what the format itself says about it."""
+
+    line: int
+    text: str
+    start_ms: int | None = None  # the cue's time (subtitles)
+    voice: str | None = None  # a speaker given by markup (WebVTT <v Name>), certain
+    unit: bool = True  # the first line of a paragraph or cue
+
+
+def name_like(name: str) -> bool:
+    """Whether ``name`` reads as a name: at most five words, none starting lower-case but particles."""
+    if name.casefold() in _NOT_SPEAKERS:
+        return False
+    words = name.split()
+    if len(words) > 5:
+        return False
+    for word in words:
+        first = word.lstrip("('’")[:1]
+        if first.islower() and word.lower() not in _PARTICLES:
+            return False
+    return True
+
+
+def candidate(text: str, markdown: bool) -> Label | None:
+    """The speaker label a line could be, of whichever kind; None for a line that can be no label."""
+    head = text.lstrip()[:1]
+    if not head:
+        return None
+    if head in "*_":
+        found = match_bold(text)
+        if found is not None:
+            return found
+    elif head == "#":
+        return match_heading(text) if markdown else None
+    elif head in "[(":
+        found = match_header(text) or match_bracket(text)
+        if found is not None:
+            return found
+    return match_header(text) or match_label(text)
+
+
+def segment(
+    pieces: Sequence[Piece],
+    path: Path,
+    *,
+    markdown: bool = False,
+    cues: bool = False,
+    unlabelled: str | None = None,
+) -> Body:
+    """Turns of ``pieces`` in the layout their labels give evidence for; a CodeerError naming ``path`` if
+    no layout accounts for them (or, with ``unlabelled``, one passage per paragraph or cue instead)."""
+    if markdown:
+        pieces = [p._replace(text=html.unescape(p.text)) if "&" in p.text else p for p in pieces]
+    found = [
+        Label(p.voice, p.text, p.start_ms, "voice") if p.voice is not None else candidate(p.text, markdown)
+        for p in pieces
+    ]
+    skip = _cue_names(pieces, found)
+    counts = Counter((c.kind, c.speaker) for c in found if c is not None)
+    accepted = {
+        key
+        for key, n in counts.items()
+        if key[0] == "voice" or name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS)
+    }
+    found = [c if c is not None and (c.kind, c.speaker) in accepted else None for c in found]
+    kinds = _layout(found)
+    try:
+        if not kinds:
+            raise _no_labels(pieces, path, cues)
+        body = _build(pieces, found, kinds, markdown, skip)
+        _check(body, pieces, found, kinds, path, cues)
+    except CodeerError:
+        if unlabelled is None:
+            raise
+        return _unlabelled(pieces, path, markdown, cues, unlabelled)
+    return body
+
+
+def _layout(found: Sequence[Label | None]) -> set[str]:
+    """The kinds of label that make the layout: the most frequent, and those that go with it."""
+    starts = Counter(c.kind for c in found if c is not None)
+    if not starts:
+        return set()
+    main = max(starts, key=lambda k: (starts[k], -_KIND_ORDER.index(k)))
+    names: dict[str, set[str]] = {}
+    for c in found:
+        if c is not None:
+            names.setdefault(c.kind, set()).add(c.speaker)
+    return {
+        kind
+        for kind, n in starts.items()
+        if kind == main or names[kind] & names[main] or (n >= 3 and n * 5 >= starts[main])
+    }
+
+
+def _footer_start(pieces: Sequence[Piece], found: Sequence[Label | None]) -> int:
+    """Index of the first piece of the export footer at the end (len(pieces) if there is none)."""
+    end = len(pieces)
+    while end > 0 and found[end - 1] is None and _FOOTER_RE.fullmatch(pieces[end - 1].text[:200]):
+        end -= 1
+    return end
+
+
+def _cue_names(pieces: Sequence[Piece], found: list[Label | None]) -> set[int]:
+    """Teams' Word transcripts: a ``0:0:0.0 --> 0:0:5.20`` line, the speaker's name alone on the next.
+
+    The name becomes a head with the cue's time; the indexes of the time lines, to skip, are returned.
+    """
+    skip: set[int] = set()
+    for index in range(len(pieces) - 1):
+        if "-->" in pieces[index].text and found[index + 1] is None:
+            label = match_cue_name(pieces[index].text, pieces[index + 1].text)
+            if label is not None:
+                found[index + 1] = label
+                skip.add(index)
+    return skip
+
+
+def _build(
+    pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], markdown: bool, skip: set[int]
+) -> Body:
+    builder = TurnBuilder()
+    end = _footer_start(pieces, found)
+    for index, (piece, label) in enumerate(zip(pieces[:end], found[:end], strict=True)):
+        if index in skip:
+            continue
+        if (
+            markdown
+            and _markup_only(piece.text, builder.has_speaker)
+            and (label is None or label.kind not in kinds)
+        ):
+            continue
+        if label is not None and label.kind in kinds:
+            builder.speaker(
+                label.speaker, label.start_ms if label.start_ms is not None else piece.start_ms, piece.line
+            )
+            if label.text:
+                stamp, rest = time_prefix(label.text)
+                builder.text(rest, piece.line, stamp)
+        else:
+            stamp, rest = time_prefix(piece.text)
+            builder.text(rest, piece.line, stamp if stamp is not None else piece.start_ms)
+    body = builder.body()
+    body.postamble = "\n".join(p.text.strip() for p in pieces[end:] if p.text.strip())
+    body.layout = " + ".join(_KIND_WORDS[k] for k in sorted(kinds, key=_KIND_ORDER.index))
+    _leading_singletons(body)
+    return body
+
+
+def _markup_only(text: str, after_first_turn: bool) -> bool:
+    """A Markdown rule, or a heading after the first turn: structure nobody says."""
+    stripped = text.strip()
+    return (len(stripped) <= 200 and bool(_MD_RULE.fullmatch(stripped))) or (
+        after_first_turn and bool(_MD_HEADING.match(stripped))
+    )
+
+
+def _leading_singletons(body: Body) -> None:
+    """Header lines such as ``Datum: 9 maart`` before the conversation: preamble, not speakers.
+
+    Only short ``Name: text`` lines count (a layout whose labels are heads, bold names or headings has no
+    such header lines)."""
+    if not body.layout.startswith(_KIND_WORDS["label"]):
+        return
+    turns_of = Counter(t.speaker for t in body.turns)
+    if max(turns_of.values(), default=0) < 2:
+        return
+    lead = 0
+    while (
+        lead < len(body.turns)
+        and turns_of[body.turns[lead].speaker] == 1
+        and body.turns[lead].text.count(" ") < HEADER_LINE_WORDS
+    ):
+        lead += 1
+    if lead == 0:
+        return
+    moved = [f"{t.speaker}: {t.text}" for t in body.turns[:lead]]
+    body.preamble = "\n".join(filter(None, [body.preamble, *moved]))
+    body.turns = body.turns[lead:]
+    body.warnings.append(
+        f"{lead} line(s) at the top by speakers who never speak again read as preamble "
+        f"({', '.join(repr(m.split(':', 1)[0]) for m in moved[:3])}{', ...' if lead > 3 else ''})"
+    )
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _check(
+    body: Body,
+    pieces: Sequence[Piece],
+    found: Sequence[Label | None],
+    kinds: set[str],
+    path: Path,
+    cues: bool,
+) -> None:
+    """Refuse a layout whose labels do not account for the file (rule 3 of the module docstring)."""
+    if not body.turns:
+        raise _no_labels(pieces, path, cues)
+    starts = [i for i, c in enumerate(found) if c is not None and c.kind in kinds]
+    first = starts[0]
+    turn_words = sum(t.text.count(" ") + 1 for t in body.turns)
+    preamble_words = _words(body.preamble)
+    example = _quote(pieces[first].text)
+    if preamble_words > PREAMBLE_FREE_WORDS and preamble_words > turn_words:
+        raise CodeerError(
+            f"the first speaker label ({example}, {_KIND_WORDS[found[first].kind]}) is on line "
+            f"{pieces[first].line}: the {preamble_words:,} words before it would be preamble, more than all "
+            f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
+            path,
+        )
+    found = _with_unread_labels(pieces, found, first)
+    foreign_words, foreign_blocks, foreign_example = _foreign(pieces, found, kinds, first)
+    if foreign_blocks > 1 and foreign_words > (1 - MIN_HELD) * turn_words:
+        raise CodeerError(
+            f"only {len(starts)} of {len(starts) + foreign_blocks} blocks carry a label of the layout read "
+            f"({_KIND_WORDS[found[first].kind]}, e.g. {example}); {foreign_blocks} look like "
+            f"{foreign_example} and hold {foreign_words:,} of the {turn_words:,} words after the preamble",
+            path,
+        )
+    units = sum(1 for p in pieces[first:] if p.unit) if cues else len(pieces) - first
+    if units > UNITS_PER_LABEL * len(starts):
+        what = "cues" if cues else "lines"
+        raise CodeerError(
+            f"only {len(starts)} speaker label(s) ({example}) for {units:,} {what}: too few to be the "
+            f"speakers of this file (at least one per {UNITS_PER_LABEL} {what} expected); "
+            f"{_most_lines(pieces)}; {_UNLABELLED_HINT}",
+            path,
+        )
+
+
+def _with_unread_labels(
+    pieces: Sequence[Piece], found: Sequence[Label | None], first: int
+) -> list[Label | None]:
+    """``found`` plus lines that open like a speaker label codeer has no layout for (``>> KELLY - ...``).
+
+    Such an opening is a short capitalised name and a separator (``-``, ``|``, ``>``, ``)``); it counts
+    only when at least two different names each open three lines or more that way, as speakers do.
+    """
+    openings: dict[int, str] = {}
+    for index in range(first, len(pieces)):
+        if found[index] is None:
+            text = pieces[index].text
+            m = _OPENING_RE.match(text[:60]) if text[:1] in _OPENING_FIRST or text[:1].isupper() else None
+            if m and name_like(m.group("name")):
+                openings[index] = m.group("name")
+    counts = Counter(openings.values())
+    frequent = {name for name, n in counts.items() if n >= 3}
+    if len(frequent) < 2:
+        return list(found)
+    marked = list(found)
+    for index, name in openings.items():
+        if name in frequent:
+            marked[index] = Label(name, "", None, "unread")
+    return marked
+
+
+def _foreign(
+    pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], first: int
+) -> tuple[int, int, str]:
+    """Words and number of blocks after the first turn that start with a label of a kind outside the
+    layout, and an example. Headings are structure there (skipped), not blocks."""
+    words = blocks = 0
+    example = ""
+    inside = False
+    for piece, label in zip(pieces[first:], found[first:], strict=True):
+        if label is not None:
+            inside = label.kind not in kinds and not label.kind.startswith("heading")
+            if inside:
+                blocks += 1
+                example = example or _quote(piece.text)
+        if inside:
+            words += _words(piece.text)
+    return words, blocks, example
+
+
+_UNLABELLED_HINT = "text without speakers imports with: codeer import --unlabelled paragraphs|cues FILE"
+
+
+def _no_labels(pieces: Sequence[Piece], path: Path, cues: bool) -> CodeerError:
+    if not any(p.text.strip() for p in pieces):
+        return CodeerError("empty file", path)
+    return CodeerError(
+        f"no speaker turns found; expected lines like 'Name: text' ({_most_lines(pieces)}); "
+        + _UNLABELLED_HINT,
+        path,
+    )
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _most_lines(pieces: Sequence[Piece]) -> str:
+    """'most of its N lines look like '...'': the commonest shape of line, with an example of it."""
+    shapes: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for piece in pieces:
+        text = piece.text.strip()
+        if not text:
+            continue
+        shape = _SHAPE_RE.sub(lambda m: "9" if m.group()[0].isdigit() else "a", text[:24])
+        shape = " ".join(shape.split())[:10]
+        shapes[shape] += 1
+        examples.setdefault(shape, text)
+    if not shapes:
+        return "no text"
+    shape, n = shapes.most_common(1)[0]
+    total = sum(shapes.values())
+    return f"{n} of its {total:,} lines look like {_quote(examples[shape])}"
+
+
+def _unlabelled(pieces: Sequence[Piece], path: Path, markdown: bool, cues: bool, mode: str) -> Body:
+    """One passage per paragraph (or per cue, or per line of text in ``cues`` mode), with no speaker."""
+    if mode not in UNLABELLED_MODES:
+        raise CodeerError(f"--unlabelled must be one of {', '.join(UNLABELLED_MODES)}", path)
+    if cues and mode == "paragraphs":
+        raise CodeerError("subtitles have cues, not paragraphs: use --unlabelled cues", path)
+    body = Body(
+        layout=f"unlabelled, one passage per {'cue' if cues else 'line' if mode == 'cues' else 'paragraph'}"
+    )
+    texts: list[list[str]] = []
+    starts: list[tuple[int | None, int]] = []
+    preamble: list[str] = []
+    for piece in pieces:
+        text = piece.text.strip()
+        if not text or (markdown and _markup_only(text, bool(texts))):
+            continue
+        if markdown and not texts and _MD_HEADING.match(text):
+            preamble.append(text)
+            continue
+        stamp, rest = time_prefix(text)
+        stamp = stamp if stamp is not None else piece.start_ms
+        if piece.unit or mode == "cues" and not cues or not texts:
+            texts.append([])
+            starts.append((stamp, piece.line))
+        texts[-1].append(rest)
+    body.turns = [
+        Turn(NO_SPEAKER, clean(" ".join(parts)), stamp, line)
+        for parts, (stamp, line) in zip(texts, starts, strict=True)
+        if clean(" ".join(parts))
+    ]
+    body.preamble = "\n".join(preamble)
+    if not body.turns:
+        raise CodeerError("empty file", path)
+    return body
