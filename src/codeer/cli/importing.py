@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from codeer.cli.progress import StderrProgress
 from codeer.cli.qdpx_import import qdpx_files
 from codeer.cli.qdpx_import import run as run_qdpx
-from codeer.ingest.formats import describe
-from codeer.ingest.layout import UNLABELLED_MODES
+from codeer.ingest.formats import UNLABELLED_MODES, describe
 
 if TYPE_CHECKING:
     from codeer.cli.context import Context

@@ -78,7 +78,6 @@ from pathlib import Path
 
 from codeer.errors import CodeerError
 from codeer.ingest.formats import READERS, SUFFIXES, Reader, known, reader_for
-from codeer.ingest.metadata import Meta, metadata_for, read_sidecar, speakers_for
 from codeer.ingest.records import ParsedTranscript, Turn
 
 __all__ = ["READERS", "SUPPORTED", "ParsedTranscript", "Turn", "discover", "find_transcripts", "parse_file"]
@@ -202,6 +201,9 @@ def parse_file(path: Path, *, unlabelled: str | None = None) -> ParsedTranscript
         if not body.preamble:
             raise CodeerError("empty file", path)
         raise CodeerError("no speaker turns found; expected lines like 'Name: text'", path)
+
+    # YAML and CSV readers load on first use, not when the command line starts.
+    from codeer.ingest.metadata import Meta, metadata_for, read_sidecar, speakers_for
 
     sidecar = read_sidecar(path)
     names = [path.name, path.stem, *(m.id for m in (meta, sidecar) if m.id)]

@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
-from codeer.ingest.metadata import Meta
-from codeer.ingest.srt import read_srt
-from codeer.ingest.textfile import read_text
-from codeer.ingest.turns import Body
-from codeer.ingest.vtt import read_vtt
-from codeer.ingest.wordfile import read_docx
 
-ReadFunction = Callable[[bytes, Path, "str | None"], tuple[Body, Meta]]
+if TYPE_CHECKING:
+    from codeer.ingest.metadata import Meta
+    from codeer.ingest.turns import Body
+
+ReadFunction = Callable[[bytes, Path, "str | None"], "tuple[Body, Meta]"]
+
+#: ``--unlabelled``: one passage per paragraph (text, Markdown, Word), or per cue (subtitles).
+UNLABELLED_MODES = ("paragraphs", "cues")
 
 #: No transcript is this large (a day of talk is a few MB of text); a bigger file is refused unread.
 MAX_TEXT_BYTES = 200 * 1024 * 1024
@@ -44,27 +46,49 @@ class Reader:
     max_bytes: int = MAX_TEXT_BYTES
 
 
+# The read functions import their reader on first use: the command line builds its help from this table,
+# and must not pay for every reader's libraries (python-docx alone costs a tenth of a second) to do so.
+
+
 def _text(data: bytes, path: Path, unlabelled: str | None) -> tuple[Body, Meta]:
+    from codeer.ingest.textfile import read_text
+
     return read_text(data, path, unlabelled=unlabelled)
 
 
 def _markdown(data: bytes, path: Path, unlabelled: str | None) -> tuple[Body, Meta]:
+    from codeer.ingest.textfile import read_text
+
     return read_text(data, path, markdown=True, unlabelled=unlabelled)
 
 
-def _no_front_matter(read: Callable[..., Body]) -> ReadFunction:
-    def read_body(data: bytes, path: Path, unlabelled: str | None) -> tuple[Body, Meta]:
-        return read(data, path, unlabelled=unlabelled), Meta()
+def _vtt(data: bytes, path: Path, unlabelled: str | None) -> tuple[Body, Meta]:
+    from codeer.ingest.metadata import Meta
+    from codeer.ingest.vtt import read_vtt
 
-    return read_body
+    return read_vtt(data, path, unlabelled=unlabelled), Meta()
+
+
+def _srt(data: bytes, path: Path, unlabelled: str | None) -> tuple[Body, Meta]:
+    from codeer.ingest.metadata import Meta
+    from codeer.ingest.srt import read_srt
+
+    return read_srt(data, path, unlabelled=unlabelled), Meta()
+
+
+def _docx(data: bytes, path: Path, unlabelled: str | None) -> tuple[Body, Meta]:
+    from codeer.ingest.metadata import Meta
+    from codeer.ingest.wordfile import read_docx
+
+    return read_docx(data, path, unlabelled=unlabelled), Meta()
 
 
 READERS: tuple[Reader, ...] = (
     Reader("plain text", (".txt",), _text),
     Reader("Markdown", (".md", ".markdown"), _markdown),
-    Reader("WebVTT captions", (".vtt",), _no_front_matter(read_vtt), cues=True),
-    Reader("SubRip subtitles", (".srt",), _no_front_matter(read_srt), cues=True),
-    Reader("Word document", (".docx",), _no_front_matter(read_docx), binary=True, max_bytes=MAX_DOCX_BYTES),
+    Reader("WebVTT captions", (".vtt",), _vtt, cues=True),
+    Reader("SubRip subtitles", (".srt",), _srt, cues=True),
+    Reader("Word document", (".docx",), _docx, binary=True, max_bytes=MAX_DOCX_BYTES),
 )
 
 SUFFIXES: tuple[str, ...] = tuple(s for reader in READERS for s in reader.suffixes)
