@@ -125,7 +125,9 @@ def coder_name_problem(name: str) -> str | None:
     if not name:
         return "a coder name is needed: your name or initials"
     if name.lower() == CONSENSUS:
-        return f"{CONSENSUS!r} is the coder that holds settled disagreements, not a person: choose your own name"
+        return (
+            f"{CONSENSUS!r} is the coder that holds settled disagreements, not a person: choose your own name"
+        )
     if len(name) > NAME_LIMIT:
         return f"a coder name has at most {NAME_LIMIT} characters (this one has {len(name)})"
     return None
@@ -153,12 +155,23 @@ class FileIdentity:
     inode: int
 
 
-def file_identity(db: Database) -> FileIdentity | None:
-    """The identity of ``db``'s file now, or None for a database that is not a file (PostgreSQL)."""
+def database_file(db: Database) -> Path | None:
+    """The file of a SQLite database, also when its URL is a URI (``sqlite:///file:PATH?mode=ro&uri=true``);
+    None for PostgreSQL."""
     path = db.sqlite_path
     if path is None:
         return None
-    path = path.resolve()
+    name = str(path)
+    if name.startswith("file:"):
+        name = name.removeprefix("file:").split("?")[0]
+    return Path(name).resolve()
+
+
+def file_identity(db: Database) -> FileIdentity | None:
+    """The identity of ``db``'s file now, or None for a database that is not a file (PostgreSQL)."""
+    path = database_file(db)
+    if path is None:
+        return None
     info = path.stat()
     return FileIdentity(path, info.st_dev, info.st_ino)
 

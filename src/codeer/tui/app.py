@@ -11,6 +11,7 @@ text among them): the app ends with one line and exit status 2 (:attr:`CodeerApp
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from codeer.config import Settings, remember_coder
 from codeer.errors import CodeerError
 from codeer.store.blinding import others_hidden, others_shown
 from codeer.store.database import Database, open_database, redacted
-from codeer.store.workbench import WorkbenchPresence, coder_id
+from codeer.store.workbench import WorkbenchPresence, coder_id, database_file
 from codeer.tui import keymap
 from codeer.tui.dbqueue import DbQueue, describe_error
 from codeer.tui.screens.coding import CodingScreen
@@ -51,12 +52,10 @@ class CodeerApp(App[None]):
         self.others_chosen = False  # the person asked to see other coders' work (v, or yes when asked)
         self.failure: str | None = None
         self.presence: WorkbenchPresence | None = None
-        path = db.sqlite_path
+        path = database_file(db)
         if path is not None:
-            try:
+            with suppress(OSError):  # a read-only folder: restore cannot be warned, the workbench still works
                 self.presence = WorkbenchPresence(path)
-            except OSError:  # a read-only folder: restore cannot be warned, the workbench still works
-                pass
 
     @property
     def others_shown(self) -> bool:
@@ -145,8 +144,10 @@ def make_app(settings: Settings, db: Database | None = None) -> CodeerApp:
     that cannot do it is one clear line (:class:`CodeerError`).
     """
     keymap.check_overrides(settings.keys)
-    app = CodeerApp(settings, open_database(settings.db_url), owns_db=True) if db is None else CodeerApp(
-        settings, db
+    app = (
+        CodeerApp(settings, open_database(settings.db_url), owns_db=True)
+        if db is None
+        else CodeerApp(settings, db)
     )
     if app.coder_name:
         try:

@@ -8,9 +8,9 @@ The ids are what a user remaps in ``codeer.yaml``::
 
 Textual applies the overrides (``App.set_keymap``); the help screen reads the same table, so it always shows
 the keys in force. The keys a codebook may not use as hotkeys (:data:`codeer.codebook.keys.RESERVED_KEYS`)
-are derived from this table (:func:`reserved_characters`), and README's key table is checked against it by a
-test; a remap onto a code's hotkey wins over the hotkey, and the coding screen, its codebook panel and the help
-screen say so.
+are derived from this table (:func:`reserved_characters`), and README's key table is checked against it
+by a test; a remap onto a code's hotkey wins over the hotkey, and the coding screen, its codebook panel and
+the help screen say so.
 
 This module is plain data, importable without Textual (the codebook loader below the UI reads it); Textual is
 imported only where bindings are built and key names are checked.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
@@ -125,7 +124,9 @@ AGREEMENT = [
     KeySpec(
         "agreement.all", "d", "open_all", "The disagreements on any code", show=True, short="Disagreements"
     ),
-    KeySpec("agreement.coders", "c", "choose_coders", "Compare two coders, or all", show=True, short="Coders"),
+    KeySpec(
+        "agreement.coders", "c", "choose_coders", "Compare two coders, or all", show=True, short="Coders"
+    ),
     KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 
@@ -157,6 +158,7 @@ ANALYSIS = [
     ),
     KeySpec("analysis.group", "g", "next_group", "Heat map: the next group", show=True, short="Group"),
     KeySpec("analysis.measure", "m", "toggle_measure", "Heat map: passages or Jaccard"),
+    KeySpec("analysis.others", "v", "toggle_others", "Count other coders' codings too, or only yours"),
     KeySpec("analysis.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 
@@ -198,8 +200,8 @@ def check_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
         if bad or not keys:
             raise CodeerError(
                 f"codeer.yaml keys: {spec_id}: {', '.join(repr(k) for k in bad) or repr(value)} is not a key "
-                "(write one character such as \"e\" or \"N\", or a name such as \"ctrl+z\", \"f2\", "
-                "\"pagedown\"; several keys separated by commas)"
+                '(write one character such as "e" or "N", or a name such as "ctrl+z", "f2", '
+                '"pagedown"; several keys separated by commas)'
             )
     return checked
 

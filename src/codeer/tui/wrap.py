@@ -19,10 +19,7 @@ _WORD = re.compile(r"\S+")
 # Zero-width joiners, variation selectors and other format characters: terminals draw a joined emoji such as
 # 👩‍💻 in 2 cells while Rich counts its parts (5), which shifts every border after it. Shown text replaces
 # them one for one (offsets stay those of the stored text); names drop them.
-_ZERO_WIDTH = {
-    code: " "
-    for code in (*range(0x200B, 0x2010), *range(0xFE00, 0xFE10), 0x2060, 0xFEFF, 0x20E3)
-}
+_ZERO_WIDTH = {code: " " for code in (*range(0x200B, 0x2010), *range(0xFE00, 0xFE10), 0x2060, 0xFEFF, 0x20E3)}
 
 
 def shown_text(text: str) -> str:

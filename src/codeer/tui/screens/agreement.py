@@ -10,7 +10,6 @@ OTHER CODERS SHOWN).
 from __future__ import annotations
 
 import math
-
 from itertools import combinations
 
 from rich.text import Text
@@ -171,7 +170,9 @@ class AgreementScreen(Screen[None]):
         consensus = self.consensus
 
         def shown(names: list[str]) -> None:
-            choices = [(EVERYONE, "All coders")] + [((a, b), f"{a} and {b}") for a, b in combinations(names, 2)]
+            choices = [(EVERYONE, "All coders")] + [
+                ((a, b), f"{a} and {b}") for a, b in combinations(names, 2)
+            ]
             self.app.push_screen(ChoiceScreen("Compare which coders?", choices), chosen)
 
         def chosen(coders: object) -> None:

@@ -41,6 +41,7 @@ from codeer.store.changes import latest_event_id
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.live import EventWatch
+from codeer.tui.screens.dialogs import ask_to_show_others
 
 # Heat steps, lowest first: (upper bound of the share of the maximum, Rich style); ANSI colours only.
 HEAT = ((0.25, "white on blue"), (0.5, "black on cyan"), (0.75, "black on yellow"), (1.0, "white on red"))
@@ -70,7 +71,9 @@ def load_tables(session: Session, by: str | None, me: str, shown: bool) -> Table
         )
     selection = Selection(by=(by,) if by else (), coders=(me,) if blind else ())
     table = cooccurrence(session, selection)
-    return Tables(known_attributes(session)["transcript"], sorted(coders), blind, table, latest_event_id(session))
+    return Tables(
+        known_attributes(session)["transcript"], sorted(coders), blind, table, latest_event_id(session)
+    )
 
 
 def value_label(value: str) -> str:
@@ -253,6 +256,14 @@ class AnalysisScreen(Screen[None]):
         self.by = choices[(choices.index(self.by) + 1) % len(choices)] if self.by in choices else None
         self.group_index = 0
         self.reload()
+
+    def action_toggle_others(self) -> None:
+        """Count other coders' codings too (asked first, refused under enforced blind coding), or not."""
+        if self.app.others_shown:
+            self.app.others_chosen = False
+            self.reload()
+        else:
+            ask_to_show_others(self.app, "Counting every coder", self.reload)
 
     def action_toggle_view(self) -> None:
         self.heatmap = not self.heatmap

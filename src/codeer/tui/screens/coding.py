@@ -70,7 +70,7 @@ ALL = "all"
 
 
 def span_words(text: str, coding: CodingRow, width: int = 40) -> str:
-    """A span coding's words, for a list of codings (``  “Dat voelde oprecht.”``); empty for a whole passage."""
+    """A span coding's words for a list of codings (``  “Dat voelde oprecht.”``); empty for a passage."""
     if coding.start is None:
         return ""
     words = " ".join(text[coding.start : coding.end].split())
@@ -134,7 +134,11 @@ class CodingScreen(Screen[None]):
     def _read(self) -> None:
         """Read the transcript, the codes and the suggestions, and show them (on opening, and after the
         database was replaced under the workbench)."""
-        transcript_id, me, allowed = self.transcript.id, self.app.coder_id, self.app.settings.show_others_allowed
+        transcript_id, me, allowed = (
+            self.transcript.id,
+            self.app.coder_id,
+            self.app.settings.show_others_allowed,
+        )
         chosen = self.app.others_chosen
 
         def read(session: Session):
@@ -319,7 +323,9 @@ class CodingScreen(Screen[None]):
             self.app.identify(self.app.coder_name)  # the coder may be new to the restored project
             self._read()
         except Exception as exc:  # noqa: BLE001 - the workbench cannot go on: one line, exit status 2
-            self.app.fail(f"the project database was replaced and cannot be read again: {describe_error(exc)}")
+            self.app.fail(
+                f"the project database was replaced and cannot be read again: {describe_error(exc)}"
+            )
 
     def _warn_once(self, message: str) -> None:
         """A failing poll (the database moved away, the server down) is said once, not every second."""
@@ -340,7 +346,8 @@ class CodingScreen(Screen[None]):
         me = self.app.coder_id
         key = CodingKey(passage.id, code_id, me, *span)
         shown = any(
-            (c.code_id, c.start, c.end) == (code_id, key.start, key.end) for c in self.view.own_codings(passage.id)
+            (c.code_id, c.start, c.end) == (code_id, key.start, key.end)
+            for c in self.view.own_codings(passage.id)
         )
         code = next((c.name for c in self.codes if c.id == code_id), "code")
         whose = visible_coder(me, self.show_others)

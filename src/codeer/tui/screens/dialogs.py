@@ -175,7 +175,9 @@ class CoderPrompt(ModalScreen[str]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         problem = coder_name_problem(event.value)
         if problem is not None:
-            self.query_one("#coder-help", Label).update(Text(problem[0].upper() + problem[1:] + ".", "bold red"))
+            self.query_one("#coder-help", Label).update(
+                Text(problem[0].upper() + problem[1:] + ".", "bold red")
+            )
             return
         self.dismiss(event.value.strip())
 

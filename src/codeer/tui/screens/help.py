@@ -69,7 +69,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self, overrides: Mapping[str, str], hotkeys: list[tuple[str, CodeInfo]] | None = None) -> None:
+    def __init__(
+        self, overrides: Mapping[str, str], hotkeys: list[tuple[str, CodeInfo]] | None = None
+    ) -> None:
         super().__init__()
         self.overrides = overrides
         self.hotkeys = hotkeys or []  # the code keys in force (a remapped binding takes a code's key)

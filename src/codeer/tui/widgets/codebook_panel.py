@@ -2,9 +2,10 @@
 
 Each code shows the key that applies it now: a hotkey of a codebook that does not have the keys, or one a
 remapped binding took (``keys:`` in codeer.yaml), is not shown, so the panel never offers a key that does
-something else. The counts are this transcript's codings of each code that the coder sees (their own, or everyone's when other
-coders are shown), so a coder sees at a glance what they have used. The rules pane (definition, include,
-exclude, examples) follows the highlighted code, and is hidden until asked for, to keep the screen calm.
+something else. The counts are this transcript's codings of each code that the coder sees (their own, or
+everyone's when other coders are shown), so a coder sees at a glance what they have used. The rules pane
+(definition, include, exclude, examples) follows the highlighted code, and is hidden until asked for, to keep
+the screen calm.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class CodebookPanel(Vertical):
         tree.move_cursor(first)
 
     def set_active(self, book: str, hotkeys: dict[str, int]) -> None:
-        """Give ``book``'s codes the keys (``hotkeys``): its tree open, the others' closed and without keys."""
+        """Give ``book``'s codes the keys (``hotkeys``): its tree open, the others closed and without keys."""
         self.active = book
         self.hotkeys = dict(hotkeys)
         for name, node in self.book_nodes.items():

@@ -483,8 +483,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         y = max(0, min(self.scroll_offset.y + direction * height, self._starts[-1] - height))
         target = max(0, min(self._starts[self.cursor] + direction * height, self._starts[-1] - 1))
+        row = bisect_right(self._starts, target) - 1
+        if direction > 0 and row <= self.cursor:  # the end of a tall passage: on to the next one
+            row = self.cursor + 1
         self.scroll_to(y=y, animate=False, immediate=True)
-        self.move_to(bisect_right(self._starts, target) - 1)
+        self.move_to(row)
 
     def set_selection(self, span: tuple[int, int] | None) -> None:
         """Select ``span`` of the current passage (None: nothing) and scroll it into view."""
