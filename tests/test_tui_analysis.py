@@ -80,7 +80,11 @@ async def test_frequencies_heat_map_and_quotes_match_the_database(sample_project
     settings = read_settings(sample_project, coder="anouk")
     async with make_app(settings).run_test(size=SIZE) as pilot:
         screen = await open_by_organisation(pilot)
+        assert screen.tables.coders == ["anouk"] and screen.tables.blind  # blind until asked
+        await pilot.press("v", "y")
+        await settle(pilot)
         assert set(screen.tables.coders) == {"anouk", "bram"} and not screen.tables.blind
+        assert "OTHER CODERS SHOWN" in str(screen.query_one("#analysis-title").render())
         assert shown_count(screen, key, ("Vitens",)) == expected
 
         await pilot.press("h")
@@ -142,3 +146,22 @@ async def test_blind_coding_counts_only_your_own_codings(sample_project: Path) -
         assert screen.tables.blind and screen.tables.coders == ["bram"]
         assert shown_count(screen, key, ("Vitens",)) == expected
         assert "blind" in str(screen.query_one("#analysis-title").render())
+        await pilot.press("v", "y")  # refused: no question, still blind
+        await settle(pilot)
+        assert screen.tables.blind and screen.tables.coders == ["bram"]
+
+
+@headless
+async def test_a_second_coder_sees_only_their_own_counts_until_they_ask(sample_project: Path) -> None:
+    key, expected = rows(sample_project, vitens_passages("bram"))[0]
+    settings = read_settings(sample_project, coder="bram")
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        screen = await open_by_organisation(pilot)
+        assert screen.tables.blind and screen.tables.coders == ["bram"]
+        assert shown_count(screen, key, ("Vitens",)) == expected
+        table = screen.query_one("#analysis-frequencies", DataTable)
+        row = next(i for i, c in enumerate(screen.row_codes) if c.key == key)
+        table.move_cursor(row=row, column=1 + screen.groups.index(("Vitens",)))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {q.coder for q in pilot.app.screen.quotes} == {"bram"}

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 from test_tui_support import headless, make_project
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from codeer.config import Settings
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Setting, Settlement, Transcript
@@ -26,6 +27,7 @@ from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.database import open_database
 from codeer.tui.app import make_app
 from codeer.tui.screens.agreement import AgreementScreen
+from codeer.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from codeer.tui.screens.disagreements import CodesScreen, DisagreementsScreen
 from codeer.tui.screens.transcripts import TranscriptsScreen
 
@@ -118,10 +120,12 @@ async def press(pilot: Pilot, *keys: str) -> None:
 
 
 async def agreement(pilot: Pilot) -> AgreementScreen:
-    """From the transcripts list, ``a`` opens the agreement screen."""
+    """From the transcripts list, ``a`` then ``y`` (yes, show other coders) opens the agreement screen."""
     await wait(pilot)
     assert isinstance(pilot.app.screen, TranscriptsScreen)
     await press(pilot, "a")
+    assert isinstance(pilot.app.screen, ConfirmScreen)  # blind by default: asked first
+    await press(pilot, "y")
     screen = pilot.app.screen
     assert isinstance(screen, AgreementScreen) and screen.report is not None
     return screen
@@ -189,25 +193,85 @@ async def test_edit_chooses_the_codes(settings: Settings) -> None:
         await press(pilot, "d", "e")
         dialog = pilot.app.screen
         assert isinstance(dialog, CodesScreen)
-        assert dialog.ticked == {dialog_code(dialog, "deskundigheid"), dialog_code(dialog, "informatie")}
-        await press(pilot, "space")  # the first code in the list (dienstverlening) on as well
+        # p3: anouk deskundigheid, bram informatie: nothing they agree on starts ticked
+        assert dialog.ticked == set()
+        assert lines(dialog)[dialog_index(dialog, "informatie")].endswith("by bram")
+        await press(pilot, "space")  # the first code in the list (dienstverlening) on
+        await press(pilot, "down", "down", "space", "space")  # informatie on and off again
+        marks = [line[:3] for line in lines(dialog)]
+        assert marks[0] == "[x]" and marks.count("[x]") == 1 and marks.count("[ ]") == len(marks) - 1
         await press(pilot, "ctrl+s")
-        assert consensus(settings) == {(3, "dienstverlening"), (3, "deskundigheid"), (3, "informatie")}
+        assert consensus(settings) == {(3, "dienstverlening")}
         assert settlements(settings) == [(3, "edit", "")]
 
 
-def dialog_code(dialog: CodesScreen, key: str) -> int:
-    return next(c.id for c in dialog.codes if c.key == key)
+def lines(dialog: CodesScreen) -> list[str]:
+    """The edit list as it reads in monochrome: the characters of every line."""
+    options = dialog.query_one(OptionList)
+    return [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
+
+
+def dialog_index(dialog: CodesScreen, key: str) -> int:
+    return next(i for i, c in enumerate(dialog.codes) if c.key == key)
 
 
 @headless
 async def test_the_queue_refuses_to_open_where_blind_coding_is_enforced(settings: Settings) -> None:
     async with make_app(replace(settings, show_others_allowed=False)).run_test(size=SIZE) as pilot:
-        screen = await agreement(pilot)
-        await press(pilot, "d")
-        assert pilot.app.screen is screen
+        await wait(pilot)
+        screen = pilot.app.screen
+        await press(pilot, "a")
+        assert pilot.app.screen is screen  # neither asked nor shown
+        assert any("codes blind" in n.message for n in pilot.app._notifications)
         await press(pilot, "1")
     assert consensus(settings) == set() and settlements(settings) == []
+
+
+@headless
+async def test_a_blind_coder_is_asked_before_others_codes_are_shown(settings: Settings) -> None:
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await press(pilot, "a")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await press(pilot, "n")
+        assert isinstance(pilot.app.screen, TranscriptsScreen) and not pilot.app.others_shown
+        pilot.app.push_screen(DisagreementsScreen(("anouk", "bram")))  # even reached another way
+        await wait(pilot)
+        assert isinstance(pilot.app.screen, TranscriptsScreen)
+        screen = await agreement(pilot)
+        assert "OTHER CODERS SHOWN" in screen.query_one("#agreement-title").render().plain
+        await press(pilot, "d")
+        assert "OTHER CODERS SHOWN" in pilot.app.screen.query_one("#disagreements-title").render().plain
+
+
+@headless
+async def test_the_table_can_be_limited_to_a_pair_of_coders(settings: Settings) -> None:
+    db = open_database(settings.db_url)
+    try:
+        with db.session() as session:  # a third coder, so that a pair is a real choice
+            carla = Coder(name="carla")
+            session.add(carla)
+            session.flush()
+            coding = session.scalars(select(Coding)).first()
+            session.add(Coding(passage_id=coding.passage_id, code_id=coding.code_id, coder_id=carla.id))
+    finally:
+        db.close()
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        screen = await agreement(pilot)
+        assert screen.report.coders == ("anouk", "bram", "carla")
+        await press(pilot, "c")
+        choices = pilot.app.screen
+        assert isinstance(choices, ChoiceScreen)
+        assert [label for _, label in choices.choices] == [
+            "All coders",
+            "anouk and bram",
+            "anouk and carla",
+            "bram and carla",
+        ]
+        await press(pilot, "down", "down", "enter")
+        assert pilot.app.screen is screen and screen.report.coders == ("anouk", "carla")
+        await press(pilot, "d")
+        assert pilot.app.screen.coders == ("anouk", "carla")
 
 
 @headless
@@ -219,7 +283,8 @@ async def test_the_queue_refuses_where_the_database_forbids_showing_others(setti
     finally:
         db.close()
     async with make_app(settings).run_test(size=SIZE) as pilot:
-        screen = await agreement(pilot)
-        await press(pilot, "d")
+        await wait(pilot)
+        screen = pilot.app.screen
+        await press(pilot, "a", "y")
         assert pilot.app.screen is screen
     assert settlements(settings) == []

@@ -25,10 +25,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "restore",
         help="put a backup back in place of the project (the current state is backed up first)",
         description="Replace the project database by a backup from PROJECT/backups/ (or a file), in one "
-        "transaction. The current state is backed up first, so a restore can itself be undone.",
+        "transaction. The current state is backed up first, so a restore can itself be undone. Refused while "
+        "a workbench is open on the project (it would go on showing codings that no longer exist).",
     )
     r.add_argument("name", nargs="?", metavar="NAME", help="a backup's name (see --list) or a file")
     r.add_argument("--list", action="store_true", help="list the backups, oldest first")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="restore even while a workbench is open (it notices within seconds and reads the project again)",
+    )
     r.set_defaults(handler=run_restore)
 
 
@@ -59,6 +65,7 @@ def run_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 def run_restore(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.store.backup import backup_folder, find_backup, list_backups, restore_backup, sqlite_file
+    from codeer.store.workbench import workbenches_open
 
     database = sqlite_file(ctx.settings.db_url)
     if database is None:
@@ -72,6 +79,12 @@ def run_restore(ctx: Context, args: argparse.Namespace) -> int:
             print(f"{backup.name}  {backup.at:%Y-%m-%d %H:%M:%S}Z  {_size(backup):>8}  {backup.reason}")
         return 0
     chosen = find_backup(folder, args.name)
+    if not args.force and workbenches_open(database):
+        raise CodeerError(
+            "a workbench (codeer tui) is open on this project: close it first, then restore "
+            "(or restore --force: an open workbench then reads the restored project again)",
+            database,
+        )
     safety = ctx.backup("before-restore")[0] if database.is_file() else None
     ctx.close()  # the restore writes through its own connection
     restore_backup(chosen.path, database)

@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    """Start the workbench; a failure to start, or one that ends it, is one line and exit status 2."""
     from codeer.tui.app import make_app  # Textual loads only when the workbench is opened
 
-    make_app(ctx.settings, ctx.db).run()
-    return 0
+    app = make_app(ctx.settings, ctx.db)
+    app.run()
+    return app.return_code or 0

@@ -1,27 +1,23 @@
 """Hotkeys: the single characters that apply a code on the coding screen.
 
-The coding screen keeps some keys for its own bindings (moving between passages, undo, search, help,
-memos, span selection, suggestions, ...), so a codebook may not use them as hotkeys. ``RESERVED_KEYS`` holds
-exactly::
-
-    j  k  g  G  q  u  U  n  /  ?  m  s  x  v  r  a  p  f  +  -
-    escape  enter  space  tab  ctrl+<anything>
-
-If the coding screen gains a binding, add its key here: loading then names every codebook hotkey that clashes.
+The coding screen keeps some keys for its own bindings (moving between passages, undo, search, help, memos,
+span selection, suggestions, ...), so a codebook may not use them as hotkeys. ``RESERVED_KEYS`` is derived
+from the workbench's key table (:func:`codeer.tui.keymap.reserved_characters`, plain data without Textual), so
+a new binding of the coding screen reserves its key here at once and loading names every codebook hotkey that
+clashes. Enter and Space are added: the codebook tree uses them. Every ``ctrl+`` key is reserved too.
 
 Hotkeys are case-sensitive (``e`` and ``E`` are two keys); digits, other letters and punctuation are free.
-A hotkey is one printable, non-space character; the named keys above are listed so that an attempt to use
-them gets "reserved" rather than the less helpful "must be one character".
+A hotkey is one printable, non-space character; named keys are listed so that an attempt to use them gets
+"reserved" rather than the less helpful "must be one character".
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-RESERVED_KEYS: frozenset[str] = frozenset(
-    ["j", "k", "g", "G", "q", "u", "U", "n", "/", "?", "m", "s", "x", "v", "r", "a", "p", "f", "+", "-",
-     "escape", "enter", "space", "tab", " "]
-)
+from codeer.tui.keymap import reserved_characters
+
+RESERVED_KEYS: frozenset[str] = reserved_characters() | {"enter", "space", " "}
 
 
 def is_reserved(key: str) -> bool:
@@ -47,8 +43,13 @@ def free_keys(name: str, used: Collection[str], *, limit: int = 3) -> list[str]:
     """Letters of ``name`` that are neither reserved nor taken: what to offer instead of a bad hotkey."""
     found: list[str] = []
     for char in name.lower():
-        if char.isalpha() and char.isascii() and char not in used and not is_reserved(char) \
-                and char not in found:
+        if (
+            char.isalpha()
+            and char.isascii()
+            and char not in used
+            and not is_reserved(char)
+            and char not in found
+        ):
             found.append(char)
             if len(found) == limit:
                 break

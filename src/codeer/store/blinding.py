@@ -25,3 +25,17 @@ def show_others_forbidden(session: Session) -> bool:
 def others_hidden(session: Session, show_others_allowed: bool) -> bool:
     """True when other coders' codings must stay hidden: the local settings or the database forbid them."""
     return not show_others_allowed or show_others_forbidden(session)
+
+
+def others_shown(forbidden: bool, chosen: bool) -> bool:
+    """Whether other coders' work is shown: only when the person asked for it and blinding does not forbid it.
+
+    ``forbidden`` is :func:`others_hidden` (settings or database); ``chosen`` is the person's own choice (in
+    the workbench: ``v``, or yes to "show other coders?"). Blind is the default on every screen.
+    """
+    return chosen and not forbidden
+
+
+def visible_coder(me: int, shown: bool) -> int | None:
+    """Whose codings a view may load: ``me`` alone while blind, everyone's (None) when others are shown."""
+    return None if shown else me

@@ -11,7 +11,10 @@ actions from imports.
 
 from __future__ import annotations
 
+import fcntl
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
@@ -38,6 +41,8 @@ from codeer.store.coding import (
     remove_coding_id,
     update_coding,
 )
+from codeer.store.consensus import CONSENSUS
+from codeer.store.database import Database
 from codeer.store.history import ACTION_NOTE
 from codeer.store.moderators import DEFAULT_RULE
 
@@ -109,9 +114,82 @@ class TranscriptData:
     memos: dict[int, str]
 
 
+NAME_LIMIT = 200  # characters: the coder name column on PostgreSQL (SQLite would take more)
+
+
+def coder_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the name of a person coding in the workbench, or None if it can."""
+    name = name.strip()
+    if not name:
+        return "a coder name is needed: your name or initials"
+    if name.lower() == CONSENSUS:
+        return (
+            f"{CONSENSUS!r} is the coder that holds settled disagreements, not a person: choose your own name"
+        )
+    if len(name) > NAME_LIMIT:
+        return f"a coder name has at most {NAME_LIMIT} characters (this one has {len(name)})"
+    return None
+
+
 def coder_id(session: Session, name: str) -> int:
     """The id of coder ``name``, creating the coder on first use."""
+    problem = coder_name_problem(name)
+    if problem is not None:
+        raise CodeerError(problem)
     return get_or_create_coder(session, name).id
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which file a SQLite project database is: its path and, on that file system, its inode.
+
+    A sync tool or a careless ``mv`` can move ``codeer.db`` away, or ``codeer restore`` put another file in
+    its place, while a workbench holds it open; its connections would then write to a file that is no
+    longer the project's. The workbench checks this before every write (:func:`check_identity`).
+    """
+
+    path: Path
+    device: int
+    inode: int
+
+
+def database_file(db: Database) -> Path | None:
+    """The file of a SQLite database, also when its URL is a URI (``sqlite:///file:PATH?mode=ro&uri=true``);
+    None for PostgreSQL."""
+    path = db.sqlite_path
+    if path is None:
+        return None
+    name = str(path)
+    if name.startswith("file:"):
+        name = name.removeprefix("file:").split("?")[0]
+    return Path(name).resolve()
+
+
+def file_identity(db: Database) -> FileIdentity | None:
+    """The identity of ``db``'s file now, or None for a database that is not a file (PostgreSQL)."""
+    path = database_file(db)
+    if path is None:
+        return None
+    info = path.stat()
+    return FileIdentity(path, info.st_dev, info.st_ino)
+
+
+def check_identity(expected: FileIdentity | None) -> None:
+    """Refuse to go on when the project's database file is no longer the one that was opened."""
+    if expected is None:
+        return
+    try:
+        info = os.stat(expected.path)
+    except FileNotFoundError:
+        raise CodeerError(
+            f"the project database {expected.path} is gone (moved or deleted while the workbench was open): "
+            "nothing more is saved; quit and put codeer.db back, or restore a backup"
+        ) from None
+    if (info.st_dev, info.st_ino) != (expected.device, expected.inode):
+        raise CodeerError(
+            f"the project database {expected.path} was replaced by another file while the workbench was "
+            "open (a restore, a sync tool, a copy): nothing more is saved; quit and open codeer again"
+        )
 
 
 def list_transcripts(session: Session, coder: int) -> list[TranscriptRow]:
@@ -281,6 +359,66 @@ def toggle(session: Session, key: CodingKey) -> CodingRow | None:
         return None
     coding, _ = apply_located(session, key, place, note=ACTION_NOTE)
     return _row(coding, place.coder_name)
+
+
+LOCK_SUFFIX = ".workbench"
+
+
+def workbench_lock_path(database: Path) -> Path:
+    """The file every open workbench on a SQLite project holds a shared lock on (beside ``codeer.db``)."""
+    return database.with_name(database.name + LOCK_SUFFIX)
+
+
+class WorkbenchPresence:
+    """An open workbench, announced to other codeer processes: a shared ``flock`` on
+    :func:`workbench_lock_path`, which the system lets go when the process ends, even when it is killed.
+
+    ``codeer restore`` asks :func:`workbenches_open` and refuses while one is held: it would replace the
+    codings a workbench shows under it.
+    """
+
+    def __init__(self, database: Path) -> None:
+        path = workbench_lock_path(database)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        self._fd: int | None = fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def workbenches_open(database: Path) -> bool:
+    """True while a workbench has the SQLite project ``database`` open (on this machine)."""
+    path = workbench_lock_path(database)
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing lets go of the lock, if it was taken
+    return False
+
+
+def set_coding(session: Session, key: CodingKey, present: bool) -> bool:
+    """Make the coding exist (``present``) or not, whatever it was; return whether anything changed.
+
+    The workbench asks for what the coder saw: a key pressed on a passage whose view does not show the code
+    applies it, one whose view shows it removes it. So a second window with an older view can never undo
+    what the first did by pressing the same key ("toggle" on the database would).
+    """
+    place = locate(session, key)
+    if present and place.coding_id is None:
+        apply_located(session, key, place, note=ACTION_NOTE)
+        return True
+    if not present and place.coding_id is not None:
+        remove_coding_id(session, place.coding_id, note=ACTION_NOTE)
+        return True
+    return False
 
 
 def _own_coding(session: Session, coding_id: int, coder: int) -> tuple[Coding, str]:

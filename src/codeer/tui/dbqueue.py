@@ -8,6 +8,10 @@ A coding action is a small transaction (a few milliseconds on SQLite), so the UI
 shows the result in the same frame: that is what makes a toggle feel instant. Only when the database is slow
 (another process holds the SQLite write lock, a far PostgreSQL server) does the wait end early and the result
 arrive later as a message; meanwhile the UI keeps working, and results are still shown in order.
+
+Before every job the worker checks that the project's SQLite file is still the one opened (path and inode,
+:func:`codeer.store.workbench.check_identity`): a database moved away or replaced under the workbench makes
+every later job fail loudly instead of saving into a file that is no longer the project's.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from codeer.store.database import Database
+from codeer.store.workbench import check_identity, file_identity
 
 T = TypeVar("T")
 QUICK_WAIT = 0.25  # seconds the UI waits for a commit before letting it finish in the background
@@ -28,10 +33,12 @@ QUICK_WAIT = 0.25  # seconds the UI waits for a commit before letting it finish 
 class DbQueue:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.identity = file_identity(db)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="codeer-db")
         self._waiting: set[asyncio.Future] = set()
 
     def _run(self, job: Callable[[Session], T]) -> T:
+        check_identity(self.identity)
         with self.db.session() as session:
             return job(session)
 

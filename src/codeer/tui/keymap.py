@@ -7,19 +7,27 @@ The ids are what a user remaps in ``codeer.yaml``::
       coding.undo: "ctrl+z"
 
 Textual applies the overrides (``App.set_keymap``); the help screen reads the same table, so it always shows
-the keys in force. Single-character keys of the coding screen are exactly those a codebook may not use as
-hotkeys (:data:`codeer.codebook.keys.RESERVED_KEYS`); a remap onto a code's hotkey wins over the hotkey, and
-the coding screen says so.
+the keys in force. The keys a codebook may not use as hotkeys (:data:`codeer.codebook.keys.RESERVED_KEYS`)
+are derived from this table (:func:`reserved_characters`), and README's key table is checked against it
+by a test; a remap onto a code's hotkey wins over the hotkey, and the coding screen, its codebook panel and
+the help screen say so.
+
+This module is plain data, importable without Textual (the codebook loader below the UI reads it); Textual is
+imported only where bindings are built and key names are checked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from textual.binding import Binding
+from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,10 @@ GLOBAL = [
 
 TRANSCRIPTS = [
     KeySpec("transcripts.open", "enter", "open", "Open the transcript", show=True, short="Open"),
+    KeySpec("transcripts.down", "j,down", "cursor(1)", "Next transcript"),
+    KeySpec("transcripts.up", "k,up", "cursor(-1)", "Previous transcript"),
+    KeySpec("transcripts.top", "g,home", "ends(0)", "First transcript"),
+    KeySpec("transcripts.bottom", "G,end", "ends(1)", "Last transcript"),
     KeySpec("transcripts.filter", "slash", "filter", "Filter the list", show=True, short="Filter"),
     KeySpec("transcripts.sort", "s", "sort", "Sort by the next column", show=True, short="Sort"),
     KeySpec("transcripts.reverse", "r", "reverse", "Reverse the order"),
@@ -112,6 +124,9 @@ AGREEMENT = [
     KeySpec(
         "agreement.all", "d", "open_all", "The disagreements on any code", show=True, short="Disagreements"
     ),
+    KeySpec(
+        "agreement.coders", "c", "choose_coders", "Compare two coders, or all", show=True, short="Coders"
+    ),
     KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 
@@ -143,6 +158,7 @@ ANALYSIS = [
     ),
     KeySpec("analysis.group", "g", "next_group", "Heat map: the next group", show=True, short="Group"),
     KeySpec("analysis.measure", "m", "toggle_measure", "Heat map: passages or Jaccard"),
+    KeySpec("analysis.others", "v", "toggle_others", "Count other coders' codings too, or only yours"),
     KeySpec("analysis.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 
@@ -163,6 +179,8 @@ ALL = {
 
 
 def bindings(specs: Iterable[KeySpec]) -> list[Binding]:
+    from textual.binding import Binding
+
     return [Binding(s.keys, s.action, s.footer, show=s.show, id=s.id, tooltip=s.description) for s in specs]
 
 
@@ -175,7 +193,41 @@ def check_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
             f"unknown key binding id(s) in codeer.yaml keys: {', '.join(unknown)} "
             f"(known: {', '.join(sorted(known))})"
         )
-    return {k: str(v) for k, v in overrides.items()}
+    checked = {k: str(v) for k, v in overrides.items()}
+    for spec_id, value in checked.items():
+        keys = [k.strip() for k in value.split(",")]
+        bad = [k for k in keys if not is_key_name(k)]
+        if bad or not keys:
+            raise CodeerError(
+                f"codeer.yaml keys: {spec_id}: {', '.join(repr(k) for k in bad) or repr(value)} is not a key "
+                '(write one character such as "e" or "N", or a name such as "ctrl+z", "f2", '
+                '"pagedown"; several keys separated by commas)'
+            )
+    return checked
+
+
+def _named_keys() -> frozenset[str]:
+    """Every key name Textual delivers: named keys (``f2``, ``pagedown``) and named characters (``slash``)."""
+    import string
+
+    from textual.keys import Keys, _character_to_key
+
+    names = {key.value.split("+")[-1] for key in Keys if not key.value.startswith("<")}
+    names |= {_character_to_key(char) for char in string.printable if not char.isspace()}
+    return frozenset(name for name in names if len(name) > 1) | {"space"}
+
+
+def is_key_name(key: str) -> bool:
+    """True for a key Textual can deliver: one printable character or a key name, after distinct modifiers
+    (``ctrl+shift+z``); ``ctrl+shift+zz`` or ``ctlr+z`` are not keys."""
+    if not key:
+        return False
+    *mods, last = key.split("+") if key != "+" else ["+"]
+    if any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return False
+    if len(last) == 1:
+        return last.isprintable() and not last.isspace()
+    return last in _named_keys()
 
 
 def effective(spec: KeySpec, overrides: Mapping[str, str]) -> list[str]:
@@ -205,6 +257,19 @@ def display(key: str) -> str:
     """A key as a person reads it: ``?`` for ``question_mark``, ``shift+→`` for ``shift+right``."""
     *mods, last = key.split("+")
     return "+".join([*mods, KEY_DISPLAY.get(last, last)])
+
+
+def reserved_characters() -> frozenset[str]:
+    """The single characters the coding screen binds by default (``j``, ``?``, ``+``, …) and its named keys
+    (``escape``, ``tab``, …): the keys a codebook may not use as hotkeys. Modified keys (``ctrl+…``) are
+    reserved as a whole by the codebook's rule, whatever this table holds."""
+    keys = {
+        character_of(key.strip())
+        for spec in [*GLOBAL, *CODING, *SELECTION]
+        for key in spec.keys.split(",")
+        if "+" not in key.strip() or key.strip() == "+"
+    }
+    return frozenset(keys)
 
 
 def character_of(key: str) -> str:

@@ -10,11 +10,26 @@ milliseconds.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
 _WORD = re.compile(r"\S+")
+# Zero-width joiners, variation selectors and other format characters: terminals draw a joined emoji such as
+# 👩‍💻 in 2 cells while Rich counts its parts (5), which shifts every border after it. Shown text replaces
+# them one for one (offsets stay those of the stored text); names drop them.
+_ZERO_WIDTH = {code: " " for code in (*range(0x200B, 0x2010), *range(0xFE00, 0xFE10), 0x2060, 0xFEFF, 0x20E3)}
+
+
+def shown_text(text: str) -> str:
+    """``text`` as the transcript view draws it: same length (span offsets hold), no zero-width joiners."""
+    return text.translate(_ZERO_WIDTH)
+
+
+def shown_name(name: str) -> str:
+    """A code's or coder's name as panels and chips draw it: without zero-width or format characters."""
+    return "".join(c for c in name if unicodedata.category(c) != "Cf" and ord(c) not in _ZERO_WIDTH)
 
 
 @lru_cache(maxsize=16)

@@ -2,25 +2,40 @@
 
 The report is computed on the database worker (it reads every coding of the compared coders), so the screen
 opens at once and fills when the numbers are there. Coming back from the disagreement queue recomputes it.
+``c`` limits the table (and the queue) to two coders, as ``codeer agreement --coders A,B`` does, or back to
+all of them. It shows other coders' codes, so it opens only once the person chose to see them (the title says
+OTHER CODERS SHOWN).
 """
 
 from __future__ import annotations
 
 import math
+from itertools import combinations
 
 from rich.text import Text
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from codeer.analysis.agreement_report import AgreementReport, AgreementRow, agreement_report
+from codeer.model import Coder, Coding
 from codeer.store.consensus import CONSENSUS
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
+from codeer.tui.screens.dialogs import ChoiceScreen
 from codeer.tui.screens.disagreements import DisagreementsScreen
 
 BOOTSTRAP = 1000
+EVERYONE = ()
+
+
+def coders_with_codings(session: Session, consensus: str) -> list[str]:
+    """Every coder who applied a code, the consensus coder left out: whom the table can compare."""
+    query = select(Coder.name).join(Coding, Coding.coder_id == Coder.id).where(Coder.name != consensus)
+    return sorted(set(session.scalars(query)))
 
 
 def number(value: float) -> Text:
@@ -42,9 +57,10 @@ class AgreementScreen(Screen[None]):
     """
     AUTO_FOCUS = "#agreement-table"
 
-    def __init__(self, coders: tuple[str, ...] = (), consensus: str = CONSENSUS) -> None:
+    def __init__(self, coders: tuple[str, ...] = EVERYONE, consensus: str = CONSENSUS) -> None:
         super().__init__()
         self.coders = coders
+        self.asked = coders  # the coders chosen (empty: everyone), as opposed to those the report found
         self.consensus = consensus
         self.report: AgreementReport | None = None
         self.resumed = False
@@ -64,7 +80,7 @@ class AgreementScreen(Screen[None]):
         self.resumed = True
 
     def reload(self) -> None:
-        coders = self.coders
+        coders = self.asked
         self.app.queue.start(
             lambda session: agreement_report(session, coders, bootstrap=BOOTSTRAP),
             self._loaded,
@@ -96,6 +112,8 @@ class AgreementScreen(Screen[None]):
             table.add_row(*self._cells(row), key=str(index))
         self.query_one("#agreement-title", Static).update(
             Text.assemble(
+                (" OTHER CODERS SHOWN ", "bold reverse"),
+                " ",
                 ("Agreement", "bold"),
                 f"  {', '.join(report.coders)} · {report.passages} passages of {report.transcripts} "
                 "transcript(s) coded by two of them or more",
@@ -103,7 +121,7 @@ class AgreementScreen(Screen[None]):
         )
         self.query_one("#agreement-status", Static).update(
             "Unit: passage × code · κ Cohen (mean of pairs) · α Krippendorff · "
-            "Enter: settle a code's disagreements"
+            "Enter: settle a code's disagreements · c: which coders"
         )
 
     def _cells(self, row: AgreementRow) -> list[Text | str | int]:
@@ -145,6 +163,29 @@ class AgreementScreen(Screen[None]):
     def _queue(self, code: int | None, name: str) -> None:
         self.app.push_screen(
             DisagreementsScreen(self.coders, code=code, code_name=name, consensus=self.consensus)
+        )
+
+    def action_choose_coders(self) -> None:
+        """Compare two coders (every pair is offered) or everyone again."""
+        consensus = self.consensus
+
+        def shown(names: list[str]) -> None:
+            choices = [(EVERYONE, "All coders")] + [
+                ((a, b), f"{a} and {b}") for a, b in combinations(names, 2)
+            ]
+            self.app.push_screen(ChoiceScreen("Compare which coders?", choices), chosen)
+
+        def chosen(coders: object) -> None:
+            if coders is not None:
+                self.asked = self.coders = tuple(coders)  # type: ignore[arg-type]
+                self.query_one("#agreement-title", Static).update("Agreement: computing…")
+                self.reload()
+
+        self.app.queue.start(
+            lambda session: coders_with_codings(session, consensus),
+            shown,
+            self._failed,
+            self.call_next,
         )
 
     def action_back(self) -> None:

@@ -1,9 +1,12 @@
 """The analysis screen: code frequencies by a chosen attribute, a co-occurrence heat map, and their quotes.
 
 The tables are those of ``codeer export`` (:mod:`codeer.analysis`), computed on the database worker, so the
-screen opens at once and fills when the numbers are there. Under blind coding (``show_others_allowed: false``
-in codeer.yaml, or the database setting ``forbid_show_others``) they count only the current coder's codings:
-a table of everyone's codes would show what the others coded. The title says whose codings are counted.
+screen opens at once and fills when the numbers are there, and again when the coding history moves on (the
+team codes while the table is open; :class:`codeer.tui.live.EventWatch`). While the person codes blind (the
+default: other coders' work not shown; always where ``show_others_allowed: false`` in codeer.yaml or the
+database setting ``forbid_show_others`` forbids it) the tables and quotes count only the current coder's
+codings: a table of everyone's codes would show what the others coded. The title says whose codings are
+counted, and OTHER CODERS SHOWN when they are others' too.
 
 The heat map shades a cell by a few steps of its value relative to the largest off-diagonal one, with the
 eight ANSI colours, so it reads the same in a 16-colour terminal; the numbers stay in the cells.
@@ -33,9 +36,12 @@ from codeer.analysis import (
 )
 from codeer.analysis.groups import known_attributes
 from codeer.model import Coder, Coding
-from codeer.store.blinding import show_others_forbidden
+from codeer.store.blinding import others_shown, show_others_forbidden
+from codeer.store.changes import latest_event_id
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
+from codeer.tui.live import EventWatch
+from codeer.tui.screens.dialogs import ask_to_show_others
 
 # Heat steps, lowest first: (upper bound of the share of the maximum, Rich style); ANSI colours only.
 HEAT = ((0.25, "white on blue"), (0.5, "black on cyan"), (0.75, "black on yellow"), (1.0, "white on red"))
@@ -50,11 +56,13 @@ class Tables:
     coders: list[str]  # whose codings the tables count
     blind: bool
     table: CooccurrenceTable  # with its frequencies
+    event_id: int  # the newest coding event when they were read
 
 
-def load_tables(session: Session, by: str | None, me: str, settings_blind: bool) -> Tables:
-    """The tables grouped ``by`` an attribute (None: overall), of ``me`` alone under blind coding."""
-    blind = settings_blind or show_others_forbidden(session)
+def load_tables(session: Session, by: str | None, me: str, shown: bool) -> Tables:
+    """The tables grouped ``by`` an attribute (None: overall), of ``me`` alone unless others are ``shown``
+    (and the database does not forbid it)."""
+    blind = not others_shown(show_others_forbidden(session), shown)
     if blind:
         coders = [me]
     else:
@@ -63,7 +71,9 @@ def load_tables(session: Session, by: str | None, me: str, settings_blind: bool)
         )
     selection = Selection(by=(by,) if by else (), coders=(me,) if blind else ())
     table = cooccurrence(session, selection)
-    return Tables(known_attributes(session)["transcript"], sorted(coders), blind, table)
+    return Tables(
+        known_attributes(session)["transcript"], sorted(coders), blind, table, latest_event_id(session)
+    )
 
 
 def value_label(value: str) -> str:
@@ -138,14 +148,15 @@ class AnalysisScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.watch = EventWatch(self, self.reload)
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        by, me, blind = self.by, self.app.coder_name, not self.app.settings.show_others_allowed
+        by, me, shown = self.by, self.app.coder_name, self.app.others_shown
         self.app.queue.start(
-            lambda session: load_tables(session, by, me, blind),
+            lambda session: load_tables(session, by, me, shown),
             self._loaded,
             lambda exc: self.query_one("#analysis-status", Static).update(describe_error(exc)),
             self.call_next,
@@ -154,6 +165,7 @@ class AnalysisScreen(Screen[None]):
 
     def _loaded(self, tables: Tables) -> None:
         self.tables = tables
+        self.watch.saw(tables.event_id)
         self.group_index = min(self.group_index, max(len(self.groups) - 1, 0))
         self._fill_frequencies()
         self._fill_heatmap()
@@ -220,7 +232,7 @@ class AnalysisScreen(Screen[None]):
         whose = (
             f"only your codings ({', '.join(self.tables.coders)}): blind coding"
             if self.tables.blind
-            else f"codings of {', '.join(self.tables.coders) or 'nobody yet'}"
+            else f"OTHER CODERS SHOWN: codings of {', '.join(self.tables.coders) or 'nobody yet'}"
         )
         if self.heatmap:
             group = " / ".join(value_label(v) for v in self.group) if self.by else "all passages"
@@ -244,6 +256,14 @@ class AnalysisScreen(Screen[None]):
         self.by = choices[(choices.index(self.by) + 1) % len(choices)] if self.by in choices else None
         self.group_index = 0
         self.reload()
+
+    def action_toggle_others(self) -> None:
+        """Count other coders' codings too (asked first, refused under enforced blind coding), or not."""
+        if self.app.others_shown:
+            self.app.others_chosen = False
+            self.reload()
+        else:
+            ask_to_show_others(self.app, "Counting every coder", self.reload)
 
     def action_toggle_view(self) -> None:
         self.heatmap = not self.heatmap

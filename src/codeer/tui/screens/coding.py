@@ -4,9 +4,19 @@ Every change is one transaction on the database worker (:mod:`codeer.tui.dbqueue
 only after it has committed, so what is on screen is what is saved. A write that fails is reported and changes
 nothing on screen.
 
+A code key asks for what the coder sees: on a passage whose view does not show the code it applies it, on one
+that shows it it removes it (:func:`codeer.store.workbench.set_coding`), and the passage is then shown as the
+database holds it. Two windows on one passage can therefore never undo each other by pressing the same key.
+
+Live: every ``POLL_SECONDS`` the screen asks the change feed (:mod:`codeer.store.changes`) what changed in
+this transcript, one indexed read that finds nothing when nobody coded; changed passages are read again and
+repainted, with the codebook's counts. So other coders' codings appear and disappear while they are shown,
+and the coder's own codings made elsewhere (another window, ``codeer code``) show too. A history that went
+backwards means the database was replaced (a restore): the screen says so and reads the transcript again.
+
 Blind by default: only this coder's codings are loaded. Showing other coders' codings is an explicit toggle
 (``v``), shown in the status line, and refused when the project forbids it (``show_others_allowed: false`` in
-codeer.yaml, or the database setting ``forbid_show_others``).
+codeer.yaml, or the database setting ``forbid_show_others``); see :mod:`codeer.store.blinding`.
 """
 
 from __future__ import annotations
@@ -25,7 +35,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from codeer.store import history
-from codeer.store.blinding import show_others_forbidden
+from codeer.store.blinding import others_hidden, visible_coder
+from codeer.store.changes import ChangeFeed, latest_event_id
 from codeer.store.coding import CodingKey
 from codeer.store.suggestions import accept as accept_suggestion
 from codeer.store.suggestions import reject as reject_suggestion
@@ -41,9 +52,9 @@ from codeer.store.workbench import (
     passage_codings,
     passage_sentences,
     remove,
+    set_coding,
     set_coding_memo,
     set_passage_memo,
-    toggle,
 )
 from codeer.tui import keymap, selection
 from codeer.tui.dbqueue import describe_error
@@ -53,8 +64,17 @@ from codeer.tui.widgets.codebook_panel import CodebookPanel
 from codeer.tui.widgets.transcript_view import TranscriptView, clock
 
 T = TypeVar("T")
+POLL_SECONDS = 1.5  # how often an open transcript asks what others changed
 UNCODED = "uncoded"
 ALL = "all"
+
+
+def span_words(text: str, coding: CodingRow, width: int = 40) -> str:
+    """A span coding's words for a list of codings (``  “Dat voelde oprecht.”``); empty for a passage."""
+    if coding.start is None:
+        return ""
+    words = " ".join(text[coding.start : coding.end].split())
+    return f"  “{words if len(words) <= width else words[: width - 1] + '…'}”"
 
 
 class CodingScreen(Screen[None]):
@@ -70,8 +90,9 @@ class CodingScreen(Screen[None]):
         self._hotkey_keys: list[str] = []
         self.books: list[str] = []
         self.active_book = ""
-        self.show_others = False
-        self.others_forbidden = False
+        self.feed: ChangeFeed | None = None
+        self._polling = False
+        self._last_warning = ""
         self.filter_label = "all passages"
         self.ready = asyncio.Event()
         self._sentence_cache: dict[int, list[selection.Span]] = {}
@@ -95,26 +116,45 @@ class CodingScreen(Screen[None]):
 
     # -- loading ----------------------------------------------------------------------------------------
 
+    @property
+    def show_others(self) -> bool:
+        return self.app.others_shown
+
     def on_mount(self) -> None:
         self._title()
-        transcript_id, me = self.transcript.id, self.app.coder_id
-
-        def read(session: Session):
-            return (
-                load_transcript(session, transcript_id, me),
-                list_codes(session),
-                show_others_forbidden(session),
-                suggestions_for_transcript(session, transcript_id, me),
-            )
-
         try:
-            data, codes, forbidden, suggestions = self.app.queue.call(read)
+            self._read()
         except Exception as exc:  # noqa: BLE001 - any failure to read is shown, not raised
             self.notify(f"Cannot open {self.transcript.key}: {describe_error(exc)}", severity="error")
             self.app.pop_screen()
             return
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.ready.set()
+
+    def _read(self) -> None:
+        """Read the transcript, the codes and the suggestions, and show them (on opening, and after the
+        database was replaced under the workbench)."""
+        transcript_id, me, allowed = (
+            self.transcript.id,
+            self.app.coder_id,
+            self.app.settings.show_others_allowed,
+        )
+        chosen = self.app.others_chosen
+
+        def read(session: Session):
+            forbidden = others_hidden(session, allowed)
+            return (
+                load_transcript(session, transcript_id, me, others=chosen and not forbidden),
+                list_codes(session),
+                forbidden,
+                suggestions_for_transcript(session, transcript_id, me),
+                latest_event_id(session),
+            )
+
+        data, codes, forbidden, suggestions, latest = self.app.queue.call(read)
+        self.feed = ChangeFeed(transcript_id, latest)
         self.codes = codes
-        self.others_forbidden = forbidden or not self.app.settings.show_others_allowed
+        self.app.others_forbidden = forbidden
         self.books = list(dict.fromkeys(c.codebook for c in codes))
         self.active_book = max(
             self.books, key=lambda b: sum(1 for c in codes if c.codebook == b and c.hotkey), default=""
@@ -122,10 +162,9 @@ class CodingScreen(Screen[None]):
         self._bind_hotkeys()
         self.view.suggestions = suggestions  # before load: it lays the passages out
         self.view.load(data.passages, data.codings, data.memos, codes, me)
-        self.panel.load(codes, self.active_book)
+        self.panel.load(codes, self.active_book, self.hotkeys)
         self._counts()
         self._status()
-        self.ready.set()
 
     def _bind_hotkeys(self) -> None:
         """The active codebook's hotkeys, except those a key binding (perhaps remapped) already uses.
@@ -167,12 +206,13 @@ class CodingScreen(Screen[None]):
     # -- status -----------------------------------------------------------------------------------------
 
     def _title(self) -> None:
+        """Who codes and what, in that order: a narrow terminal cuts the attributes, never the coder."""
         attrs = " · ".join(self.transcript.attributes.values())
-        title = Text.assemble(("codeer", "bold"), "  ", (self.transcript.key, "bold"))
+        title = Text.assemble(("codeer", "bold"), "  ", (self.app.coder_name, "bold reverse"), "  ")
+        title.append(self.transcript.key, style="bold")
         if attrs:
             title.append(f"  {attrs}", style="dim")
-        title.append("  coder ")
-        title.append(self.app.coder_name, style="bold")
+        title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#coding-title", Static).update(title, layout=False)
 
     def _status(self) -> None:
@@ -227,31 +267,108 @@ class CodingScreen(Screen[None]):
 
     def _refresh_passage(self, passage_id: int, codings: list[CodingRow]) -> None:
         self.view.set_codings(passage_id, codings)
+        current = self.view.current
+        if current is not None and current.id == passage_id:
+            self.view.scroll_to_cursor()  # a new chip row must not push the passage's last line off screen
         self._counts()
         self._status()
+
+    # -- live: what others (and this coder elsewhere) changed ---------------------------------------------
+
+    def poll(self) -> None:
+        """Ask the change feed what changed in this transcript; repaint the passages it names.
+
+        One poll at a time, on the database worker, never waiting for it; a poll that finds nothing does no
+        other work. A newest event below what the feed has seen means the history went back: the database
+        was replaced (a restore), and the transcript is read again.
+        """
+        feed = self.feed
+        if feed is None or self._polling or not self.ready.is_set():
+            return
+        self._polling = True
+        whose = visible_coder(self.app.coder_id, self.show_others)
+
+        def job(session: Session) -> dict[int, list[CodingRow]] | None:
+            if latest_event_id(session) < feed.cursor:
+                return None
+            passages = {c.passage_id for c in feed.poll(session) if c.passage_id is not None}
+            return {pid: passage_codings(session, pid, whose) for pid in sorted(passages)}
+
+        def done(changed: dict[int, list[CodingRow]] | None) -> None:
+            self._polling = False
+            if changed is None:
+                self._replaced()
+                return
+            for passage_id, rows in changed.items():
+                if self.view.row_of(passage_id) is not None:
+                    self.view.set_codings(passage_id, rows)
+            if changed:
+                self._counts()
+                self._status()
+
+        def failed(exc: BaseException) -> None:
+            self._polling = False
+            self._warn_once(describe_error(exc))
+
+        self.app.queue.start(job, done, failed, self.call_next, wait=0)
+
+    def _replaced(self) -> None:
+        self.notify(
+            "The project database was replaced (a restore?): the codings shown are read again from it.",
+            title="Database replaced",
+            severity="error",
+            timeout=15,
+        )
+        try:
+            self.app.identify(self.app.coder_name)  # the coder may be new to the restored project
+            self._read()
+        except Exception as exc:  # noqa: BLE001 - the workbench cannot go on: one line, exit status 2
+            self.app.fail(
+                f"the project database was replaced and cannot be read again: {describe_error(exc)}"
+            )
+
+    def _warn_once(self, message: str) -> None:
+        """A failing poll (the database moved away, the server down) is said once, not every second."""
+        if self._last_warning != message:
+            self._last_warning = message
+            self.notify(message, title="Database error", severity="error", timeout=30)
 
     def _replace_own(self, passage_id: int, changed: Callable[[list[CodingRow]], list[CodingRow]]) -> None:
         self._refresh_passage(passage_id, changed(list(self.view.codings.get(passage_id, ()))))
 
     def toggle_code(self, code_id: int) -> None:
-        """Put the code on the selection (if any) or the current passage, or take it off again."""
+        """Put the code on the selection (if any) or the current passage, or take it off again: whichever
+        the screen shows is not there yet, idempotently; then show the passage as the database holds it."""
         passage = self.view.current
         if passage is None or not self.ready.is_set():
             return
         span = self.view.selection or (None, None)
-        key = CodingKey(passage.id, code_id, self.app.coder_id, *span)
+        me = self.app.coder_id
+        key = CodingKey(passage.id, code_id, me, *span)
+        shown = any(
+            (c.code_id, c.start, c.end) == (code_id, key.start, key.end)
+            for c in self.view.own_codings(passage.id)
+        )
         code = next((c.name for c in self.codes if c.id == code_id), "code")
+        whose = visible_coder(me, self.show_others)
 
-        def done(row: CodingRow | None) -> None:
-            def same(c: CodingRow) -> bool:
-                return (c.code_id, c.coder_id, c.start, c.end) == (code_id, key.coder_id, key.start, key.end)
+        def job(session: Session) -> tuple[bool, list[CodingRow]]:
+            return set_coding(session, key, not shown), passage_codings(session, passage.id, whose)
 
-            self.view.set_selection(None)
-            self._replace_own(
-                passage.id, lambda rows: [c for c in rows if not same(c)] + ([row] if row else [])
-            )
+        def done(result: tuple[bool, list[CodingRow]]) -> None:
+            changed, rows = result
+            if self.view.current is not None and self.view.current.id == passage.id:
+                self.view.set_selection(None)
+            self._refresh_passage(passage.id, rows)
+            if not changed:
+                self.notify(
+                    f"{code} was already {'off' if shown else 'on'} #{passage.number} (changed elsewhere); "
+                    "the screen now shows what is saved.",
+                    severity="warning",
+                    timeout=5,
+                )
 
-        self.write(f"{code} on #{passage.number}", lambda s: toggle(s, key), done)
+        self.write(f"{code} on #{passage.number}", job, done)
 
     def action_toggle_code(self, code_id: int) -> None:
         self.toggle_code(code_id)
@@ -266,7 +383,7 @@ class CodingScreen(Screen[None]):
     def _activate(self, book: str) -> None:
         self.active_book = book
         self._bind_hotkeys()
-        self.panel.set_active(book)
+        self.panel.set_active(book, self.hotkeys)
         self.notify(f"The keys now apply codes of {book}.", timeout=3)
 
     def action_next_codebook(self) -> None:
@@ -297,7 +414,7 @@ class CodingScreen(Screen[None]):
                 reject_suggestion(session, first.id, me)
                 return None
             accept_suggestion(session, first.id, me)
-            return passage_codings(session, passage.id, None if others else me)
+            return passage_codings(session, passage.id, visible_coder(me, others))
 
         def done(codings: list[CodingRow] | None) -> None:
             self.view.set_suggestions(passage.id, rest)
@@ -361,9 +478,14 @@ class CodingScreen(Screen[None]):
         """Codes matching ``query`` (all, in codebook order, when it is empty) as picker choices."""
         return [(c.id, self._code_label(c)) for c in rank_codes(query, self.codes)]
 
+    def hotkey_codes(self) -> list[tuple[str, CodeInfo]]:
+        """The code keys in force (after remaps took some), for the help screen."""
+        codes = {c.id: c for c in self.codes}
+        return [(key, codes[code_id]) for key, code_id in self.hotkeys.items()]
+
     def _code_label(self, code: CodeInfo) -> Text:
         label = Text("  " * code.depth)
-        key = code.hotkey if code.hotkey and code.codebook == self.active_book else ""
+        key = code.hotkey if code.hotkey and self.hotkeys.get(code.hotkey) == code.id else ""
         label.append(f"{key} " if key else "  ", style="bold")
         label.append(code.name)
         label.append(f"  {code.key}", style="dim")
@@ -376,10 +498,7 @@ class CodingScreen(Screen[None]):
             self.notify("You have no code on this passage.", timeout=3)
             return
         names = {c.id: c.name for c in self.codes}
-        choices = [
-            (c.id, names.get(c.code_id, "?") + (f"  [{c.start}:{c.end}]" if c.start is not None else ""))
-            for c in own
-        ]
+        choices = [(c.id, names.get(c.code_id, "?") + span_words(passage.text, c)) for c in own]
 
         def chosen(coding_id: int | None) -> None:
             if coding_id is None:
@@ -409,24 +528,22 @@ class CodingScreen(Screen[None]):
         ]
         me = self.app.coder_id
 
-        def chosen(result: tuple[MemoTarget, str] | None) -> None:
-            if result is None:
-                return
-            target, text = result
-            if target.kind == "passage":
-                self.write(
-                    "memo",
-                    lambda s: set_passage_memo(s, me, passage.id, text),
-                    lambda stored: self.view.set_memo(passage.id, stored),
-                )
-            else:
-                self.write(
-                    "memo",
-                    lambda s: set_coding_memo(s, target.id, me, text),
-                    lambda row: self._replace_own(
-                        passage.id, lambda rows: [row if c.id == row.id else c for c in rows]
-                    ),
-                )
+        def chosen(result: list[tuple[MemoTarget, str]] | None) -> None:
+            for target, text in result or ():
+                if target.kind == "passage":
+                    self.write(
+                        "memo",
+                        lambda s, text=text: set_passage_memo(s, me, passage.id, text),
+                        lambda stored: self.view.set_memo(passage.id, stored),
+                    )
+                else:
+                    self.write(
+                        "memo",
+                        lambda s, target=target, text=text: set_coding_memo(s, target.id, me, text),
+                        lambda row: self._replace_own(
+                            passage.id, lambda rows: [row if c.id == row.id else c for c in rows]
+                        ),
+                    )
 
         self.app.push_screen(MemoScreen(targets), chosen)
 
@@ -489,7 +606,7 @@ class CodingScreen(Screen[None]):
             change = step(session, me)
             if change is None or change.target.passage_id is None:
                 return change, []
-            return change, passage_codings(session, change.target.passage_id, None if others else me)
+            return change, passage_codings(session, change.target.passage_id, visible_coder(me, others))
 
         def done(result) -> None:
             change, codings = result
@@ -512,14 +629,14 @@ class CodingScreen(Screen[None]):
         self._history("redo")
 
     def action_toggle_others(self) -> None:
-        if self.others_forbidden and not self.show_others:
+        if self.app.others_forbidden and not self.show_others:
             self.notify("This project codes blind: other coders' codes cannot be shown.", severity="warning")
             return
         show = not self.show_others
         transcript_id, me = self.transcript.id, self.app.coder_id
 
         def done(codings: list[CodingRow]) -> None:
-            self.show_others = show
+            self.app.others_chosen = show
             self.view.replace_codings(codings)
             self.view.scroll_to_cursor()
             self._counts()
@@ -528,7 +645,7 @@ class CodingScreen(Screen[None]):
                 "Showing other coders' codes." if show else "Blind again: only your codes.", timeout=3
             )
 
-        self.write("loading codings", lambda s: load_codings(s, transcript_id, None if show else me), done)
+        self.write("loading codings", lambda s: load_codings(s, transcript_id, visible_coder(me, show)), done)
 
     def action_toggle_rules(self) -> None:
         if not self.panel.display:

@@ -10,12 +10,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
+
+from codeer.store.workbench import coder_name_problem
 
 Choice = tuple[Hashable, str | Text]
 Ranker = Callable[[str], list[Choice]]
@@ -98,8 +100,12 @@ class MemoTarget:
     text: str
 
 
-class MemoScreen(ModalScreen[tuple[MemoTarget, str] | None]):
-    """Write a memo on the passage or on one of your codings there; Ctrl+S saves."""
+class MemoScreen(ModalScreen[list[tuple[MemoTarget, str]] | None]):
+    """Write a memo on the passage or on one of your codings there; Ctrl+S saves every memo changed.
+
+    Drafts are kept per target while the coder switches between them, and Ctrl+S saves each one whose text
+    differs from what was stored (not only the one on screen): typed text is never dropped without a word.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="memo.save"),
@@ -142,21 +148,79 @@ class MemoScreen(ModalScreen[tuple[MemoTarget, str] | None]):
         self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
-        self.dismiss((self.target, self.query_one(TextArea).text.strip()))
+        self.drafts[self.target] = self.query_one(TextArea).text
+        changed = [
+            (target, self.drafts[target].strip())
+            for target in self.targets
+            if target in self.drafts and self.drafts[target].strip() != target.text.strip()
+        ]
+        self.dismiss(changed)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
 
 
 class CoderPrompt(ModalScreen[str]):
-    """Asked once, when no coder name is known: codings are always someone's."""
+    """Asked once, when no coder name is known: codings are always someone's. A name that cannot be a
+    person's (blank, the settlement coder ``consensus``, too long) is refused with the reason, in place."""
+
+    HELP = "Your name or initials; codeer remembers it in codeer.yaml."
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Who is coding?", classes="dialog-title")
-            yield Label("Your name or initials; codeer remembers it in codeer.yaml.", classes="dialog-help")
+            yield Label(self.HELP, classes="dialog-help", id="coder-help")
             yield Input(placeholder="e.g. anouk", id="coder-name")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        problem = coder_name_problem(event.value)
+        if problem is not None:
+            self.query_one("#coder-help", Label).update(
+                Text(problem[0].upper() + problem[1:] + ".", "bold red")
+            )
+            return
+        self.dismiss(event.value.strip())
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: ``y`` says yes; ``n``, Enter or Escape no (saying yes takes the deliberate key)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Label("y yes · n / Esc no", classes="dialog-help")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+def ask_to_show_others(app: App, what: str, then: Callable[[], object]) -> None:
+    """Run ``then`` once other coders' work may be shown: at once if it is, after a yes if the person codes
+    blind, never where the project forbids it (:mod:`codeer.store.blinding`)."""
+    if app.others_shown:
+        then()
+    elif app.others_forbidden:
+        app.notify(
+            f"{what} shows other coders' codes, and this project codes blind: it cannot be shown.",
+            severity="error",
+        )
+    else:
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                app.others_chosen = True
+                app.notify("Other coders' codes are shown from now on (v on the coding screen hides them).")
+                then()
+
+        app.push_screen(
+            ConfirmScreen(f"{what} shows other coders' codes, so you stop coding blind. Show them?"), answered
+        )

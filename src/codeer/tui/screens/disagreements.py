@@ -7,8 +7,10 @@ transaction on the database worker (:func:`codeer.store.consensus.settle`); the 
 once it has committed. A settled passage does not come back; the consensus coder is a coder like any other,
 so its codings can still be changed in the workbench (open the workbench as that coder).
 
-Showing other coders' codes is what this screen is for, so it refuses to open where the project enforces
-blind coding (``show_others_allowed: false`` or the database setting ``forbid_show_others``).
+Showing other coders' codes is what this screen is for, so it opens only once the person chose to see them
+(``a`` on the transcripts list asks) and refuses where the project enforces blind coding
+(``show_others_allowed: false`` or the database setting ``forbid_show_others``); its title says OTHER CODERS
+SHOWN.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, SelectionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from codeer.store.blinding import show_others_forbidden
 from codeer.store.consensus import (
@@ -65,30 +68,73 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def tick_label(code: CodeInfo, ticked: bool, applied_by: Collection[str]) -> Text:
+    """One line of the edit list: ``[x]`` or ``[ ]`` in plain characters (a ticked box must not differ from an
+    empty one by colour alone: 16 colours, monochrome), the code, and which coders applied it."""
+    label = Text("[x] " if ticked else "[ ] ", style="bold" if ticked else "")
+    label.append(f"{'  ' * code.depth}{code.name}", style="bold" if ticked else "")
+    label.append(f" ({code.key})", style="dim")
+    if applied_by:
+        label.append(f"  by {', '.join(applied_by)}", style="italic")
+    return label
+
+
 class CodesScreen(ModalScreen[list[int] | None]):
-    """Choose the consensus codes: Space toggles, Ctrl+S settles with the ticked codes, Escape cancels."""
+    """Choose the consensus codes: Space ticks or unticks, Ctrl+S settles with the ticked codes, Esc cancels.
+
+    Only the codes every coder applied start ticked (what they agree on); a code only some applied is shown
+    with their names, to be ticked on purpose.
+    """
 
     BINDINGS = [
+        Binding("space", "tick", "Tick", id="codes.tick"),
         Binding("ctrl+s", "save", "Settle", id="codes.save"),
         Binding("escape", "dismiss_none", "Cancel", id="codes.cancel"),
     ]
 
-    def __init__(self, codes: list[CodeInfo], ticked: Collection[int]) -> None:
+    def __init__(
+        self, codes: list[CodeInfo], ticked: Collection[int], applied_by: dict[int, list[str]] | None = None
+    ) -> None:
         super().__init__()
         self.codes = codes
         self.ticked = set(ticked)
+        self.applied_by = applied_by or {}
+
+    def _label(self, code: CodeInfo) -> Text:
+        return tick_label(code, code.id in self.ticked, self.applied_by.get(code.id, ()))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("The consensus codes for this passage", classes="dialog-title")
-            yield SelectionList[int](
-                *((f"{'  ' * c.depth}{c.name} ({c.key})", c.id, c.id in self.ticked) for c in self.codes),
-                id="codes-list",
-            )
-            yield Label("Space tick · Ctrl+S settle · Esc cancel", classes="dialog-help")
+            yield OptionList(*(Option(self._label(c), id=str(c.id)) for c in self.codes), id="codes-list")
+            yield Label(id="codes-help", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0 if self.codes else None
+        options.focus()
+        self._help()
+
+    def _help(self) -> None:
+        self.query_one("#codes-help", Label).update(
+            f"{len(self.ticked)} ticked · Space tick · Ctrl+S settle · Esc cancel"
+        )
+
+    def action_tick(self) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None:
+            return
+        code = self.codes[index]
+        self.ticked ^= {code.id}
+        options.replace_option_prompt_at_index(index, self._label(code))
+        self._help()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_tick()  # Enter ticks too; settling is Ctrl+S
 
     def action_save(self) -> None:
-        self.dismiss(list(self.query_one(SelectionList).selected))
+        self.dismiss([c.id for c in self.codes if c.id in self.ticked])
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -171,7 +217,7 @@ class DisagreementsScreen(Screen[None]):
     def on_mount(self) -> None:
         """Read the queue on the database worker: a large one takes a moment, and the screen says so."""
         coders, code, consensus = self.coders, self.code, self.consensus
-        if not self.app.settings.show_others_allowed:
+        if not self.app.others_shown:
             self._refuse()
             return
 
@@ -187,14 +233,18 @@ class DisagreementsScreen(Screen[None]):
         self.app.queue.start(read, self._loaded, failed, self.call_next, wait=0)
 
     def _refuse(self) -> None:
-        self.notify(
-            "This project enforces blind coding: other coders' codes cannot be shown.", severity="error"
+        reason = (
+            "This project enforces blind coding: other coders' codes cannot be shown."
+            if self.app.others_forbidden
+            else "You code blind: the disagreement queue shows other coders' codes (a on the list asks)."
         )
+        self.notify(reason, severity="error")
         self.app.pop_screen()
 
     def _loaded(self, result: tuple[bool, list[Disagreement], list[CodeInfo]]) -> None:
         forbidden, items, codes = result
         if forbidden:
+            self.app.others_forbidden = True
             self._refuse()
             return
         self.items, self.codes = items, {c.id: c for c in codes}
@@ -208,6 +258,8 @@ class DisagreementsScreen(Screen[None]):
         self.index = max(0, min(self.index, len(self.items) - 1))
         about = f" on {self.code_name}" if self.code_name else ""
         title = Text.assemble(
+            (" OTHER CODERS SHOWN ", "bold reverse"),
+            " ",
             ("Disagreements", "bold"),
             f"{about} · {' vs '.join(self.coders)} · ",
             (f"{len(self.items)} remaining", "bold"),
@@ -277,13 +329,18 @@ class DisagreementsScreen(Screen[None]):
         item = self.current
         if item is None:
             return
-        ticked = set().union(*(view.code_ids for view in item.coders))
+        rated = [view for view in item.coders if view.rated]
+        agreed = set.intersection(*(set(view.code_ids) for view in rated)) if rated else set()
+        applied_by: dict[int, list[str]] = {}
+        for name, view in zip(self.coders, item.coders, strict=True):
+            for code_id in view.code_ids:
+                applied_by.setdefault(code_id, []).append(name)
 
         def chosen(codes: list[int] | None) -> None:
             if codes is not None:
                 self._settle(frozenset(codes), "edited")
 
-        self.app.push_screen(CodesScreen(list(self.codes.values()), ticked), chosen)
+        self.app.push_screen(CodesScreen(list(self.codes.values()), agreed, applied_by), chosen)
 
     def action_note(self) -> None:
         def written(text: str | None) -> None:

@@ -46,7 +46,7 @@ def keys_table(title: str, specs: list[keymap.KeySpec], overrides: Mapping[str, 
     return table
 
 
-def hotkeys_table(codes: list[CodeInfo]) -> Table:
+def hotkeys_table(hotkeys: list[tuple[str, CodeInfo]]) -> Table:
     table = Table(
         title="Code keys (from the codebook)",
         title_justify="left",
@@ -57,9 +57,8 @@ def hotkeys_table(codes: list[CodeInfo]) -> Table:
     )
     table.add_column("Key", style="bold", no_wrap=True, ratio=1)
     table.add_column("Code", ratio=5)
-    for code in codes:
-        if code.hotkey:
-            table.add_row(code.hotkey, f"{code.name} ({code.key})")
+    for key, code in hotkeys:
+        table.add_row(key, f"{code.name} ({code.key})")
     return table
 
 
@@ -70,18 +69,20 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self, overrides: Mapping[str, str], codes: list[CodeInfo] | None = None) -> None:
+    def __init__(
+        self, overrides: Mapping[str, str], hotkeys: list[tuple[str, CodeInfo]] | None = None
+    ) -> None:
         super().__init__()
         self.overrides = overrides
-        self.codes = codes or []
+        self.hotkeys = hotkeys or []  # the code keys in force (a remapped binding takes a code's key)
 
     @property
     def content(self) -> Group:
         parts: list = [Text("codeer: keys", style="bold"), Text(INTRO + "\n")]
         for title, specs in keymap.ALL.items():
             parts += [keys_table(title, specs, self.overrides), Text("")]
-        if any(code.hotkey for code in self.codes):
-            parts.append(hotkeys_table(self.codes))
+        if self.hotkeys:
+            parts.append(hotkeys_table(self.hotkeys))
         parts.append(Text("\nEsc closes this help.", style="dim"))
         return Group(*parts)
 

@@ -1,19 +1,28 @@
-"""The first screen: every transcript with its attributes and how far you are with it."""
+"""The first screen: every transcript with its attributes and how far you are with it.
+
+The progress follows the coding history while the list is shown (:class:`codeer.tui.live.EventWatch`): a
+coding made in another window or with ``codeer code`` moves it within a second or two. The agreement screen
+shows other coders' codes, so under blind coding ``a`` first asks whether to show them.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
+from codeer.store.changes import latest_event_id
 from codeer.store.workbench import TranscriptRow, list_transcripts
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
+from codeer.tui.live import EventWatch
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.coding import CodingScreen
+from codeer.tui.screens.dialogs import ask_to_show_others
 
 
 def progress(row: TranscriptRow) -> Text:
@@ -22,6 +31,17 @@ def progress(row: TranscriptRow) -> Text:
     share = row.coded / row.passages
     style = "bold green" if share >= 1 else ("" if share else "dim")
     return Text(f"{row.coded}/{row.passages}", style=style)
+
+
+class TranscriptTable(DataTable):
+    """The list of transcripts: Home and End go to the first and last transcript (a table of rows; the
+    plain DataTable scrolls sideways)."""
+
+    def action_scroll_home(self) -> None:
+        self.move_cursor(row=0, column=0)
+
+    def action_scroll_end(self) -> None:
+        self.move_cursor(row=self.row_count - 1, column=0)
 
 
 class TranscriptsScreen(Screen[None]):
@@ -40,13 +60,20 @@ class TranscriptsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="transcripts-title", classes="title-bar")
         yield Input(placeholder="/ filter: organisation, quadrant, name…", id="transcripts-filter")
-        yield DataTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
+        yield TranscriptTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.watch = EventWatch(self, self.reload)
+        self._loaded(self.app.queue.call(self._read()))
+
+    def _read(self):
         coder = self.app.coder_id
-        self.rows = self.app.queue.call(lambda session: list_transcripts(session, coder))
-        self._fill()
+
+        def read(session: Session) -> tuple[list[TranscriptRow], int]:
+            return list_transcripts(session, coder), latest_event_id(session)
+
+        return read
 
     def on_screen_resume(self) -> None:
         if self.resumed:  # back from coding: progress changed
@@ -54,16 +81,16 @@ class TranscriptsScreen(Screen[None]):
         self.resumed = True
 
     def reload(self) -> None:
-        coder = self.app.coder_id
         self.app.queue.start(
-            lambda session: list_transcripts(session, coder),
+            self._read(),
             self._loaded,
             lambda exc: self.notify(f"Cannot read the transcripts: {describe_error(exc)}", severity="error"),
             self.call_next,
         )
 
-    def _loaded(self, rows: list[TranscriptRow]) -> None:
-        self.rows = rows
+    def _loaded(self, result: tuple[list[TranscriptRow], int]) -> None:
+        self.rows, latest = result
+        self.watch.saw(latest)
         self._fill()
 
     def _value(self, row: TranscriptRow, column: str) -> str:
@@ -135,7 +162,18 @@ class TranscriptsScreen(Screen[None]):
         self.query_one(Input).focus()
 
     def action_agreement(self) -> None:
-        self.app.push_screen(AgreementScreen())
+        ask_to_show_others(self.app, "The agreement table", lambda: self.app.push_screen(AgreementScreen()))
+
+    def action_cursor(self, delta: int) -> None:
+        table = self.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=max(0, min(table.cursor_row + delta, table.row_count - 1)))
+
+    def action_ends(self, end: int) -> None:
+        """First or last transcript (g/G; Home/End in the table)."""
+        table = self.query_one(TranscriptTable)
+        table.focus()
+        table.action_scroll_end() if end else table.action_scroll_home()
 
     def action_analysis(self) -> None:
         self.app.push_screen(AnalysisScreen())

@@ -1,8 +1,11 @@
 """The codebook beside the transcript: a tree of codes with hotkeys and counts, and a code's rules on request.
 
-The counts are this transcript's codings of each code that the coder sees (their own, or everyone's when other
-coders are shown), so a coder sees at a glance what they have used. The rules pane (definition, include,
-exclude, examples) follows the highlighted code, and is hidden until asked for, to keep the screen calm.
+Each code shows the key that applies it now: a hotkey of a codebook that does not have the keys, or one a
+remapped binding took (``keys:`` in codeer.yaml), is not shown, so the panel never offers a key that does
+something else. The counts are this transcript's codings of each code that the coder sees (their own, or
+everyone's when other coders are shown), so a coder sees at a glance what they have used. The rules pane
+(definition, include, exclude, examples) follows the highlighted code, and is hidden until asked for, to keep
+the screen calm.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from textual.widgets.tree import TreeNode
 
 from codeer.store.workbench import CodeInfo
 from codeer.tui.widgets.transcript_view import chip_style
+from codeer.tui.wrap import shown_name
 
 
 def rules_text(code: CodeInfo) -> Text:
     """What a coder needs to decide whether a code fits: name, definition, include, exclude, examples."""
     text = Text()
-    text.append(code.name, style="bold")
+    text.append(shown_name(code.name), style="bold")
     text.append(f"  {code.key}\n", style="dim")
     for title, body in (("", code.definition), ("Include: ", code.include), ("Exclude: ", code.exclude)):
         if body:
@@ -41,6 +45,7 @@ class CodebookPanel(Vertical):
         self.codes: dict[int, CodeInfo] = {}
         self.counts: dict[int, int] = {}
         self.active = ""  # the codebook whose hotkeys apply
+        self.hotkeys: dict[str, int] = {}  # the code keys in force: key → code id
         self.book_nodes: dict[str, TreeNode[int]] = {}
         self._code_nodes: dict[int, TreeNode[int]] = {}
 
@@ -60,11 +65,9 @@ class CodebookPanel(Vertical):
     def _label(self, code: CodeInfo) -> Text:
         label = Text()
         label.append("■ ", style=f"{chip_style(code.color).bgcolor}" if code.color else "dim")
-        label.append(
-            f"{code.hotkey} " if code.hotkey else "  ",
-            style="bold" if code.codebook == self.active else "dim",
-        )
-        label.append(code.name)
+        live = code.hotkey is not None and self.hotkeys.get(code.hotkey) == code.id
+        label.append(f"{code.hotkey} " if live else "  ", style="bold")
+        label.append(shown_name(code.name))
         count = self.counts.get(code.id, 0)
         if count:
             label.append(f" {count}", style="dim")
@@ -75,9 +78,10 @@ class CodebookPanel(Vertical):
             return Text.assemble(("● ", "bold"), (book, "bold"), ("  keys", "dim"))
         return Text.assemble(("○ ", "dim"), (book, ""))
 
-    def load(self, codes: list[CodeInfo], active: str) -> None:
+    def load(self, codes: list[CodeInfo], active: str, hotkeys: dict[str, int]) -> None:
         self.codes = {c.id: c for c in codes}
         self.active = active
+        self.hotkeys = dict(hotkeys)
         tree = self.tree
         tree.clear()
         self._code_nodes.clear()
@@ -100,9 +104,10 @@ class CodebookPanel(Vertical):
         first = next((n for i, n in self._code_nodes.items() if self.codes[i].codebook == active), None)
         tree.move_cursor(first)
 
-    def set_active(self, book: str) -> None:
-        """Give ``book``'s codes the keys: its hotkeys bold and its tree open, the others' dim and closed."""
+    def set_active(self, book: str, hotkeys: dict[str, int]) -> None:
+        """Give ``book``'s codes the keys (``hotkeys``): its tree open, the others closed and without keys."""
         self.active = book
+        self.hotkeys = dict(hotkeys)
         for name, node in self.book_nodes.items():
             node.set_label(self._book_label(name))
             node.expand() if name == book else node.collapse()
@@ -123,11 +128,6 @@ class CodebookPanel(Vertical):
     def highlighted(self) -> CodeInfo | None:
         node = self.tree.cursor_node
         return self.codes.get(node.data) if node is not None and node.data is not None else None
-
-    def highlight(self, code_id: int) -> None:
-        node = self._code_nodes.get(code_id)
-        if node is not None:
-            self.tree.move_cursor(node)
 
     @property
     def rules_shown(self) -> bool:

@@ -33,7 +33,7 @@ from textual.strip import Strip
 
 from codeer.store.suggestions import SuggestionRow
 from codeer.store.workbench import CodeInfo, CodingRow, PassageRow
-from codeer.tui.wrap import chip_rows, line_count, wrap
+from codeer.tui.wrap import chip_rows, line_count, shown_name, shown_text, wrap
 
 GUTTER = 2
 NUMBER = 5
@@ -122,8 +122,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         """Show a transcript (replacing whatever was shown)."""
         self.passages = [
             p
-            if p.text.isprintable()
-            else PassageRow(p.id, p.number, p.speaker, p.start_ms, p.text.translate(_CONTROL), p.moderator)
+            if p.text.isprintable() and shown_text(p.text) == p.text
+            else PassageRow(
+                p.id, p.number, p.speaker, p.start_ms, shown_text(p.text.translate(_CONTROL)), p.moderator
+            )
             for p in passages
         ]
         self.codes = {c.id: c for c in codes}
@@ -294,7 +296,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         chips = []
         for coding in codings:
             code = self.codes.get(coding.code_id)
-            name = _short(code.name if code else f"code {coding.code_id}")
+            name = _short(shown_name(code.name) if code else f"code {coding.code_id}")
             if coding.start is not None:
                 name = f"⌇{name}"
             if coding.memo:
@@ -303,7 +305,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 chips.append((f" {name} ", chip_style(code.color if code else None)))
             else:
                 color = chip_style(code.color if code else None).bgcolor
-                chips.append((f"{name}·{coding.coder}", Style(color=color, italic=True)))
+                chips.append((f"{name}·{shown_name(coding.coder)}", Style(color=color, italic=True)))
         for suggestion in self.open_suggestions(passage.id):  # quiet: a question, and its words
             chips.append((f"+{_short(suggestion.code_name)}? {_short(suggestion.words())}", SUGGESTION))
         return chips
@@ -410,43 +412,89 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_lines(self._starts[row], self._heights[row])
 
     def move_to(self, row: int) -> None:
-        """Make ``row`` the current passage and scroll it into view."""
+        """Make ``row`` the current passage and scroll it into view (a passage taller than the screen: its
+        first lines)."""
         if not self.rows:
             return
         row = max(0, min(row, len(self.rows) - 1))
-        if row != self.cursor:
+        moved = row != self.cursor
+        if moved:
             old, self.cursor = self.cursor, row
             self.selection = None
             self._repaint(old)
             self._repaint(row)
             self.post_message(self.Moved())
-        self.scroll_to_cursor()
+        self.scroll_to_cursor(from_top=moved)
 
-    def scroll_to_cursor(self) -> None:
+    def _extent(self) -> tuple[int, int]:
+        """The first and last screen line of the current passage (its blank separator left out)."""
+        top = self._starts[self.cursor]
+        return top, top + self._heights[self.cursor] - 2
+
+    def selection_lines(self) -> tuple[int, int] | None:
+        """The first and last screen line (of the whole transcript) the selection is drawn on."""
+        if self.selection is None or not self.rows or not self.laid_out:
+            return None
+        lines = self._wrap(self.rows[self.cursor])
+        first_text = self._extent()[1] - len(lines) + 1
+        starts = [start for start, _ in lines]
+        start, end = self.selection
+        first = max(0, bisect_right(starts, start) - 1)
+        last = max(first, bisect_right(starts, max(start, end - 1)) - 1)
+        return first_text + first, first_text + last
+
+    def scroll_to_cursor(self, *, from_top: bool = False) -> None:
+        """Keep what the coder acts on in view: the selection if there is one, else the current passage.
+
+        A passage taller than the screen is not pulled back to its top while the coder reads inside it (after
+        PgDn, a code key, a poll), unless ``from_top`` (the cursor just arrived) or it left the screen.
+        """
         if not self.rows or not self.laid_out:
             return
-        top = self._starts[self.cursor]
-        bottom = top + self._heights[self.cursor] - 1  # the blank separator may stay below
         height = self.scrollable_content_region.height
         y = self.scroll_offset.y
-        if top < y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif bottom > y + height:
-            self.scroll_to(y=min(top, bottom - height), animate=False, immediate=True)
+        first, last = self.selection_lines() or self._extent()
+        if last - first + 1 > height:  # taller than the screen
+            if from_top or first > y or last < y + height - 1:
+                target = first if (from_top or first > y) else last - height + 1
+            else:
+                return
+        elif first < y:
+            target = first
+        elif last > y + height - 1:
+            target = last - height + 1
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
     def page(self, direction: int) -> None:
-        """Move a screenful: the cursor lands on the passage at the same place one page further."""
+        """Move a screenful. Inside a passage taller than the screen, PgDn/PgUp scroll through it first;
+        otherwise the cursor lands on the passage at the same place one page further."""
         if not self.rows or not self.laid_out:
             return
         height = max(1, self.scrollable_content_region.height - 1)
+        top, last = self._extent()
+        y, shown = self.scroll_offset.y, self.scrollable_content_region.height
+        if direction > 0 and last > y + shown - 1:
+            self.scroll_to(y=min(y + height, last - shown + 1), animate=False, immediate=True)
+            return
+        if direction < 0 and top < y:
+            self.scroll_to(y=max(top, y - height), animate=False, immediate=True)
+            return
         y = max(0, min(self.scroll_offset.y + direction * height, self._starts[-1] - height))
         target = max(0, min(self._starts[self.cursor] + direction * height, self._starts[-1] - 1))
+        row = bisect_right(self._starts, target) - 1
+        if direction > 0 and row <= self.cursor:  # the end of a tall passage: on to the next one
+            row = self.cursor + 1
         self.scroll_to(y=y, animate=False, immediate=True)
-        self.move_to(bisect_right(self._starts, target) - 1)
+        self.move_to(row)
 
     def set_selection(self, span: tuple[int, int] | None) -> None:
+        """Select ``span`` of the current passage (None: nothing) and scroll it into view."""
         self.selection = span
         self._repaint(self.cursor)
+        if span is not None:
+            self.scroll_to_cursor()
 
     def on_click(self, event: events.Click) -> None:
         if self.rows and self.laid_out:
