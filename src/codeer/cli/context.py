@@ -9,6 +9,7 @@ from codeer.config import Settings
 from codeer.errors import CodeerError
 from codeer.store.backup import Backup, backup_folder, make_backup, sqlite_file
 from codeer.store.database import Database, open_database
+from codeer.store.login import coder_for, connection_login
 
 
 @dataclass
@@ -23,8 +24,21 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_database(self.settings.db_url, before_upgrade=self.before_upgrade)
+            db = open_database(self.settings.db_url, before_upgrade=self.before_upgrade)
+            try:
+                with db.engine.connect() as conn:  # on PostgreSQL the login is the coder
+                    self.settings.coder = coder_for(connection_login(conn), self.settings.coder)
+            except BaseException:
+                db.close()
+                raise
+            self._db = db
         return self._db
+
+    @property
+    def coder(self) -> str:
+        """Who is working: on PostgreSQL the login (see :mod:`codeer.store.login`), else the settings'."""
+        self.db  # noqa: B018 - opening the database settles the coder
+        return self.settings.coder
 
     def before_upgrade(self, revision: str | None) -> None:
         if revision is not None:  # None: a new project, nothing to keep yet

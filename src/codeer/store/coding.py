@@ -3,7 +3,8 @@
 Every coding action in codeer goes through these functions, whoever calls them (the workbench, a codings
 import, consensus settling, accepting a suggestion), so the history is complete by construction. They work in
 the caller's session; the caller commits (one action = one transaction in the UI, one file = one
-transaction in an import).
+transaction in an import). In a team database the server's trigger writes the history instead
+(:mod:`codeer.store.team`): then these functions only tell it the note, so there is one writer.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Transcript, utcnow
+from codeer.store.team import note_for_history, server_writes_history
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def find_coding(session: Session, key: CodingKey) -> Coding | None:
 def _record(
     session: Session, action: str, coding: Coding, previous: dict | None = None, note: str = ""
 ) -> None:
+    if server_writes_history(session):
+        return
     passage = coding.passage or session.get(Passage, coding.passage_id)
     code = coding.code or session.get(Code, coding.code_id)
     transcript_key = session.scalar(select(Transcript.key).where(Transcript.id == passage.transcript_id))
@@ -98,6 +102,7 @@ def apply_coding(
     if passage is None:
         raise CodeerError(f"no passage with id {key.passage_id}")
     check_span(passage.text, key.start, key.end)
+    note_for_history(session, note, action)
     coding = Coding(
         passage_id=key.passage_id,
         code_id=key.code_id,
@@ -113,6 +118,7 @@ def apply_coding(
 
 
 def remove_coding(session: Session, coding: Coding, *, note: str = "") -> None:
+    note_for_history(session, note)
     _record(session, "remove", coding, note=note)
     session.delete(coding)
     session.flush()
@@ -127,6 +133,7 @@ def update_coding(
     note: str = "",
 ) -> None:
     """Change a coding's memo and/or span, keeping what it was in the history."""
+    note_for_history(session, note)
     previous = {"memo": coding.memo, "start": coding.start, "end": coding.end}
     if span is not None:
         check_span(coding.passage.text, *span)
