@@ -23,6 +23,7 @@ from codeer.analysis.confusion import Confusion, confusion
 from codeer.cli.context import Context
 from codeer.errors import CodeerError
 from codeer.export.tables import Cell, Table, check_format, render_text, write_tables
+from codeer.store.blinding import require_others_visible
 
 STATISTICS = (
     "units",
@@ -137,6 +138,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise CodeerError("--bootstrap needs a number of replicates, 0 or more")
     coders, by = parse_names(args.coders), parse_names(args.by)
     with ctx.db.session() as session:
+        require_others_visible(session, "agreement", ctx.settings.show_others_allowed)
         if args.confusion:
             result = confusion(session, coders, by, args.codebook)
             table = confusion_table(result)

@@ -39,8 +39,9 @@ def run_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_export(ctx: Context, args: argparse.Namespace) -> int:
-    coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
+    asked = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else []
     with ctx.db.read_session() as session:
+        coders = ctx.readable(session, asked) or None
         count = write_codings(session, args.file, coders, pseudonymise=args.pseudonymise)
     print(f"{args.file}: {count} coding(s)")
     return 0

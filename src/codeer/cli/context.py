@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from codeer.config import Settings
 from codeer.errors import CodeerError
 from codeer.store.backup import Backup, backup_folder, make_backup, sqlite_file
+from codeer.store.blinding import readable_coders
 from codeer.store.database import Database, open_database
 from codeer.store.login import coder_for, connection_login
 
@@ -39,6 +42,10 @@ class Context:
         """Who is working: on PostgreSQL the login (see :mod:`codeer.store.login`), else the settings'."""
         self.db  # noqa: B018 - opening the database settles the coder
         return self.settings.coder
+
+    def readable(self, session: Session, coders: list[str]) -> list[str]:
+        """The coders whose work this command may read ([] for everyone), by the blind-coding rule."""
+        return readable_coders(session, self.coder, coders, self.settings.show_others_allowed)
 
     def before_upgrade(self, revision: str | None) -> None:
         if revision is not None:  # None: a new project, nothing to keep yet

@@ -94,6 +94,7 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
         elif args.excel:
             raise CodeerError("--excel needs -o FILE.csv")
         with ctx.db.read_session() as session:
+            args.coders = ",".join(ctx.readable(session, parse_names(args.coders)))
             tables = build(session, args)
             if args.output is None:
                 print(render_text(tables), end="")
@@ -148,7 +149,7 @@ def run_all(ctx: Context, args: argparse.Namespace) -> int:
         report = export_all(
             session,
             folder,
-            coders=parse_names(args.coders),
+            coders=ctx.readable(session, parse_names(args.coders)),
             rollup=args.rollup,
             pseudonymise=args.pseudonymise,
             suffix=f".{args.format}",
