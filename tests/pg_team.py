@@ -44,8 +44,17 @@ class Team:
 
     def setup(self, project: Path) -> None:
         done = run_cli(
-            project, "--db", self.admin, "db", "team-setup", "--owner", OWNER, "--coders", ",".join(CODERS),
-            "--leads", LEAD,
+            project,
+            "--db",
+            self.admin,
+            "db",
+            "team-setup",
+            "--owner",
+            OWNER,
+            "--coders",
+            ",".join(CODERS),
+            "--leads",
+            LEAD,
         )
         assert done.code == 0, done.err
 
@@ -54,8 +63,12 @@ class Team:
         import psycopg
 
         with psycopg.connect(
-            host="127.0.0.1", port=self.server.port, user=role, password=self.passwords[role],
-            dbname=self.database, autocommit=True,
+            host="127.0.0.1",
+            port=self.server.port,
+            user=role,
+            password=self.passwords[role],
+            dbname=self.database,
+            autocommit=True,
         ) as conn:
             cursor = conn.execute(statement)
             return cursor.fetchall() if cursor.description else []
@@ -69,7 +82,9 @@ def team_passwords(pg_server: PostgresServer) -> dict[str, str]:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
             verb = "ALTER" if exists else "CREATE"
             conn.execute(
-                sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
+                sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
             )
     return passwords
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Context:
         self.db  # noqa: B018 - opening the database settles the coder
         return self.settings.coder
 
-    def readable(self, session: Session, coders: list[str]) -> list[str]:
+    def readable(self, session: Session, coders: Sequence[str]) -> Sequence[str]:
         """The coders whose work this command may read ([] for everyone), by the blind-coding rule."""
         return readable_coders(session, self.coder, coders, self.settings.show_others_allowed)
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
+from codeer.interop.qdc import project_namespace
 from codeer.store.copy import copy_project, missing_sqlite_file
 from codeer.store.database import head_revision, open_database, redacted, schema_revision, upgrade_schema
 from codeer.store.dump import table_counts
@@ -155,6 +156,8 @@ def run_team_setup(ctx: Context, args: argparse.Namespace) -> int:
         coders=_names(args.coders),
         lead_names=_names(args.leads),
     )
+    with ctx.db.session() as session:  # settings coders cannot write, made now: the exports' GUIDs
+        project_namespace(session)
     print(f"{redacted(url)}: a team database")
     print(f"  owner    {report.owner} (schema, imports, settings)")
     print(f"  coders   {report.group} (their own codings and memos)")

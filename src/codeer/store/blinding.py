@@ -13,6 +13,8 @@ codeer's commands only: whoever can read the file can read every coding in it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,8 +51,8 @@ def may_see_others(session: Session, show_others_allowed: bool = True) -> bool:
 
 
 def readable_coders(
-    session: Session, me: str, asked: list[str], show_others_allowed: bool = True
-) -> list[str]:
+    session: Session, me: str, asked: Sequence[str], show_others_allowed: bool = True
+) -> Sequence[str]:
     """The coders whose work a command may read: ``asked`` ([] for everyone) when others may be seen,
     else only ``me``. Asking for another coder's work during a blind round is refused with one line."""
     if may_see_others(session, show_others_allowed):
