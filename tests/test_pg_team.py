@@ -131,3 +131,19 @@ def test_team_setup_runs_again_and_the_workbench_history_still_undoes(team: Team
     assert rows[0][0] == "update" and rows[0][1] == "daarna" and '"eerst"' in rows[0][2]
     assert rows[1][:2] == ("apply", "eerst")
     assert team.sql(OWNER, "SELECT count(*) FROM coding_events WHERE coding_id IS NULL") == [(0,)]
+
+
+def test_a_project_copied_into_a_team_database_keeps_its_history_once(
+    team: Team, pg_server, project: Path, tmp_path: Path
+) -> None:
+    snapshot = f"sqlite:///{tmp_path / 'snapshot.db'}"
+    assert cli_as(team, project, OWNER, "db", "copy", "--to", snapshot).code == 0
+    target = Team(pg_server, team.passwords)
+    target.setup(project)  # team-setup before the copy: the copy must not double the history
+    copied = run_cli(project, "--db", snapshot, "db", "copy", "--to", target.owner)
+    assert copied.code == 0, copied.err
+    count = "SELECT count(*) FROM coding_events"
+    assert target.sql(OWNER, count) == team.sql(OWNER, count)
+    assert cli_as(target, project, "anouk", "code", "vitens-q3", "2", "herhaling").code == 0
+    assert target.sql(OWNER, count)[0][0] == team.sql(OWNER, count)[0][0] + 1
+    pg_server.drop_database(target.database)

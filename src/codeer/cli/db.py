@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from codeer.cli.context import Context
 from codeer.cli.progress import StderrProgress
 from codeer.interop.qdc import project_namespace
+from codeer.model import Transcript
 from codeer.store.copy import copy_project, missing_sqlite_file
 from codeer.store.database import head_revision, open_database, redacted, schema_revision, upgrade_schema
 from codeer.store.dump import table_counts
@@ -156,8 +158,9 @@ def run_team_setup(ctx: Context, args: argparse.Namespace) -> int:
         coders=_names(args.coders),
         lead_names=_names(args.leads),
     )
-    with ctx.db.session() as session:  # settings coders cannot write, made now: the exports' GUIDs
-        project_namespace(session)
+    with ctx.db.session() as session:  # a setting coders cannot write, made now: the exports' GUIDs
+        if session.scalar(select(Transcript.id).limit(1)) is not None:  # (an empty target stays empty)
+            project_namespace(session)
     print(f"{redacted(url)}: a team database")
     print(f"  owner    {report.owner} (schema, imports, settings)")
     print(f"  coders   {report.group} (their own codings and memos)")

@@ -26,7 +26,8 @@ Everything here is one transaction and may be run again (after ``codeer db upgra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
 from codeer.store.blinding import FORBID_SHOW_OTHERS
-from codeer.store.database import open_database, upgrade_schema
+from codeer.store.database import create_db_engine, open_database, upgrade_schema
 from codeer.store.login import connection_login
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -277,15 +278,15 @@ def setup_team(
             members, created = _ensure_roles(conn, group, leads, coders, lead_names)
     finally:
         db.close()
-    as_owner = open_database(url, upgrade=False)
-    event.listen(as_owner.engine, "connect", _as_role(owner))
+    as_owner = create_db_engine(url)
+    event.listen(as_owner, "connect", _as_role(owner))  # before the first connection: tables are the owner's
     try:
-        upgrade_schema(as_owner.engine)
-        with as_owner.engine.begin() as conn:
+        upgrade_schema(as_owner)
+        with as_owner.begin() as conn:
             _grant(conn, database, owner, group, leads)
             _secure(conn, owner, leads)
     finally:
-        as_owner.close()
+        as_owner.dispose()
     return TeamReport(owner, group, leads, members, created)
 
 
@@ -322,3 +323,14 @@ def note_for_history(session: Session, note: str, action: str = "") -> None:
         {"n": NOTE_SETTING, "note": note, "a": ACTION_SETTING, "action": action},
     )
     _told[conn] = (note, action)
+
+
+@contextmanager
+def history_paused(conn: Connection) -> Iterator[None]:
+    """Inside one transaction, let a copy bring its own history (the owner only; undone on rollback)."""
+    team = connection_login(conn).team
+    if team:
+        conn.execute(text("ALTER TABLE public.codings DISABLE TRIGGER codeer_history"))
+    yield
+    if team:
+        conn.execute(text("ALTER TABLE public.codings ENABLE TRIGGER codeer_history"))
