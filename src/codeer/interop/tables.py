@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from zipfile import BadZipFile
 
 from codeer.errors import CodeerError
 from codeer.ingest.archive import check_zip_sizes
@@ -65,9 +67,12 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     return header, rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    from zipfile import BadZipFile
+# What a damaged workbook raises from openpyxl: a broken zip or deflate stream, broken XML (SyntaxError is
+# the base of ElementTree's and lxml's parse errors), missing parts, values of the wrong kind.
+UNREADABLE_XLSX = (BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError, SyntaxError)
 
+
+def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     from openpyxl import load_workbook
 
     check_zip_sizes(path, path)
@@ -75,7 +80,7 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         all_rows = sheet.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(all_rows)]
-    except (BadZipFile, OSError, KeyError, ValueError, StopIteration) as exc:
+    except (*UNREADABLE_XLSX, StopIteration, IndexError) as exc:
         raise CodeerError(f"not a readable .xlsx workbook ({exc.__class__.__name__})", path) from exc
 
     def cell(value: object) -> str:
@@ -86,9 +91,15 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
         return str(value).strip()
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for line, values in enumerate(all_rows, start=2):
-            if values is None or not any(v is not None and str(v).strip() for v in values):
-                continue
-            yield line, dict(zip(header, (cell(v) for v in values), strict=False))
+        line = 1
+        try:
+            for line, values in enumerate(all_rows, start=2):
+                if values is None or not any(v is not None and str(v).strip() for v in values):
+                    continue
+                yield line, dict(zip(header, (cell(v) for v in values), strict=False))
+        except UNREADABLE_XLSX as exc:
+            raise CodeerError(
+                f"not a readable .xlsx workbook after row {line - 1} ({exc.__class__.__name__})", path
+            ) from exc
 
     return header, rows()
