@@ -326,3 +326,22 @@ def test_the_manifest_covers_every_file_of_the_corpus() -> None:
     assert on_disk == listed - set(GENERATED)
     assert len(CASES) >= 40
     assert sum(path.stat().st_size for path in BAD.rglob("*") if path.is_file()) < 400_000  # committed: small
+
+
+def test_a_long_list_of_problems_is_capped_and_counted(study: Path, tmp_path: Path) -> None:
+    rows = "".join(f"nergens-{i},1,empathie,carla\n" for i in range(5000))
+    path = tmp_path / "many.csv"
+    path.write_text("transcript,passage,code,coder\n" + rows, encoding="utf-8")
+    result = run_cli(study, "codings", "import", str(path))
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) <= 51 and lines[-1] == f"… and {5000 - 50:,} more"
+
+
+def test_control_characters_in_a_file_never_break_the_one_line_answer(study: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ff.csv"
+    path.write_bytes(b"transcript,pass\x0cge,code,coder\nwater,2,empathie,carla\n")  # a form feed
+    result = run_cli(study, "codings", "import", str(path))
+    assert result.code == 2
+    (line,) = result.err.strip().splitlines()
+    assert "pass\\x0cge" in line
