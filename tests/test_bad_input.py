@@ -113,6 +113,7 @@ CASES = [
         B + "codebook-yaml-bomb.yaml", "codebook", "keywords must be a list of strings; item 1 is a list", 6
     ),
     Case(B + "codebook-deep-nesting.yaml", "codebook", "the codebook is nested too deeply", 2),
+    Case(B + "codebook-recursive-alias.yaml", "codebook", "the alias *c refers to itself", 6),
     Case(B + "qdc-not-xml.qdc", "codebook", "not well-formed XML", 1),
     Case(B + "qdc-truncated.qdc", "codebook", "not well-formed XML", 2),
     Case(B + "qdc-entity-bomb.qdc", "codebook", "refused: the XML uses a DTD or entities"),
@@ -162,7 +163,64 @@ CASES = [
     Case("zip-bomb.xlsx", "codings", "'xl/media/image1.png' would unpack to 128 MB"),
     Case("zip-bomb.qdpx", "import", "refused: member 'sources/a.txt'"),
     Case("huge-cell.csv", "codings", "field larger than field limit", 2),
+    Case("deep-codes.qdc", "codebook", "the XML nests elements more than 200 levels deep"),
+    Case("deep-codes.qdpx", "import", "the XML nests elements more than 200 levels deep", "project.qde"),
+    Case("flipped-deflate.xlsx", "codings", "not a readable .xlsx workbook"),
+    Case("flipped-xml.xlsx", "codings", "not a readable .xlsx workbook"),
+    Case("flipped-deflate.qdpx", "import", "member 'project.qde' cannot be read (the archive is damaged)"),
+    Case("flipped-xml.qdpx", "import", "not well-formed XML", "project.qde:1"),
 ]
+
+DEEP = 50_000
+
+
+def _deep_codes(root: str, inside: str, outside: str) -> bytes:
+    codes = "".join(
+        f'<Code guid="00000000-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true">' for i in range(DEEP)
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?>{root}{inside}{codes}{"</Code>" * DEEP}{outside}'.encode()
+
+
+QDC_DEEP = ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="x">', "<Codes>", "</Codes></CodeBook>")
+QDE_DEEP = (
+    '<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="x">',
+    "<CodeBook><Codes>",
+    "</Codes></CodeBook></Project>",
+)
+
+
+def _flipped(path: Path, members: dict[str, bytes], target: str, *, stored: bool) -> None:
+    """A zip whose member ``target`` has bytes flipped in its middle: a broken deflate stream, or (stored
+    uncompressed) XML that is no longer well-formed. The zip's own checksum is made to match, so the damage
+    is met where the member is unpacked or parsed, as with a file damaged before it was zipped."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            if name == target and stored:
+                middle = len(data) // 2
+                data = data[:middle] + b"<<\xff" + data[middle:]
+            archive.writestr(name, data)
+    if stored:
+        return
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(target)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(info.compress_size // 3, info.compress_size // 3 + 8):
+        raw[start + offset] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
+def _qdpx_members() -> dict[str, bytes]:
+    project = (
+        '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="x">'
+        "<CodeBook><Codes>"
+        + "".join(
+            f'<Code guid="00000000-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true"/>'
+            for i in range(400)
+        )
+        + "</Codes></CodeBook></Project>"
+    )
+    return {"project.qde": project.encode()}
 
 
 def _huge_line(path: Path, head: bytes) -> None:
@@ -185,13 +243,24 @@ def _bomb(path: Path, members: dict[str, bytes], big: str) -> None:
                 member.write(block)
 
 
-def _office(kind: str) -> dict[str, bytes]:
+def _make():  # noqa: ANN202 - tests/data/bad/make.py, the corpus's own writer
     sys.path.insert(0, str(BAD))
     try:
         import make
     finally:
         sys.path.remove(str(BAD))
-    data = make.good_docx() if kind == "docx" else make.xlsx([["transcript", "passage", "code", "coder"]])
+    return make
+
+
+def _office(kind: str) -> dict[str, bytes]:
+    make = _make()
+    header = ["transcript", "passage", "code", "coder"]
+    if kind == "docx":
+        data = make.good_docx()
+    elif kind == "xlsx-rows":  # enough rows that the sheet is a real deflate stream
+        data = make.xlsx([header, *([f"water-{i}", i, "empathie", "carla"] for i in range(1, 400))])
+    else:
+        data = make.xlsx([header])
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         return {name: source.read(name) for name in source.namelist()}
 
@@ -204,6 +273,14 @@ GENERATED: dict[str, Callable[[Path], None]] = {
     "zip-bomb.qdpx": lambda p: _bomb(
         p, {"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0"/>'}, "sources/a.txt"
     ),
+    "deep-codes.qdc": lambda p: p.write_bytes(_deep_codes(*QDC_DEEP)),
+    "deep-codes.qdpx": lambda p: p.write_bytes(_make().zip_of({"project.qde": _deep_codes(*QDE_DEEP)})),
+    "flipped-deflate.xlsx": lambda p: _flipped(
+        p, _office("xlsx-rows"), "xl/worksheets/sheet1.xml", stored=False
+    ),
+    "flipped-xml.xlsx": lambda p: _flipped(p, _office("xlsx-rows"), "xl/worksheets/sheet1.xml", stored=True),
+    "flipped-deflate.qdpx": lambda p: _flipped(p, _qdpx_members(), "project.qde", stored=False),
+    "flipped-xml.qdpx": lambda p: _flipped(p, _qdpx_members(), "project.qde", stored=True),
     "huge-cell.csv": lambda p: p.write_text(
         'transcript,passage,code,coder,memo\nwater,2,empathie,carla,"' + "x" * 1_100_000 + '"\n',
         encoding="utf-8",
@@ -249,3 +326,22 @@ def test_the_manifest_covers_every_file_of_the_corpus() -> None:
     assert on_disk == listed - set(GENERATED)
     assert len(CASES) >= 40
     assert sum(path.stat().st_size for path in BAD.rglob("*") if path.is_file()) < 400_000  # committed: small
+
+
+def test_a_long_list_of_problems_is_capped_and_counted(study: Path, tmp_path: Path) -> None:
+    rows = "".join(f"nergens-{i},1,empathie,carla\n" for i in range(5000))
+    path = tmp_path / "many.csv"
+    path.write_text("transcript,passage,code,coder\n" + rows, encoding="utf-8")
+    result = run_cli(study, "codings", "import", str(path))
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) <= 51 and lines[-1] == f"… and {5000 - 50:,} more"
+
+
+def test_control_characters_in_a_file_never_break_the_one_line_answer(study: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ff.csv"
+    path.write_bytes(b"transcript,pass\x0cge,code,coder\nwater,2,empathie,carla\n")  # a form feed
+    result = run_cli(study, "codings", "import", str(path))
+    assert result.code == 2
+    (line,) = result.err.strip().splitlines()
+    assert "pass\\x0cge" in line

@@ -158,13 +158,13 @@ def test_front_matter_with_thousands_of_keys_is_refused(tmp_path: Path) -> None:
 def test_error_lists_are_capped(project: Path, tmp_path: Path) -> None:
     errors = CodeerErrors([CodeerError("bad", f"f{i}.txt") for i in range(MAX_SHOWN_PROBLEMS + 10)])
     lines = str(errors).split("\n")
-    assert len(lines) == MAX_SHOWN_PROBLEMS + 1 and lines[-1] == "... and 10 more"
+    assert len(lines) == MAX_SHOWN_PROBLEMS + 1 and lines[-1] == "… and 10 more"
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(MAX_SHOWN_PROBLEMS + 5):
         (folder / f"f{i:03d}.txt").write_text("geen sprekers hier\n", encoding="utf-8")
     result = run_cli(project, "import", str(folder))
-    assert result.code == 2 and result.err.strip().endswith("... and 5 more")
+    assert result.code == 2 and result.err.strip().endswith("… and 5 more")
 
 
 def test_a_real_import_prints_warnings(project: Path, tmp_path: Path) -> None:

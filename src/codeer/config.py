@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from codeer.errors import CodeerError
+from codeer.store.database import is_secret_parameter
 from codeer.yamlguard import check_nesting
 
 CONFIG_FILE = "codeer.yaml"
@@ -63,14 +64,16 @@ def _line_of(text: str, key: str) -> int | None:
 
 
 def _check_url(url: str, where: str | Path, line: int | None) -> None:
+    """A URL in codeer.yaml (a shared file) carries no secret: no password, no secret query parameter."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise CodeerError(f"not a database URL: {url!r}", where, line) from exc
-    if parsed.password and str(where).endswith(CONFIG_FILE):
-        raise CodeerError(
-            "a password does not belong in codeer.yaml; use CODEER_DB or ~/.pgpass", where, line
-        )
+    except (ArgumentError, ValueError) as exc:
+        unquoted = "not a database URL (not quoted here: it may hold a secret)"
+        raise CodeerError(unquoted, where, line) from exc
+    secret = [name for name in parsed.query if is_secret_parameter(name)]
+    if parsed.password or secret:
+        what = f"a secret ({', '.join(sorted(secret))})" if secret and not parsed.password else "a password"
+        raise CodeerError(f"{what} does not belong in codeer.yaml; use CODEER_DB or ~/.pgpass", where, line)
 
 
 def read_settings(

@@ -7,8 +7,21 @@ never prints or exits; it raises these.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
+
+# At most this many problems are listed; the rest are counted ("… and 999,990 more"), so a file with a
+# million bad rows gives a readable answer, not megabytes of it.
+MAX_SHOWN_PROBLEMS = 50
+# Control characters (a form feed, an escape sequence) from a damaged file would break the one-line promise
+# or act on the terminal: they are shown escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN`` (``\\u2028``) escapes."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class CodeerError(Exception):
@@ -24,11 +37,7 @@ class CodeerError(Exception):
         where = self.path or ""
         if where and self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}" if where else self.message
-
-
-#: At most this many problems are printed; the rest are counted ("... and 999,990 more").
-MAX_SHOWN_PROBLEMS = 50
+        return printable(f"{where}: {self.message}" if where else self.message)
 
 
 class CodeerErrors(CodeerError):
@@ -39,10 +48,10 @@ class CodeerErrors(CodeerError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        shown = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
+        lines = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
         if len(self.problems) > MAX_SHOWN_PROBLEMS:
-            shown.append(f"... and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more")
-        return "\n".join(shown)
+            lines.append(f"… and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more")
+        return "\n".join(lines)
 
 
 def raise_all(problems: list[CodeerError]) -> None:

@@ -136,6 +136,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.analysis.agreement_report import agreement_report
     from codeer.analysis.confusion import confusion
     from codeer.export.tables import check_format, render_text, write_tables
+    from codeer.store.blinding import require_others_visible
 
     if args.output is not None:
         check_format(args.output, args.excel)
@@ -145,6 +146,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise CodeerError("--bootstrap needs a number of replicates, 0 or more")
     coders, by = parse_names(args.coders), parse_names(args.by)
     with ctx.db.session() as session:
+        require_others_visible(session, "agreement", ctx.settings.show_others_allowed)
         if args.confusion:
             result = confusion(session, coders, by, args.codebook)
             table = confusion_table(result)

@@ -42,9 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _wanted(ctx: Context, args: argparse.Namespace) -> PassageCoding:
     from codeer.project.code_by_reference import PassageCoding
 
-    if not ctx.settings.coder:
+    if not ctx.coder:
         raise CodeerError("who is coding? give --coder NAME (or CODEER_CODER, or coder: in codeer.yaml)")
-    return PassageCoding(args.transcript, args.passage, args.code, ctx.settings.coder, args.span, args.memo)
+    return PassageCoding(args.transcript, args.passage, args.code, ctx.coder, args.span, args.memo)
 
 
 def _describe(wanted: PassageCoding) -> str:

@@ -47,9 +47,10 @@ def run_export(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.interop.codings_csv import COLUMNS, export_rows
 
     check_format(args.file, args.excel)
-    coders = [c.strip() for c in args.coders.split(",")] if args.coders else None
+    asked = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else []
     with ctx.db.read_session() as session:
+        coders = ctx.readable(session, asked) or None
         rows = export_rows(session, coders, pseudonymise=args.pseudonymise)
-    count = write_table(Table("codings", list(COLUMNS), rows), args.file, excel=args.excel)
+        count = write_table(Table("codings", list(COLUMNS), rows), args.file, excel=args.excel)
     print(f"{args.file}: {count} coding(s)")
     return 0

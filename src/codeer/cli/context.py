@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from codeer.config import Settings
     from codeer.store.backup import Backup
     from codeer.store.database import Database
@@ -27,9 +30,29 @@ class Context:
     def db(self) -> Database:
         if self._db is None:
             from codeer.store.database import open_database
+            from codeer.store.login import coder_for, connection_login
 
-            self._db = open_database(self.settings.db_url, before_upgrade=self.before_upgrade)
+            db = open_database(self.settings.db_url, before_upgrade=self.before_upgrade)
+            try:
+                with db.engine.connect() as conn:  # on PostgreSQL the login is the coder
+                    self.settings.coder = coder_for(connection_login(conn), self.settings.coder)
+            except BaseException:
+                db.close()
+                raise
+            self._db = db
         return self._db
+
+    @property
+    def coder(self) -> str:
+        """Who is working: on PostgreSQL the login (see :mod:`codeer.store.login`), else the settings'."""
+        self.db  # noqa: B018 - opening the database settles the coder
+        return self.settings.coder
+
+    def readable(self, session: Session, coders: Sequence[str]) -> Sequence[str]:
+        """The coders whose work this command may read ([] for everyone), by the blind-coding rule."""
+        from codeer.store.blinding import readable_coders
+
+        return readable_coders(session, self.coder, coders, self.settings.show_others_allowed)
 
     def before_upgrade(self, revision: str | None) -> None:
         if revision is not None:  # None: a new project, nothing to keep yet

@@ -49,6 +49,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     copy.add_argument("--from", dest="source", metavar="URL", help="source (default: the project's)")
     copy.set_defaults(handler=run_copy)
+    team = sub.add_parser(
+        "team-setup",
+        help="make a PostgreSQL database a team's: roles, grants, server-written history, blinding",
+        description="Run once as a role that may create roles (e.g. postgres), connected to the study "
+        "database, and again after `codeer db upgrade` or to add coders. Creates the coder group and the "
+        "leads role, makes the named coders and leads members (new logins get no password: set one with "
+        "psql's \\password), creates or upgrades the schema as the owner, grants coders only what they "
+        "need, has the server write the history, and enforces blind coding with row-level security.",
+    )
+    team.add_argument("--owner", help="the role that owns the project (default: the database's owner)")
+    team.add_argument("--coders", default="", metavar="NAME,...", help="coder login roles to add")
+    team.add_argument("--leads", default="", metavar="NAME,...", help="lead login roles (may act for others)")
+    team.add_argument("--group", help="the coder group role (default: DATABASE_coders)")
+    team.add_argument("--leads-role", help="the leads role (default: DATABASE_leads)")
+    team.set_defaults(handler=run_team_setup)
+    blind = sub.add_parser(
+        "blind",
+        help="blind coding for everyone: on (coders see only their own work) or off (the round is open)",
+    )
+    blind.add_argument("state", choices=("on", "off"))
+    blind.set_defaults(handler=run_blind)
 
 
 def run_info(ctx: Context, args: argparse.Namespace) -> int:
@@ -124,4 +145,52 @@ def run_copy(ctx: Context, args: argparse.Namespace) -> int:
         f"to work there: CODEER_DB={_without_password(args.to)} or `db:` in codeer.yaml "
         "(a password goes in ~/.pgpass, never in codeer.yaml)"
     )
+    return 0
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def run_team_setup(ctx: Context, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from codeer.interop.qdc import project_namespace
+    from codeer.model import Transcript
+    from codeer.store.database import redacted
+    from codeer.store.team import setup_team
+
+    url = ctx.settings.db_url
+    report = setup_team(
+        url,
+        owner=args.owner,
+        group=args.group,
+        leads=args.leads_role,
+        coders=_names(args.coders),
+        lead_names=_names(args.leads),
+    )
+    with ctx.db.session() as session:  # a setting coders cannot write, made now: the exports' GUIDs
+        if session.scalar(select(Transcript.id).limit(1)) is not None:  # (an empty target stays empty)
+            project_namespace(session)
+    print(f"{redacted(url)}: a team database")
+    print(f"  owner    {report.owner} (schema, imports, settings)")
+    print(f"  coders   {report.group} (their own codings and memos)")
+    print(f"  leads    {report.leads} (act for others, see everything during a blind round)")
+    if report.members:
+        print(f"  members  {', '.join(report.members)}")
+    print("  history  written by the server; nobody but the owner can change it")
+    for name in report.without_password:
+        print(f"  new login {name} has no password yet: psql -c '\\password {name}'")
+    return 0
+
+
+def run_blind(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.store.team import set_blind
+
+    with ctx.db.session() as session:
+        set_blind(session, args.state == "on")
+    if args.state == "on":
+        print("blind coding on: each coder sees only their own codings, memos and history")
+    else:
+        print("blind coding off: the round is open, everyone may compare codings")
     return 0

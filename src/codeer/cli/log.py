@@ -56,6 +56,8 @@ def _check_names(ctx: Context, args: argparse.Namespace) -> int | None:
 
     with ctx.db.session() as session:
         coder_id = None
+        readable = ctx.readable(session, [args.log_coder] if args.log_coder else [])
+        args.log_coder = readable[0] if readable else None
         if args.log_coder is not None:
             coder_id = session.scalar(select(Coder.id).where(Coder.name == args.log_coder))
             if coder_id is None:

@@ -99,9 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from codeer.cli.context import Context
     from codeer.config import read_settings
-    from codeer.store.database import driver_message
+    from codeer.store.database import database_error, notify_waits
 
     ctx: Context | None = None
+    notify_waits(lambda notice: print(notice, file=sys.stderr, flush=True))
     try:
         ctx = Context(read_settings(args.project, db=args.db, coder=args.coder))
         return int(handler(ctx, args) or 0)
@@ -109,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except DBAPIError as exc:  # e.g. the team server went away mid-command: one line, never a traceback
-        print(f"database error: {driver_message(exc)}", file=sys.stderr)
-        return 1
+        url = ctx.settings.db_url if ctx is not None else ""
+        print(database_error(exc, url) if url else "database error", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -33,8 +33,9 @@ def register_export(sub: argparse._SubParsersAction) -> None:
 def run(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.interop.qdpx_export import export_qdpx
 
-    coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
+    asked = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else []
     with ctx.db.session() as session:
+        coders = ctx.readable(session, asked) or None
         name = ctx.project.resolve().name
         report = export_qdpx(
             session,

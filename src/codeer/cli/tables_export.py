@@ -96,6 +96,7 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
     """A handler that builds the tables in one transaction and writes them to ``-o`` or the terminal."""
 
     def run(ctx: Context, args: argparse.Namespace) -> int:
+        from codeer.analysis import parse_names
         from codeer.export.tables import check_format, render_text, write_tables
 
         if args.output is not None:
@@ -103,6 +104,7 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
         elif args.excel:
             raise CodeerError("--excel needs -o FILE.csv")
         with ctx.db.read_session() as session:
+            args.coders = ",".join(ctx.readable(session, parse_names(args.coders)))
             tables = build(session, args)
             if args.output is None:
                 print(render_text(tables), end="")
@@ -163,7 +165,7 @@ def run_all(ctx: Context, args: argparse.Namespace) -> int:
         report = export_all(
             session,
             folder,
-            coders=parse_names(args.coders),
+            coders=ctx.readable(session, parse_names(args.coders)),
             rollup=args.rollup,
             pseudonymise=args.pseudonymise,
             suffix=f".{args.format}",

@@ -57,7 +57,32 @@ def _line(node: yaml.Node) -> int:
 
 
 class LocatedLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings and sequences are :class:`LocatedDict` and :class:`LocatedList`."""
+    """SafeLoader whose mappings and sequences are :class:`LocatedDict` and :class:`LocatedList`.
+
+    An alias inside the node it names (``&a [*a]``) is refused while composing: it makes a structure that
+    contains itself, which no codebook means and which would send every reader of it round for ever.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._open_anchors: list[str] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self._open_anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the alias *{anchor} refers to itself (a recursive alias)", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        if anchor is None:
+            return super().compose_node(parent, index)
+        self._open_anchors.append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open_anchors.pop()
 
 
 def _construct_mapping(loader: LocatedLoader, node: MappingNode) -> Iterator[LocatedDict]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from zipfile import BadZipFile
 
 from codeer.errors import CodeerError
 from codeer.formulas import unguard
@@ -94,9 +96,12 @@ def _csv_rows(path: Path) -> tuple[list[str], Records]:
     return header, rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Records]:
-    from zipfile import BadZipFile
+# What a damaged workbook raises from openpyxl: a broken zip or deflate stream, broken XML (SyntaxError is
+# the base of ElementTree's and lxml's parse errors), missing parts, values of the wrong kind.
+UNREADABLE_XLSX = (BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError, SyntaxError)
 
+
+def _xlsx_rows(path: Path) -> tuple[list[str], Records]:
     from openpyxl import load_workbook
 
     check_zip_sizes(path, path)
@@ -104,7 +109,7 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Records]:
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         all_rows = sheet.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(all_rows)]
-    except (BadZipFile, OSError, KeyError, ValueError, StopIteration) as exc:
+    except (*UNREADABLE_XLSX, StopIteration, IndexError) as exc:
         raise CodeerError(f"not a readable .xlsx workbook ({exc.__class__.__name__})", path) from exc
 
     def cell(value: object) -> str:
@@ -117,9 +122,15 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Records]:
     width = len(header)
 
     def rows() -> Records:
-        for line, values in enumerate(all_rows, start=2):
-            cells = [cell(v) for v in (values or ())][:width]
-            if any(cells):
-                yield line, cells + [""] * (width - len(cells))
+        line = 1
+        try:
+            for line, values in enumerate(all_rows, start=2):
+                cells = [cell(v) for v in (values or ())][:width]
+                if any(cells):
+                    yield line, cells + [""] * (width - len(cells))
+        except UNREADABLE_XLSX as exc:
+            raise CodeerError(
+                f"not a readable .xlsx workbook after row {line - 1} ({exc.__class__.__name__})", path
+            ) from exc
 
     return header, rows()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
@@ -33,15 +34,30 @@ MAX_MEMBERS = 100_000
 MAX_RATIO = 200  # deflate reaches ~1000:1 only on degenerate data; real text and XML stay far below 100
 RATIO_FROM_BYTES = 1024 * 1024  # small members may compress well (runs of spaces): only larger ones count
 CHUNK = 1024 * 1024
+MAX_DEPTH = 200  # a project, its codebook, its codes: a real code tree is a handful of levels deep
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+def _check_depth(root: Element, path: str | Path) -> Element:
+    """Refuse elements nested deeper than :data:`MAX_DEPTH` (walked without recursion): readers of the tree
+    (a code inside a code inside ...) recurse, and 50,000 levels would exhaust Python's stack."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise CodeerError(f"the XML nests elements more than {MAX_DEPTH} levels deep", path)
+        stack.extend((child, depth + 1) for child in element)
+    return root
+
+
 def parse_xml(data: bytes, path: str | Path) -> Element:
     """The root element of ``data``; a :class:`CodeerError` naming ``path`` (and the line) if it is not
-    well-formed XML or uses a DTD or entities."""
+    well-formed XML, uses a DTD or entities, or nests deeper than :data:`MAX_DEPTH`."""
     try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return _check_depth(
+            fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True), path
+        )
     except DefusedXmlException as exc:
         raise CodeerError(f"refused: the XML uses a DTD or entities ({type(exc).__name__})", path) from exc
     except ParseError as exc:
@@ -126,6 +142,8 @@ class SafeZip:
                     if size > limit:
                         raise CodeerError(f"refused: member {name!r} is larger than allowed", self.path)
                     parts.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-            raise CodeerError(f"member {name!r} cannot be read: {exc}", self.path) from exc
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise CodeerError(
+                f"member {name!r} cannot be read (the archive is damaged): {exc}", self.path
+            ) from exc
         return b"".join(parts)

@@ -271,6 +271,9 @@ class CodingEvent(Base):
     memo: Mapped[str] = mapped_column(Text, default="")
     previous: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The database login that made the change (PostgreSQL); differs from the coder when an owner or lead
+    # acted for them. Empty on SQLite, which knows no logins.
+    login: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Suggestion(Base):

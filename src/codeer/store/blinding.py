@@ -4,16 +4,26 @@ Every screen and command that could show another coder's work asks this module, 
 between places. A project codes blind when ``codeer.yaml`` says ``show_others_allowed: false`` (the local
 choice) or when its database holds the setting ``forbid_show_others`` (the team's choice, which no client
 setting can lift).
+
+Commands that read codings (exports, agreement, the log) ask :func:`readable_coders` or
+:func:`require_others_visible`. On PostgreSQL after ``codeer db team-setup`` the server enforces the same
+rule by row-level security (:mod:`codeer.store.team`), whatever client or SQL asks; on SQLite it is kept by
+codeer's commands only: whoever can read the file can read every coding in it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from codeer.errors import CodeerError
 from codeer.model.orm import Setting
+from codeer.store.login import session_login
 
 FORBID_SHOW_OTHERS = "forbid_show_others"
+BLIND = "blind coding is on (`codeer db blind off` opens the round)"
 
 
 def show_others_forbidden(session: Session) -> bool:
@@ -39,3 +49,37 @@ def others_shown(forbidden: bool, chosen: bool) -> bool:
 def visible_coder(me: int, shown: bool) -> int | None:
     """Whose codings a view may load: ``me`` alone while blind, everyone's (None) when others are shown."""
     return None if shown else me
+
+
+def may_see_others(session: Session, show_others_allowed: bool = True) -> bool:
+    """True when this user may read other coders' codings, memos and history now.
+
+    The owner and the leads of a PostgreSQL database (the login says who they are) always may: they run
+    agreement and consensus. Anyone else may once blind coding is off (the round is open). On SQLite the
+    file cannot tell who opens it, so there the rule holds for everyone alike.
+    """
+    login = session_login(session)
+    if login.name is not None and login.acts_for_others:
+        return True
+    return not others_hidden(session, show_others_allowed)
+
+
+def readable_coders(
+    session: Session, me: str, asked: Sequence[str], show_others_allowed: bool = True
+) -> Sequence[str]:
+    """The coders whose work a command may read: ``asked`` ([] for everyone) when others may be seen,
+    else only ``me``. Asking for another coder's work during a blind round is refused with one line."""
+    if may_see_others(session, show_others_allowed):
+        return asked
+    if not me:
+        raise CodeerError(f"{BLIND}: say who you are (--coder NAME) to see your own codings")
+    others = sorted(set(asked) - {me})
+    if others:
+        raise CodeerError(f"{BLIND}: you see only your own codings ({me}), not those of {', '.join(others)}")
+    return [me]
+
+
+def require_others_visible(session: Session, what: str, show_others_allowed: bool = True) -> None:
+    """Refuse a comparison of coders (agreement, consensus) while blind coding hides the others."""
+    if not may_see_others(session, show_others_allowed):
+        raise CodeerError(f"{BLIND}: {what} compares coders, so it waits until the round is opened")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Transcript, utcnow
+from codeer.store.team import note_for_history, server_writes_history
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,11 @@ def record(
 
     The event copies the coding as it is now and what names it (transcript key, passage number, code key)
     straight from the database, so the caller needs nothing loaded; an action that removes a coding
-    records it first.
+    records it first. In a team database the server's trigger writes the event instead (one writer), told
+    the note by :func:`~codeer.store.team.note_for_history`.
     """
+    if server_writes_history(session):
+        return
     source = (
         select(
             Coding.id,
@@ -146,6 +150,7 @@ def apply_located(
     if place.length is None:
         raise CodeerError(f"no passage with id {key.passage_id}")
     check_span(place.length, key.start, key.end)
+    note_for_history(session, note, action)
     coding = Coding(
         passage_id=key.passage_id,
         code_id=key.code_id,
@@ -162,6 +167,7 @@ def apply_located(
 
 def remove_coding(session: Session, coding: Coding, *, note: str = "") -> None:
     """Record, then delete: two statements."""
+    note_for_history(session, note)
     record(session, "remove", coding.id, note=note)
     session.delete(coding)
     session.flush()
@@ -169,6 +175,7 @@ def remove_coding(session: Session, coding: Coding, *, note: str = "") -> None:
 
 def remove_coding_id(session: Session, coding_id: int, *, note: str = "") -> None:
     """:func:`remove_coding` by id, for a caller that has not loaded the coding: two statements."""
+    note_for_history(session, note)
     record(session, "remove", coding_id, note=note)
     session.execute(delete(Coding).where(Coding.id == coding_id))
 
@@ -183,6 +190,7 @@ def update_coding(
 ) -> None:
     """Change a coding's memo and/or span, keeping what it was in the history (two statements for a memo;
     a new span reads the passage's length first)."""
+    note_for_history(session, note)
     previous = {"memo": coding.memo, "start": coding.start, "end": coding.end}
     if span is not None:
         length = session.scalar(select(func.length(Passage.text)).where(Passage.id == coding.passage_id))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from codeer.model import Code, Coding, CodingEvent, utcnow
 from codeer.store.bulk import driver_value, insert_rows
+from codeer.store.team import note_for_history, server_writes_history
 
 # passage id, code id, coder id, start, end, memo, transcript key, passage number
 Item = tuple[int, int, int, int | None, int | None, str, str, int]
@@ -112,6 +113,8 @@ def apply_batch(
             report.updated += 1
         else:
             report.unchanged += 1
+    server = server_writes_history(session)  # a team database: its trigger writes the events (one writer)
+    note_for_history(session, note, action)
     insert_rows(connection, Coding.__table__, CODING_COLUMNS, codings)
     if changed:
         connection.execute(
@@ -120,5 +123,6 @@ def apply_batch(
             .values(memo=bindparam("new_memo"), updated_at=bindparam("stamp")),
             [{"coding_id": i, "new_memo": m, "stamp": now} for i, m in changed.items()],
         )
-    insert_rows(connection, CodingEvent.__table__, EVENT_COLUMNS, events)
+    if not server:
+        insert_rows(connection, CodingEvent.__table__, EVENT_COLUMNS, events)
     return report

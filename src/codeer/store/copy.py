@@ -30,8 +30,10 @@ from codeer.store.database import (
     parse_url,
     redacted,
     schema_revision,
+    scrubbed,
 )
 from codeer.store.dump import checksum, json_columns, read_rows, snapshot, table_counts
+from codeer.store.team import history_paused
 
 Progress = Callable[[int, int, str], None]
 BATCH = 1000
@@ -155,7 +157,7 @@ def copy_project(source_url: str, target_url: str, progress: Progress | None = N
         _check_source(source)
         target = open_database(target_url)
         _check_empty(target)
-        with snapshot(source.engine) as src, target.engine.begin() as dst:
+        with snapshot(source.engine) as src, target.engine.begin() as dst, history_paused(dst):
             total, done = sum(table_counts(src).values()), 0
             for table in Base.metadata.sorted_tables:
                 done = _copy_table(src, dst, table, done, total, report)
@@ -170,7 +172,8 @@ def copy_project(source_url: str, target_url: str, progress: Progress | None = N
         if new_file is not None:
             _remove_sqlite_file(new_file)
         if isinstance(exc, DBAPIError):
-            raise CodeerError(f"copy failed, no rows were written: {driver_message(exc)}") from exc
+            message = scrubbed(scrubbed(driver_message(exc), source_url), target_url)
+            raise CodeerError(f"copy failed, no rows were written: {message}") from exc
         raise
     finally:
         source.close()

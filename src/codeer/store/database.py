@@ -85,6 +85,19 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 READ_ONLY = "codeer_read_only"
 
 
+WAIT_NOTICE_AFTER = 1.0  # seconds of waiting for the write lock before the user is told
+_wait_notices: list[Callable[[str], None]] = []
+
+
+def notify_waits(callback: Callable[[str], None]) -> None:
+    """Have ``callback`` (in place of any earlier one) told once when a write waits for another's lock.
+
+    The CLI prints it, so a user whose command pauses knows why, rather than meeting "locked" after the
+    whole wait; layers below the CLI never print.
+    """
+    _wait_notices[:] = [callback]
+
+
 def _on_sqlite_begin(connection: Any) -> None:
     """Take the write lock, waiting for other writers in short, jittered steps.
 
@@ -92,13 +105,15 @@ def _on_sqlite_begin(connection: Any) -> None:
     every few milliseconds, those sleeps cost most of the time (4 writers: 40 codings/s instead of
     hundreds). So the lock is asked for without waiting, and asked again after a millisecond or two,
     until the busy timeout has passed; then "database is locked" goes up (as SQLAlchemy's error, like any
-    other) to the caller's retry.
+    other) to the caller's retry. A wait longer than a second is announced to :func:`notify_waits`.
     """
     raw = connection.connection.driver_connection
     if connection.get_execution_options().get(READ_ONLY):
         raw.execute("BEGIN")  # a reader: under WAL it sees one snapshot and never blocks a writer
         return
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    started = time.monotonic()
+    deadline = started + BUSY_TIMEOUT_MS / 1000
+    told = False
     raw.execute("PRAGMA busy_timeout = 0")
     try:
         while True:
@@ -109,6 +124,11 @@ def _on_sqlite_begin(connection: Any) -> None:
                 busy = "locked" in str(exc) or "busy" in str(exc)
                 if not busy or time.monotonic() > deadline:
                     raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+            if not told and time.monotonic() - started > WAIT_NOTICE_AFTER:
+                told = True
+                seconds = BUSY_TIMEOUT_MS // 1000
+                for notice in _wait_notices:
+                    notice(f"another codeer process is writing; waiting for it (up to {seconds} s)")
             time.sleep(random.uniform(0.0005, 0.002))
     finally:
         raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -223,9 +243,44 @@ def parse_url(url: str) -> URL:
         raise CodeerError(BAD_URL) from exc
 
 
+# Query parameters that hold a secret or point at one (libpq's password, passfile, sslpassword, sslkey, and
+# any driver's token or secret): refused in codeer.yaml, shown as *** everywhere.
+SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential")
+MASK = "***"
+
+
+def is_secret_parameter(name: str) -> bool:
+    return any(word in name.lower() for word in SECRET_WORDS)
+
+
+def url_secrets(url: str) -> list[str]:
+    """Every secret a URL carries: the password and the values of secret query parameters."""
+    parsed = parse_url(url)
+    found = [parsed.password] if parsed.password else []
+    for name, value in parsed.query.items():
+        if is_secret_parameter(name):
+            found += [value] if isinstance(value, str) else list(value)
+    return [str(secret) for secret in found if secret]
+
+
 def redacted(url: str) -> str:
-    """The URL as it may be shown or logged: never with a password."""
-    return parse_url(url).render_as_string(hide_password=True)
+    """The URL as it may be shown or logged: never with a password or another secret."""
+    parsed = parse_url(url)
+    query = {
+        name: (MASK if is_secret_parameter(name) else value) for name, value in parsed.query.items()
+    }
+    return parsed._replace(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", MASK)
+
+
+def scrubbed(message: str, url: str) -> str:
+    """``message`` with every secret of ``url`` masked (a driver may quote its connection string)."""
+    try:
+        secrets = url_secrets(url)
+    except CodeerError:
+        return message
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, MASK)
+    return message
 
 
 def driver_message(exc: BaseException) -> str:
@@ -233,6 +288,48 @@ def driver_message(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None) or exc
     lines = str(cause).strip().splitlines()
     return lines[0] if lines else type(cause).__name__
+
+
+LOCKED = ("database is locked", "database is busy")
+DAMAGED = ("malformed", "file is not a database", "disk i/o error", "database corrupt")
+
+
+def _hint(exc: BaseException, message: str, url: str) -> str:
+    """What the user can do about a database error, for the errors that have a known remedy."""
+    lowered = message.lower()
+    sqlite = parse_url(url).get_backend_name() == "sqlite"
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+        return "the database owner runs `codeer db upgrade` and `codeer db team-setup` (see README)"
+    if sqlite and any(word in lowered for word in DAMAGED):
+        return "the file is damaged; `codeer restore --list` shows the backups to go back to"
+    if sqlite and "unable to open database file" in lowered:
+        return (
+            "check that the folder and codeer.db are yours and writable; a SQLite project belongs to one "
+            "Unix user (a team shares a PostgreSQL database, see README \"Working as a team\")"
+        )
+    if sqlite and "readonly" in lowered:
+        return "codeer.db (or its folder) is read-only for you; nothing was changed"
+    if getattr(exc, "connection_invalidated", False) or "server closed the connection" in lowered:
+        return "the connection to the server was lost; nothing unsaved was kept, try again"
+    return ""
+
+
+def database_error(exc: BaseException, url: str, *, opening: bool = False) -> CodeerError:
+    """One line for any database error: what happened, on which database (never a secret), what to do.
+
+    A lock that outlasted the wait is said as such: another codeer process kept the database busy.
+    """
+    message = scrubbed(driver_message(exc), url)
+    where = redacted(url)
+    if any(word in message.lower() for word in LOCKED):
+        seconds = BUSY_TIMEOUT_MS // 1000
+        return CodeerError(
+            f"{where}: waited {seconds} s for another codeer process to finish writing; it is still "
+            "busy, nothing was changed. Try again in a moment"
+        )
+    what = "cannot open database" if opening else "database error on"
+    hint = _hint(exc, message, url)
+    return CodeerError(f"{what} {where}: {message}" + (f" ({hint})" if hint else ""))
 
 
 def open_database(
@@ -250,8 +347,6 @@ def open_database(
             with engine.connect():
                 pass
     except DBAPIError as exc:
-        hint = ""
-        if getattr(exc.orig, "sqlstate", None) == "42501":
-            hint = " (the database owner runs `codeer db upgrade`; coders need the grants in the README)"
-        raise CodeerError(f"cannot open database {redacted(url)}: {driver_message(exc)}{hint}") from exc
+        engine.dispose()
+        raise database_error(exc, url, opening=True) from exc
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

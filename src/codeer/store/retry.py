@@ -5,7 +5,10 @@ PostgreSQL a transaction may lose a serialization check (SQLSTATE 40001), be cho
 (40P01), lose a race to insert the same unique row (23505: two windows applying the same coding), or
 change a row that another window just removed (StaleDataError). Each of these leaves nothing behind (the
 transaction was rolled back), so running the whole unit again is safe, and the second run sees what the
-other writer did. Anything else is a real error and is raised at once.
+other writer did. A PostgreSQL server that restarts or drops the connection mid-command is waited for
+(up to :data:`RECONNECT_SECONDS`) and the unit run again on a new connection: coding actions are keyed
+(applying twice changes nothing), so a unit whose commit did reach the server is not done twice. Anything
+else is a real error and is raised at once.
 """
 
 from __future__ import annotations
@@ -29,10 +32,16 @@ FIRST_DELAY = 0.02  # seconds; doubled each attempt, with jitter so that the los
 CONFLICT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock victim
 UNIQUE_VIOLATION = "23505"
 SQLITE_BUSY = ("database is locked", "database is busy")
+# The server went away: shut down or restarted (57P01-57P03), or the connection broke (class 08).
+DISCONNECT_SQLSTATES = {"57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"}
+DISCONNECT_WORDS = ("server closed the connection", "connection refused", "terminating connection")
+RECONNECT_SECONDS = 30.0
+RECONNECT_DELAY = 0.5
 
 
 def conflict_kind(exc: BaseException) -> str | None:
-    """``"conflict"`` or ``"race"`` for errors a concurrent writer caused, else None (a real error).
+    """``"conflict"`` or ``"race"`` for errors a concurrent writer caused, ``"disconnect"`` for a server
+    that went away, else None (a real error).
 
     A lost race to insert the same unique row (``"race"``) is settled by one more attempt, which sees the
     winner's row; a unique violation that happens again is a real error.
@@ -42,11 +51,16 @@ def conflict_kind(exc: BaseException) -> str | None:
     if not isinstance(exc, DBAPIError):
         return None
     sqlstate = getattr(exc.orig, "sqlstate", None)
+    message = str(exc.orig).lower()
+    if exc.connection_invalidated or sqlstate in DISCONNECT_SQLSTATES:
+        return "disconnect"
+    if sqlstate is None and any(words in message for words in DISCONNECT_WORDS):
+        return "disconnect"
     if sqlstate in CONFLICT_SQLSTATES:
         return "conflict"
     if sqlstate == UNIQUE_VIOLATION:
         return "race"
-    if sqlstate is None and any(text in str(exc.orig).lower() for text in SQLITE_BUSY):
+    if sqlstate is None and any(text in message for text in SQLITE_BUSY):
         return "conflict"
     return None
 
@@ -64,6 +78,7 @@ def run_in_transaction(
     last attempt the conflict becomes a :class:`CodeerError`: one line for the user, not a traceback.
     """
     attempt, races = 1, 0
+    reconnect_until = None
     while True:
         try:
             with db.session() as session:
@@ -72,6 +87,13 @@ def run_in_transaction(
             kind = conflict_kind(exc)
             if kind is None or (kind == "race" and races):
                 raise
+            if kind == "disconnect":
+                reconnect_until = reconnect_until or time.monotonic() + RECONNECT_SECONDS
+                if time.monotonic() > reconnect_until:
+                    raise
+                db.engine.dispose()  # every pooled connection went with the server
+                sleep(RECONNECT_DELAY)
+                continue
             if attempt >= attempts:
                 cause = driver_message(exc)
                 raise CodeerError(
