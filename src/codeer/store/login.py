@@ -12,7 +12,6 @@ The answer is read once per transaction's connection and kept with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
@@ -35,14 +34,16 @@ class Login:
 
 
 NOBODY = Login(None, True, False)
-_known: WeakKeyDictionary[Connection, Login] = WeakKeyDictionary()
+# Kept in the driver connection's info, which lives as long as the pooled connection: the login of a
+# connection never changes, and a coding action must not pay a statement to ask again.
+_INFO_KEY = "codeer_login"
 
 
 def connection_login(conn: Connection) -> Login:
-    """The login of a connection (remembered for the connection's lifetime: one transaction)."""
+    """The login of a connection (remembered for the driver connection's lifetime, across transactions)."""
     if conn.dialect.name != "postgresql":
         return NOBODY
-    known = _known.get(conn)
+    known = conn.info.get(_INFO_KEY)
     if known is None:
         row = conn.execute(
             text(
@@ -55,7 +56,7 @@ def connection_login(conn: Connection) -> Login:
         lead = bool(row.owner)
         if row.team and not lead:
             lead = bool(conn.scalar(text(f"SELECT {TEAM_FUNCTION}()")))
-        known = _known[conn] = Login(str(row.name), lead, bool(row.team))
+        known = conn.info[_INFO_KEY] = Login(str(row.name), lead, bool(row.team))
     return known
 
 
