@@ -38,26 +38,38 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from codeer.agreement import (
     cohen_kappa_from_table,
     fleiss_kappa_from_counts,
     gwet_ac1_from_counts,
-    krippendorff_alpha_bootstrap,
     krippendorff_alpha_from_counts,
+    krippendorff_alpha_replicates,
     percent_agreement_from_counts,
+    percentile_interval,
+    share_below,
+)
+from codeer.analysis.agreement_rows import (
+    BOOTSTRAP_SAMPLES,
+    CONFIDENCE,
+    RELIABLE,
+    SEED,
+    TENTATIVE,
+    UNITS,
+    AgreementReport,
+    AgreementRow,
 )
 from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
+from codeer.analysis.sentence_units import covered_sentences, sentence_table
+from codeer.analysis.text_agreement import char_report
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
 
 PASSAGES = Passage.__table__
 CODINGS = Coding.__table__
-BOOTSTRAP_SAMPLES = 1000
-CONFIDENCE = 0.95
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -79,32 +91,6 @@ class Ratings:
     codes: list[CodeInfo]
     rated: BoolArray
     applied: BoolArray
-
-
-@dataclass(frozen=True)
-class AgreementRow:
-    group: Group
-    code: CodeInfo | None  # None: the pooled row ALL
-    units: int
-    percent_agreement: float
-    cohen_kappa: float
-    krippendorff_alpha: float
-    fleiss_kappa: float
-    gwet_ac1: float
-    alpha_low: float
-    alpha_high: float
-    applied_by_all: int
-    disagreements: int
-    only: tuple[int, ...]  # per compared coder, in the order of ``AgreementReport.coders``
-
-
-@dataclass
-class AgreementReport:
-    coders: tuple[str, ...]
-    attributes: tuple[Attribute, ...]
-    transcripts: int
-    passages: int
-    rows: list[AgreementRow]
 
 
 # --------------------------------------------------------------------------- which coders, which codings
@@ -209,8 +195,12 @@ def load_ratings(
     coders: Sequence[str] = (),
     by: Sequence[str] = (),
     codebook: str | None = None,
+    unit: str = "passage",
 ) -> Ratings:
     """The units and every compared coder's values on them (see the module docstring).
+
+    ``unit="sentence"``: the units are the sentences of those passages (:mod:`.sentence_units`);
+    ``passage_ids`` then gives each sentence's passage.
 
     ``coders`` empty: :func:`default_coders`. ``codebook`` (a key): only codings with that codebook's codes
     count, also for whether a coder has coded a transcript.
@@ -223,17 +213,25 @@ def load_ratings(
     names = _choose_coders(session, coders, codebook)
     ids = coder_ids(session, names)
     attributes = resolve_attributes(session, tuple(by))
-    codings = select(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id).where(
+    sentences = unit == "sentence"
+    spans = (func.coalesce(CODINGS.c.start, -1), func.coalesce(CODINGS.c.end, -1)) if sentences else ()
+    codings = select(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id, *spans).where(
         CODINGS.c.coder_id.in_(ids)
     )
     if (codes := _codebook_codes(session, codebook)) is not None:
         codings = codings.where(CODINGS.c.code_id.in_(codes))
-    triples = np.array(_fetch(session, codings), dtype=np.int64).reshape(-1, 3)
+    triples = np.array(_fetch(session, codings), dtype=np.int64).reshape(-1, 5 if sentences else 3)
     source, columns = attribute_columns(PASSAGES, attributes)
+    text = (func.length(PASSAGES.c.text), PASSAGES.c.sentences) if sentences else ()
     passages = _fetch(
         session,
-        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns).select_from(source).order_by(PASSAGES.c.id),
+        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns, *text)
+        .select_from(source)
+        .order_by(PASSAGES.c.id),
     )
+    if sentences:  # the text columns last, apart from the attribute values
+        extra = [row[-2:] for row in passages]
+        passages = [row[:-2] for row in passages]
     numbers = np.array([row[:2] for row in passages], dtype=np.int64).reshape(-1, 2)
 
     # Which coder coded which transcript; the units are the passages of transcripts coded by two or more.
@@ -253,17 +251,24 @@ def load_ratings(
     in_units = is_unit[unit_of_coding]
     used = set(np.unique(triples[in_units, 1]).tolist())
     code_list = [info for info in load_codes(session).values() if info.id in used]
-    applied = np.zeros((len(code_list), len(ids), int(is_unit.sum())), dtype=bool)
-    applied[
+    code_of, coder_of, unit_of = (
         _positions([info.id for info in code_list], triples[in_units, 1]),
         coder_of_coding[in_units],
         unit_index[unit_of_coding[in_units]],
-    ] = True
+    )
+    unit_passages = numbers[is_unit, 0]
+    if sentences:  # every unit passage becomes its sentences, every coding the sentences it covers
+        table = sentence_table(*zip(*(e for e, u in zip(extra, is_unit, strict=True) if u), strict=True))
+        coding, unit_of = covered_sentences(table, unit_of, triples[in_units, 3], triples[in_units, 4])
+        code_of, coder_of = code_of[coding], coder_of[coding]
+        rated, group_of, unit_passages = rated[:, table[0]], group_of[table[0]], unit_passages[table[0]]
+    applied = np.zeros((len(code_list), len(ids), rated.shape[1]), dtype=bool)
+    applied[code_of, coder_of, unit_of] = True
     return Ratings(
         names,
         attributes,
         int(shared.sum()),
-        numbers[is_unit, 0],
+        unit_passages,
         groups,
         group_of,
         code_list,
@@ -314,11 +319,12 @@ def _row(
     raters, present = np.nonzero(tally)
     counts = np.stack([raters - present, present], axis=1)
     weights = tally[raters, present]
-    low, high = (
-        krippendorff_alpha_bootstrap(counts, weights=weights, samples=bootstrap, confidence=CONFIDENCE)
+    replicates = (
+        krippendorff_alpha_replicates(counts, weights=weights, samples=bootstrap, seed=SEED)
         if bootstrap
-        else (math.nan, math.nan)
+        else np.zeros(0)
     )
+    low, high = percentile_interval(replicates, CONFIDENCE)
     return AgreementRow(
         group=group,
         code=code,
@@ -330,6 +336,8 @@ def _row(
         gwet_ac1=gwet_ac1_from_counts(counts, weights),
         alpha_low=low,
         alpha_high=high,
+        below_tentative=share_below(replicates, TENTATIVE),
+        below_reliable=share_below(replicates, RELIABLE),
         applied_by_all=int(weights[present == raters].sum()),
         disagreements=int(weights[(present > 0) & (present < raters)].sum()),
         only=tuple(int(n) for n in only),
@@ -364,10 +372,25 @@ def agreement_report(
     by: Sequence[str] = (),
     codebook: str | None = None,
     bootstrap: int = BOOTSTRAP_SAMPLES,
+    unit: str = "passage",
 ) -> AgreementReport:
-    """The agreement table (module docstring); ``bootstrap``: replicates for alpha's interval (0: none)."""
-    ratings = load_ratings(session, coders, by, codebook)
+    """The agreement table (module docstring) on ``unit`` (:data:`UNITS`); ``bootstrap``: replicates for
+    alpha's interval and the probabilities under the minimums (0: none)."""
+    if unit not in UNITS:
+        raise CodeerError(f"unknown unit {unit!r}: choose one of {', '.join(UNITS)}")
+    if unit == "char":
+        if by:
+            raise CodeerError("--by works with --unit passage or sentence, not char")
+        names = _choose_coders(session, coders, codebook)
+        return char_report(session, names, _codebook_codes(session, codebook), bootstrap)
+    ratings = load_ratings(session, coders, by, codebook, unit)
     rows = [row for g in range(len(ratings.groups)) for row in _group_rows(ratings, g, bootstrap)]
     return AgreementReport(
-        ratings.coders, ratings.attributes, ratings.transcripts, len(ratings.passage_ids), rows
+        ratings.coders,
+        ratings.attributes,
+        ratings.transcripts,
+        len(np.unique(ratings.passage_ids)),
+        rows,
+        unit=unit,
+        units=len(ratings.passage_ids),
     )

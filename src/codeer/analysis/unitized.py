@@ -121,7 +121,9 @@ def _pair_observed(a: Runs, b: Runs, bounds: Ints) -> Floats:
     count = hi - lo
     ia = np.repeat(np.arange(a.start.size), count)
     ib = lo[ia] + (np.arange(ia.size) - np.repeat(np.cumsum(count) - count, count))
-    both = (a.start[ia] - b.start[ib]).astype(np.float64) ** 2 + (a.end[ia] - b.end[ib]).astype(np.float64) ** 2
+    both = (a.start[ia] - b.start[ib]).astype(np.float64) ** 2 + (a.end[ia] - b.end[ib]).astype(
+        np.float64
+    ) ** 2
     np.add.at(total, transcript_at(bounds, a.start[ia]), 2.0 * both)
     for x, overlaps in ((a, count), (b, _overlap_counts(b, a))):
         alone = overlaps == 0  # a coded segment inside the other coder's gap
@@ -198,7 +200,7 @@ def u_alpha(coders: Sequence[Sequence[tuple[int, int]]], length: int) -> float:
 
 
 def bootstrap_weights(transcripts: int, samples: int, seed: int) -> Floats:
-    """``samples`` replicates of drawing ``transcripts`` transcripts with replacement (counts per transcript)."""
+    """``samples`` draws of ``transcripts`` transcripts with replacement (draws per transcript)."""
     rng = np.random.default_rng(seed)
     return rng.multinomial(transcripts, np.full(transcripts, 1.0 / transcripts), size=samples).astype(
         np.float64

@@ -1,0 +1,61 @@
+"""Sentences as the units of agreement (``codeer agreement --unit sentence``).
+
+Why: between the passage (too coarse for span coders) and the character (strict about every boundary) lies
+the sentence, the unit a coder selects with the keyboard. Each sentence spaCy stored for a passage at import
+is a unit; a passage without stored sentences is one sentence. A code is present in a sentence for a coder
+when a coding of the coder covers any character of it: a whole-passage coding covers all the passage's
+sentences, a span ``[start, end)`` the sentences ``[a, b)`` with ``start < b`` and ``a < end``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
+
+
+def sentence_table(lengths: Sequence[int], stored: Sequence[Any]) -> tuple[Ints, Ints, Ints]:
+    """Per sentence of the passages in order: ``(passage, start, end)``; one sentence for a passage
+    without stored ones. ``stored``: each passage's ``[[start, end], ...]``, parsed or as JSON text (the
+    raw driver row of SQLite)."""
+    passage: list[int] = []
+    start: list[int] = []
+    end: list[int] = []
+    for index, (length, sentences) in enumerate(zip(lengths, stored, strict=True)):
+        if isinstance(sentences, str):
+            sentences = json.loads(sentences)
+        spans = [(int(a), int(b)) for a, b in (sentences or ()) if int(b) > int(a)] or [(0, int(length))]
+        for a, b in spans:
+            passage.append(index)
+            start.append(a)
+            end.append(b)
+    return (
+        np.asarray(passage, dtype=np.int64),
+        np.asarray(start, dtype=np.int64),
+        np.asarray(end, dtype=np.int64),
+    )
+
+
+def covered_sentences(
+    sentences: tuple[Ints, Ints, Ints], passage: Ints, start: Ints, end: Ints
+) -> tuple[Ints, Ints]:
+    """For codings on passages ``passage`` (indexes as in :func:`sentence_table`) with spans ``[start, end)``
+    (-1 for a whole passage): ``(coding, sentence)`` pairs, every sentence each coding covers."""
+    s_passage, s_start, s_end = sentences
+    width = int(max(s_end.max(initial=0), end.max(initial=0))) + 2
+    key_start = s_passage * width + s_start
+    key_end = s_passage * width + s_end
+    whole = start < 0
+    lo_key = passage * width + np.where(whole, 0, start)
+    hi_key = passage * width + np.where(whole, width - 1, end)
+    lo = np.searchsorted(key_end, lo_key, side="right")
+    hi = np.searchsorted(key_start, hi_key, side="left")
+    count = np.maximum(hi - lo, 0)
+    coding = np.repeat(np.arange(passage.size), count)
+    sentence = lo[coding] + (np.arange(coding.size) - np.repeat(np.cumsum(count) - count, count))
+    return coding, sentence
