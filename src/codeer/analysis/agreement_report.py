@@ -63,8 +63,9 @@ from codeer.analysis.agreement_rows import (
 )
 from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
+from codeer.analysis.overlap import OverlapRow, overlap_table
 from codeer.analysis.sentence_units import covered_sentences, sentence_table
-from codeer.analysis.text_agreement import char_report
+from codeer.analysis.text_agreement import char_report, load_continuum
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
 
@@ -329,6 +330,7 @@ def _row(
         group=group,
         code=code,
         units=int(weights.sum()),
+        prevalence=float((weights * present).sum() / max((weights * raters).sum(), 1)),
         percent_agreement=percent_agreement_from_counts(counts, weights),
         cohen_kappa=_mean_kappa(pair_tables),
         krippendorff_alpha=krippendorff_alpha_from_counts(counts, weights=weights),
@@ -394,3 +396,26 @@ def agreement_report(
         unit=unit,
         units=len(ratings.passage_ids),
     )
+
+
+@dataclass
+class OverlapReport:
+    """Segment overlap between two coders (:mod:`codeer.analysis.overlap`)."""
+
+    coders: tuple[str, ...]
+    transcripts: int
+    rows: list[OverlapRow]
+
+
+def overlap_report(
+    session: Session, coders: Sequence[str], codebook: str | None, thresholds: tuple[float, ...]
+) -> OverlapReport:
+    """MAXQDA-style segment overlap of exactly two coders on the transcripts both coded."""
+    names = _choose_coders(session, coders, codebook)
+    if len(names) != 2:
+        raise CodeerError(
+            "--overlap compares two coders, as MAXQDA does; name them with --coders A,B "
+            f"(not {', '.join(names)})"
+        )
+    continuum = load_continuum(session, names, _codebook_codes(session, codebook))
+    return OverlapReport(names, continuum.transcripts, overlap_table(continuum, thresholds))

@@ -27,6 +27,7 @@ class AgreementRow:
     group: Group
     code: CodeInfo | None  # None: the pooled row ALL
     units: int
+    prevalence: float  # the share of the coders' values that apply the code (for char: coded characters)
     percent_agreement: float
     cohen_kappa: float
     krippendorff_alpha: float

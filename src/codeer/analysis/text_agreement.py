@@ -54,7 +54,8 @@ class Continuum:
     """The compared coders' codings laid out on the continua (see the module docstring).
 
     ``bounds``: where each transcript's continuum starts, then the total length; per coding (in the
-    continua): ``code`` (index into ``codes``), ``coder`` (index into ``coders``), ``start``, ``end``.
+    continua): ``code`` (index into ``codes``), ``coder`` (index into ``coders``), ``start``, ``end``, and
+    ``passage`` (the passage's id).
     """
 
     coders: tuple[str, ...]
@@ -67,6 +68,7 @@ class Continuum:
     coder: Ints
     start: Ints
     end: Ints
+    passage: Ints
 
     @property
     def lengths(self) -> Floats:
@@ -144,6 +146,7 @@ def load_continuum(
         coder=coder_of[keep][nonempty],
         start=start[nonempty].astype(np.int64),
         end=end[nonempty].astype(np.int64),
+        passage=spans[nonempty, 0],
     )
 
 
@@ -158,6 +161,7 @@ class Coverage:
     only: tuple[int, ...]
     agreeing: float
     coded: int  # characters at least one coder coded
+    applied: int  # coded characters summed over the coders
 
     def __add__(self, other: Coverage) -> Coverage:
         return Coverage(
@@ -166,6 +170,7 @@ class Coverage:
             tuple(a + b for a, b in zip(self.only, other.only, strict=True)),
             self.agreeing + other.agreeing,
             self.coded + other.coded,
+            self.applied + other.applied,
         )
 
     def percent_agreement(self, length: int) -> float:
@@ -190,7 +195,7 @@ def coverage(runs: Sequence[unitized.Runs]) -> Coverage:
     """Where the coders' runs of one code agree and differ, in characters."""
     m = len(runs)
     if not any(r.start.size for r in runs):
-        return Coverage(0, 0, (0,) * m, 0.0, 0)
+        return Coverage(0, 0, (0,) * m, 0.0, 0, 0)
     _, length, covered = pieces(runs)
     count = covered.sum(axis=1)
     partial = (count > 0) & (count < m)
@@ -202,6 +207,7 @@ def coverage(runs: Sequence[unitized.Runs]) -> Coverage:
         only=tuple(int(length[covered[:, k] & partial].sum()) for k in range(m)),
         agreeing=float((length[coded] * pairs[coded]).sum()),
         coded=int(length[coded].sum()),
+        applied=int((length * count).sum()),
     )
 
 
@@ -279,7 +285,12 @@ def parents_with_children(
 
 
 def _char_row(
-    code: CodeInfo | None, length: int, value: float, replicates: Floats, counts: Coverage | None, coders: int
+    code: CodeInfo | None,
+    length: int,
+    value: float,
+    replicates: Floats,
+    counts: Coverage | None,
+    coders: int,
 ) -> AgreementRow:
     """A table row for the character unit; the passage unit's kappas and AC1 have no meaning here (NaN)."""
     low, high = percentile_interval(replicates, CONFIDENCE)
@@ -288,6 +299,7 @@ def _char_row(
         group=(),
         code=code,
         units=length,
+        prevalence=counts.applied / (coders * length) if counts and length else nan,
         percent_agreement=counts.percent_agreement(length) if counts else nan,
         cohen_kappa=nan,
         krippendorff_alpha=value,
@@ -321,7 +333,7 @@ def char_report(
     rows: list[AgreementRow] = []
     sums = np.zeros(2)
     replicate_sums = np.zeros((2, weights.shape[0]))
-    pooled = Coverage(0, 0, (0,) * m, 0.0, 0)
+    pooled = Coverage(0, 0, (0,) * m, 0.0, 0, 0)
     for c, info in enumerate(continuum.codes):
         result = code_alpha(continuum, c, weights)
         replicates = _finite(unitized.alpha(result.replicate_d_o, result.replicate_d_e))
