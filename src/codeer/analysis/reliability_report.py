@@ -249,8 +249,9 @@ def methods_paragraph(r: Reliability) -> str:
         "sentence": "Krippendorff's alpha (nominal) on the sentence as the unit, per code on whether a "
         "coding covered the sentence (Krippendorff, 2004a)",
         "char": "Krippendorff's alpha for unitized data on the characters of the transcripts, per code on "
-        "the distinction coded / not coded (|u-alpha; Krippendorff, 2004a, 2004b; Krippendorff et al., "
-        "2016), pooled over the codes as 1 - sum D_o / sum D_e",
+        "the distinction coded / not coded (|u-alpha in the notation of Krippendorff et al., 2016, computed "
+        "with the definition of Krippendorff, 2004a; see also Krippendorff, 2004b), pooled over the codes as "
+        "1 - sum D_o / sum D_e",
     }[t.unit]
     resample = _resampled(t.unit)
     text = (
