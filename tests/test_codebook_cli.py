@@ -68,14 +68,8 @@ def test_warnings_go_to_stderr(project: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_one_bad_file_loads_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = codeer(
-        project,
-        "codebook",
-        "load",
-        str(project / "good.yaml"),
-        str(DATA / "duplicate-id.yaml"),
-        str(DATA / "unknown-field.yaml"),
-    )
+    status = codeer(project, "codebook", "load", str(project / "good.yaml"), str(DATA / "duplicate-id.yaml"),
+                    str(DATA / "unknown-field.yaml"))
     out, err = capsys.readouterr()
     assert status == 2 and out == ""
     assert err.splitlines() == [

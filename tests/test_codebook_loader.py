@@ -164,58 +164,34 @@ def test_not_utf8(tmp_path: Path) -> None:
     [
         ("# only a comment\n", "1: the codebook file has no content (only comments?)"),
         ("title: x\ncodes: []\n", "1: missing field 'codebook'"),
-        (
-            "codebook: x\ncodebook: y\n",
-            "2: field 'codebook' appears twice in this codebook (first at line 1)",
-        ),
+        ("codebook: x\ncodebook: y\n",
+         "2: field 'codebook' appears twice in this codebook (first at line 1)"),
         ("codebook: x\ncodes: empathie\n", "2: codes must be a list of codes (- id: ...), not text"),
-        (
-            "codebook: x\ncodes:\n  - Empathie\n",
-            "3: a code must be a mapping (- id: empathie, name: Empathie), not text 'Empathie'",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key: ab\n",
-            "6: key must be a single character, not 'ab'",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key: ctrl+e\n",
-            "6: key 'ctrl+e' is reserved by the coding screen",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key:\n",
-            "6: key is empty; leave it out or give one character",
-        ),
+        ("codebook: x\ncodes:\n  - Empathie\n",
+         "3: a code must be a mapping (- id: empathie, name: Empathie), not text 'Empathie'"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key: ab\n",
+         "6: key must be a single character, not 'ab'"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key: ctrl+e\n",
+         "6: key 'ctrl+e' is reserved by the coding screen"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key:\n",
+         "6: key is empty; leave it out or give one character"),
         ("codebook: x\ncodes:\n  - id: a\n    name: '  '\n", "4: field 'name' is empty"),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    children: []\n",
-            "6: unknown field 'children'; did you mean 'codes'?",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    zzz: 1\n",
-            "6: unknown field 'zzz' (known: id, name, definition, include, exclude, examples, keywords, key, "
-            "color, codes)",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: [b\n",
-            "4: invalid YAML: expected ',' or ']', but got '<stream end>' "
-            "(while parsing a flow sequence that starts on this line)",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    keywords: [ok, '']\n",
-            "6: keywords: item 2 is empty",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: yes\n    definition: d\n",
-            '4: name must be text, not yes/no (quote it: name: "yes")',
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key: on\n",
-            "6: key must be a single character, not yes/no",
-        ),
-        (
-            "codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    keywords: [3.10]\n",
-            '6: keywords must be a list of strings; item 1 is a number (quote it: "3.10")',
-        ),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    children: []\n",
+         "6: unknown field 'children'; did you mean 'codes'?"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    zzz: 1\n",
+         "6: unknown field 'zzz' (known: id, name, definition, include, exclude, examples, keywords, key, "
+         "color, codes)"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: [b\n",
+         "4: invalid YAML: expected ',' or ']', but got '<stream end>' "
+         "(while parsing a flow sequence that starts on this line)"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    keywords: [ok, '']\n",
+         "6: keywords: item 2 is empty"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: yes\n    definition: d\n",
+         "4: name must be text, not yes/no (quote it: name: \"yes\")"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    key: on\n",
+         "6: key must be a single character, not yes/no"),
+        ("codebook: x\ncodes:\n  - id: a\n    name: A\n    definition: d\n    keywords: [3.10]\n",
+         "6: keywords must be a list of strings; item 1 is a number (quote it: \"3.10\")"),
     ],
 )
 def test_single_problems(tmp_path: Path, text: str, expected: str) -> None:
@@ -229,12 +205,8 @@ def test_children_of_any_depth_and_a_warning_for_no_codes(tmp_path: Path) -> Non
     lines = ["codebook: diep", "codes:"]
     for depth in range(6):
         pad = "  " * (2 * depth)
-        lines += [
-            f"{pad}  - id: c{depth}",
-            f"{pad}    name: C{depth}",
-            f"{pad}    definition: d",
-            f"{pad}    codes:",
-        ]
+        lines += [f"{pad}  - id: c{depth}", f"{pad}    name: C{depth}", f"{pad}    definition: d",
+                  f"{pad}    codes:"]
     spec = parse_codebook("\n".join(lines) + " []\n", tmp_path / "deep.yaml")
     assert [(c.key, c.parent_key, c.depth) for c in spec.codes][-2:] == [("c4", "c3", 4), ("c5", "c4", 5)]
     empty = parse_codebook("codebook: leeg\n", tmp_path / "empty.yaml")
@@ -243,30 +215,8 @@ def test_children_of_any_depth_and_a_warning_for_no_codes(tmp_path: Path) -> Non
 
 
 def test_keys_and_slugs() -> None:
-    assert {
-        "j",
-        "k",
-        "g",
-        "G",
-        "q",
-        "u",
-        "U",
-        "n",
-        "/",
-        "?",
-        "m",
-        "s",
-        "x",
-        "v",
-        "r",
-        "a",
-        "p",
-        "f",
-        "escape",
-        "enter",
-        "space",
-        "tab",
-    } <= RESERVED_KEYS
+    assert {"j", "k", "g", "G", "q", "u", "U", "n", "/", "?", "m", "s", "x", "v", "r", "a", "p", "f",
+            "escape", "enter", "space", "tab"} <= RESERVED_KEYS
     assert is_reserved("G") and not is_reserved("J") and is_reserved("Ctrl+X") and is_reserved("Escape")
     assert hotkey_problem("é") is None and hotkey_problem("\t") is not None
     assert free_keys("Aandacht", used={"d"}) == ["c", "h", "t"]

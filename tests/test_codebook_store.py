@@ -88,12 +88,8 @@ def test_first_load_adds_everything(db: Database, tmp_path: Path) -> None:
     assert report.created and report.added == ["a", "a1", "b", "c"]
     assert (report.updated, report.unchanged, report.removed) == ([], [], [])
     assert report.summary() == "cb: 4 added, 0 updated, 0 unchanged, 0 removed"
-    assert codes(db) == [
-        ("a", None, "Alpha", "e", 0),
-        ("a1", "a", "Alpha one", None, 1),
-        ("b", None, "Beta", "d", 2),
-        ("c", None, "Gamma", None, 3),
-    ]
+    assert codes(db) == [("a", None, "Alpha", "e", 0), ("a1", "a", "Alpha one", None, 1),
+                         ("b", None, "Beta", "d", 2), ("c", None, "Gamma", None, 3)]
     with db.session() as session:
         codebook = session.scalar(select(Codebook))
         assert (codebook.key, codebook.title) == ("cb", "Codebook")
@@ -161,13 +157,9 @@ codes:
     # a only shifted down by the insertion (not "updated"); c and b swapped; a1 changed parent.
     assert report.details == {"c": ["order"], "b": ["order"], "a1": ["parent"]}
     assert report.unchanged == ["a"]
-    assert codes(db) == [
-        ("new", None, "New first", None, 0),
-        ("a", None, "Alpha", "e", 1),
-        ("c", None, "Gamma", None, 2),
-        ("b", None, "Beta", "d", 3),
-        ("a1", "b", "Alpha one", None, 4),
-    ]
+    assert codes(db) == [("new", None, "New first", None, 0), ("a", None, "Alpha", "e", 1),
+                         ("c", None, "Gamma", None, 2), ("b", None, "Beta", "d", 3),
+                         ("a1", "b", "Alpha one", None, 4)]
     assert coding_count(db) == 2
 
 
@@ -220,31 +212,21 @@ def test_hotkey_swap(db: Database, tmp_path: Path) -> None:
     swapped = BASE.replace("key: e", "key: TMP").replace("key: d", "key: e").replace("key: TMP", "key: d")
     report = load(db, swapped, tmp_path)
     assert report.details == {"a": ["hotkey"], "b": ["hotkey"]}
-    assert [(key, hotkey) for key, _, _, hotkey, _ in codes(db)] == [
-        ("a", "d"),
-        ("a1", None),
-        ("b", "e"),
-        ("c", None),
-    ]
+    assert [(key, hotkey) for key, _, _, hotkey, _ in codes(db)] == [("a", "d"), ("a1", None), ("b", "e"),
+                                                                    ("c", None)]
     # a three-way rotation, with one key handed to a code that had none
     rotated = BASE.replace("key: e", "key: g2").replace("key: d", "key: e")
-    rotated = rotated.replace(
-        "name: Gamma\n    definition: d\n", "name: Gamma\n    definition: d\n    key: d\n"
-    )
+    rotated = rotated.replace("name: Gamma\n    definition: d\n",
+                              "name: Gamma\n    definition: d\n    key: d\n")
     load(db, rotated.replace("key: g2", "key: h"), tmp_path)
-    assert [(key, hotkey) for key, _, _, hotkey, _ in codes(db)] == [
-        ("a", "h"),
-        ("a1", None),
-        ("b", "e"),
-        ("c", "d"),
-    ]
+    assert [(key, hotkey) for key, _, _, hotkey, _ in codes(db)] == [("a", "h"), ("a1", None), ("b", "e"),
+                                                                    ("c", "d")]
     assert coding_count(db) == 1
 
 
 def test_a_removed_parent_leaves_its_kept_child_in_place(db: Database, tmp_path: Path) -> None:
     load(db, BASE, tmp_path)
-    text = BASE.replace(
-        """  - id: a
+    text = BASE.replace("""  - id: a
     name: Alpha
     definition: d
     key: e
@@ -252,19 +234,14 @@ def test_a_removed_parent_leaves_its_kept_child_in_place(db: Database, tmp_path:
       - id: a1
         name: Alpha one
         definition: d
-""",
-        """  - id: a1
+""", """  - id: a1
     name: Alpha one
     definition: d
-""",
-    )
+""")
     report = load(db, text, tmp_path)
     assert report.removed == ["a"] and report.details == {"a1": ["parent"]}
-    assert codes(db) == [
-        ("a1", None, "Alpha one", None, 0),
-        ("b", None, "Beta", "d", 1),
-        ("c", None, "Gamma", None, 2),
-    ]
+    assert codes(db) == [("a1", None, "Alpha one", None, 0), ("b", None, "Beta", "d", 1),
+                         ("c", None, "Gamma", None, 2)]
 
 
 def test_everything_in_one_transaction(db: Database, tmp_path: Path) -> None:
@@ -324,13 +301,9 @@ codes:
     report = load(db, text, tmp_path)
     assert report.added == ["group"]
     assert report.details == {"a1": ["parent"], "a": ["parent"], "b": ["parent"], "c": ["parent"]}
-    assert codes(db) == [
-        ("a1", None, "Alpha one", None, 0),
-        ("a", "a1", "Alpha", "e", 1),
-        ("group", None, "Group", None, 2),
-        ("b", "group", "Beta", "d", 3),
-        ("c", "group", "Gamma", None, 4),
-    ]
+    assert codes(db) == [("a1", None, "Alpha one", None, 0), ("a", "a1", "Alpha", "e", 1),
+                         ("group", None, "Group", None, 2), ("b", "group", "Beta", "d", 3),
+                         ("c", "group", "Gamma", None, 4)]
     assert coding_count(db) == 3
     assert load(db, text, tmp_path).unchanged == ["a1", "a", "group", "b", "c"]
 

@@ -47,19 +47,11 @@ MAXQDA_TEXT = (
 )
 MAXQDA_SELECTIONS = [  # (words, code, nth occurrence, what each passage it touches should get)
     ("Die Frau am Telefon war sehr freundlich", "C2", 0, None),
-    (
-        "die Bestätigung kam erst nach drei Wochen.\r\nDas fand ich ärgerlich.",
-        "C3",
-        0,
-        ["die Bestätigung kam erst nach drei Wochen. Das fand ich ärgerlich."],
-    ),
+    ("die Bestätigung kam erst nach drei Wochen.\r\nDas fand ich ärgerlich.", "C3", 0,
+     ["die Bestätigung kam erst nach drei Wochen. Das fand ich ärgerlich."]),
     ("Ich habe angerufen.", "C1", 0, None),
-    (
-        "I: Und wie haben Sie das gelöst?\r\nB: Ich habe angerufen.",
-        "C3",
-        0,
-        ["Und wie haben Sie das gelöst?", "Ich habe angerufen."],
-    ),
+    ("I: Und wie haben Sie das gelöst?\r\nB: Ich habe angerufen.", "C3", 0,
+     ["Und wie haben Sie das gelöst?", "Ich habe angerufen."]),
 ]
 MAXQDA_CODES = {"C1": "Kanal", "C2": "Freundlichkeit", "C3": "Wartezeit"}
 MAXQDA_SECOND = "Notizen zum Gespräch.\r\nKeine weiteren Termine.\r\n"
@@ -84,18 +76,12 @@ def maxqda() -> tuple[str, dict[str, bytes], list[dict]]:
         start, end = selection(MAXQDA_TEXT, words, nth, utf16=False, crlf_one=False)
         guid = f"{{AAAAAAAA-4444-4444-8444-{n:012X}}}"
         selections.append(
-            f"<PlainTextSelection{a(guid=guid, name='', startPosition=str(start), endPosition=str(end))}>"
-            f"<Coding{a(guid=guid.replace('AAAAAAAA', 'BBBBBBBB'), creatingUser=G['U1'])}>"
-            f"<CodeRef{a(targetGUID=G[code])}/></Coding></PlainTextSelection>"
+            f'<PlainTextSelection{a(guid=guid, name="", startPosition=str(start), endPosition=str(end))}>'
+            f'<Coding{a(guid=guid.replace("AAAAAAAA", "BBBBBBBB"), creatingUser=G["U1"])}>'
+            f'<CodeRef{a(targetGUID=G[code])}/></Coding></PlainTextSelection>'
         )
-        expected.append(
-            {
-                "source": "Interview Gemeinde",
-                "code": MAXQDA_CODES[code],
-                "text": words,
-                "pieces": pieces or [words],
-            }
-        )
+        expected.append({"source": "Interview Gemeinde", "code": MAXQDA_CODES[code], "text": words,
+                         "pieces": pieces or [words]})
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Umzug" origin="MAXQDA 2022 (Release 22.0.1)" creatingUserGUID="{G["U1"]}">
 <Users><User{a(guid=G["U1"], name="Lena")}/></Users>
@@ -144,14 +130,8 @@ ATLAS_TEXT = (
 ATLAS_SELECTIONS = [  # (words, code, what each paragraph it touches should get)
     ("Niemand belde terug na de melding.", "A1", None),
     ("de wijkagent kent iedereen bij naam", "A2", None),
-    (
-        "De bewoners klagen over het wachten op de gemeente. Niemand belde terug na de melding.\r\n\r\nEen bewoner",
-        "A1",
-        [
-            "De bewoners klagen over het wachten op de gemeente. Niemand belde terug na de melding.",
-            "Een bewoner",
-        ],
-    ),
+    ("De bewoners klagen over het wachten op de gemeente. Niemand belde terug na de melding.\r\n\r\nEen bewoner",
+     "A1", ["De bewoners klagen over het wachten op de gemeente. Niemand belde terug na de melding.", "Een bewoner"]),
     ("volgende maand opnieuw overleg", "A3", None),
 ]
 ATLAS_CODES = {"A1": "wachten", "A2": "vertrouwen", "A3": "afspraken"}
@@ -166,18 +146,12 @@ def atlas() -> tuple[str, dict[str, bytes], list[dict]]:
         start, end = selection(ATLAS_TEXT, words, utf16=False, crlf_one=True)
         guid = f"f6a7b8c9-0000-4000-8000-{n:012d}"
         selections.append(
-            f"<PlainTextSelection{a(guid=guid, name=words.replace(chr(13), '')[:40], startPosition=str(start), endPosition=str(end), creatingUser=user)}>"
-            f"<Coding{a(guid=guid.replace('f6a7', '0707'), creatingUser=user)}><CodeRef{a(targetGUID=codes[code])}/></Coding>"
+            f'<PlainTextSelection{a(guid=guid, name=words.replace(chr(13), "")[:40], startPosition=str(start), endPosition=str(end), creatingUser=user)}>'
+            f'<Coding{a(guid=guid.replace("f6a7", "0707"), creatingUser=user)}><CodeRef{a(targetGUID=codes[code])}/></Coding>'
             f"</PlainTextSelection>"
         )
-        expected.append(
-            {
-                "source": "Bewonersoverleg",
-                "code": ATLAS_CODES[code],
-                "text": words,
-                "pieces": pieces or [words],
-            }
-        )
+        expected.append({"source": "Bewonersoverleg", "code": ATLAS_CODES[code], "text": words,
+                         "pieces": pieces or [words]})
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Wijk" origin="ATLAS.ti 23.2.1">
 <Users><User{a(guid=user, name="Sanne")}/></Users>
@@ -199,11 +173,8 @@ def atlas() -> tuple[str, dict[str, bytes], list[dict]]:
 <Sets><Set{a(guid="d0e1f2a3-0000-4000-8000-000000000001", name="Kernthema's")}><MemberCode{a(targetGUID=codes["A1"])}/></Set></Sets>
 </Project>
 """
-    return (
-        "atlasti-style.qdpx",
-        {"project.qde": qde.encode("utf-8"), f"sources/{source}.txt": ATLAS_TEXT.encode("utf-8")},
-        expected,
-    )
+    return "atlasti-style.qdpx", {"project.qde": qde.encode("utf-8"),
+                                  f"sources/{source}.txt": ATLAS_TEXT.encode("utf-8")}, expected
 
 
 # --- QualCoder: lowercase GUIDs, the 1:0 namespace spelling, one text inline, one as a file with LF and an
@@ -233,8 +204,8 @@ def qualcoder() -> tuple[str, dict[str, bytes], list[dict]]:
         guid = f"44444444-dddd-4ddd-8ddd-{n:012d}"
         noteref = '<NoteRef targetGUID="55555555-eeee-4eee-8eee-000000000003"/>' if note else ""
         parts[where].append(
-            f"<PlainTextSelection{a(guid=guid, startPosition=str(start), endPosition=str(end), creatingUser=user)}>"
-            f"<Coding{a(guid=guid.replace('44444444', '66666666'), creatingUser=user)}><CodeRef{a(targetGUID=codes[code])}/>{noteref}</Coding>"
+            f'<PlainTextSelection{a(guid=guid, startPosition=str(start), endPosition=str(end), creatingUser=user)}>'
+            f'<Coding{a(guid=guid.replace("44444444", "66666666"), creatingUser=user)}><CodeRef{a(targetGUID=codes[code])}/>{noteref}</Coding>'
             f"</PlainTextSelection>"
         )
         expected.append({"source": names[where], "code": QC_CODES[code], "text": words, "pieces": [words]})
@@ -258,11 +229,8 @@ def qualcoder() -> tuple[str, dict[str, bytes], list[dict]]:
 </Notes>
 </Project>
 """
-    return (
-        "qualcoder-style.qdpx",
-        {"project.qde": qde.encode("utf-8"), f"sources/{src['file']}.txt": QC_FILE.encode("utf-8")},
-        expected,
-    )
+    return "qualcoder-style.qdpx", {"project.qde": qde.encode("utf-8"),
+                                    f"sources/{src['file']}.txt": QC_FILE.encode("utf-8")}, expected
 
 
 def main() -> None:
@@ -273,9 +241,7 @@ def main() -> None:
             for member, data in files.items():
                 archive.writestr(zipfile.ZipInfo(member, (2024, 1, 1, 0, 0, 0)), data)
         expected[name] = wanted
-    (HERE / "expected.json").write_text(
-        json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    (HERE / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
