@@ -35,8 +35,7 @@ def example_alpha(category: str) -> tuple[float, float]:
         for coder in EXAMPLE["segments"][category]
     ]
     parts = unitized.code_parts(runs, np.array([0, EXAMPLE["length"]]))
-    d_o, d_e = unitized.disagreements(parts, np.array([float(EXAMPLE["length"])]), 2)
-    return float(d_o[0]), float(d_e[0])
+    return unitized.disagreements(parts, np.array([float(EXAMPLE["length"])]), 2)
 
 
 def test_the_worked_example_of_krippendorff_2004_to_three_decimals() -> None:
@@ -112,7 +111,7 @@ def naive_alpha(transcripts: list[list[list[bool]]]) -> tuple[float, float]:
     return d_o, 2 / length * numerator / denominator
 
 
-def fast_alpha(transcripts: list[list[list[bool]]], weights: list[int] | None = None) -> tuple[float, float]:
+def fast_parts(transcripts: list[list[list[bool]]]) -> tuple[unitized.CodeParts, np.ndarray]:
     """The same through :mod:`codeer.analysis.unitized` (codings as spans, runs merged)."""
     m = len(transcripts[0])
     lengths = [len(t[0]) for t in transcripts]
@@ -126,10 +125,12 @@ def fast_alpha(transcripts: list[list[list[bool]]], weights: list[int] | None = 
                     starts += [b, (b + e) // 2]
                     ends += [max((b + e) // 2, b + 1), e]
         runs.append(unitized.merge_runs(starts, ends, bounds))
-    parts = unitized.code_parts(runs, bounds)
-    w = None if weights is None else np.array([weights], dtype=np.float64)
-    d_o, d_e = unitized.disagreements(parts, np.array(lengths, dtype=np.float64), m, w)
-    return float(d_o[0]), float(d_e[0])
+    return unitized.code_parts(runs, bounds), np.array(lengths, dtype=np.float64)
+
+
+def fast_alpha(transcripts: list[list[list[bool]]]) -> tuple[float, float]:
+    parts, lengths = fast_parts(transcripts)
+    return unitized.disagreements(parts, lengths, len(transcripts[0]))
 
 
 continua = st.integers(2, 3).flatmap(
@@ -153,14 +154,16 @@ def test_matches_the_naive_definition_character_by_character(transcripts: list[l
 
 @settings(max_examples=60, deadline=None)
 @given(continua, st.data())
-def test_a_bootstrap_replicate_equals_the_drawn_transcripts_laid_end_to_end(
+def test_a_bootstrap_replicates_observed_disagreement_is_that_of_the_drawn_transcripts(
     transcripts: list[list[list[bool]]], data: st.DataObject
 ) -> None:
     weights = data.draw(st.lists(st.integers(0, 3), min_size=len(transcripts), max_size=len(transcripts)))
     if not sum(weights):
         weights[0] = 1
     drawn = [t for t, w in zip(transcripts, weights, strict=True) for _ in range(w)]
-    assert fast_alpha(transcripts, weights) == pytest.approx(naive_alpha(drawn), rel=1e-9, abs=1e-12)
+    parts, lengths = fast_parts(transcripts)
+    replicate = unitized.replicate_observed(parts, lengths, len(transcripts[0]), np.array([weights], float))
+    assert replicate[0] == pytest.approx(naive_alpha(drawn)[0], rel=1e-9, abs=1e-12)
 
 
 def test_the_bootstrap_is_seeded() -> None:

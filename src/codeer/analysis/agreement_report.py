@@ -61,6 +61,7 @@ from codeer.analysis.agreement_rows import (
     AgreementReport,
     AgreementRow,
 )
+from codeer.analysis.arrays import fetch, positions
 from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
 from codeer.analysis.overlap import OverlapRow, overlap_table
@@ -174,23 +175,6 @@ def _group_index(rows: Sequence[Sequence[str]]) -> tuple[list[Group], npt.NDArra
     return groups, np.fromiter((index[tuple(r)] for r in rows), dtype=np.int64, count=len(rows))
 
 
-def _fetch(session: Session, query: Select) -> list[tuple]:
-    """The result rows as the driver's plain tuples: a project has 100,000s of them, and a SQLAlchemy
-    ``Row`` object for each would take longer than the query."""
-    result = session.connection().execute(query)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
-
-
-def _positions(ids: Sequence[int], values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Where each of ``values`` stands in ``ids`` (-1 where it is not there)."""
-    lookup = np.full(max(max(ids, default=0), int(values.max(initial=0))) + 1, -1, dtype=np.int64)
-    lookup[list(ids)] = np.arange(len(ids))
-    return lookup[values]
-
-
 def load_ratings(
     session: Session,
     coders: Sequence[str] = (),
@@ -221,10 +205,10 @@ def load_ratings(
     )
     if (codes := _codebook_codes(session, codebook)) is not None:
         codings = codings.where(CODINGS.c.code_id.in_(codes))
-    triples = np.array(_fetch(session, codings), dtype=np.int64).reshape(-1, 5 if sentences else 3)
+    triples = np.array(fetch(session, codings), dtype=np.int64).reshape(-1, 5 if sentences else 3)
     source, columns = attribute_columns(PASSAGES, attributes)
     text = (func.length(PASSAGES.c.text), PASSAGES.c.sentences) if sentences else ()
-    passages = _fetch(
+    passages = fetch(
         session,
         select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns, *text)
         .select_from(source)
@@ -237,7 +221,7 @@ def load_ratings(
 
     # Which coder coded which transcript; the units are the passages of transcripts coded by two or more.
     unit_of_coding = np.searchsorted(numbers[:, 0], triples[:, 0])
-    coder_of_coding = _positions(ids, triples[:, 2])
+    coder_of_coding = positions(ids, triples[:, 2])
     transcript_ids, transcript_of_passage = np.unique(numbers[:, 1], return_inverse=True)
     rated_transcript = np.zeros((len(ids), len(transcript_ids)), dtype=bool)
     rated_transcript[coder_of_coding, transcript_of_passage[unit_of_coding]] = True
@@ -253,7 +237,7 @@ def load_ratings(
     used = set(np.unique(triples[in_units, 1]).tolist())
     code_list = [info for info in load_codes(session).values() if info.id in used]
     code_of, coder_of, unit_of = (
-        _positions([info.id for info in code_list], triples[in_units, 1]),
+        positions([info.id for info in code_list], triples[in_units, 1]),
         coder_of_coding[in_units],
         unit_index[unit_of_coding[in_units]],
     )

@@ -39,6 +39,7 @@ from codeer.analysis.agreement_rows import (
     AgreementReport,
     AgreementRow,
 )
+from codeer.analysis.arrays import fetch, positions
 from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.errors import CodeerError
 from codeer.model import Coding, Passage
@@ -99,20 +100,20 @@ def load_continuum(
     ).where(CODINGS.c.coder_id.in_(ids))
     if codebook_codes is not None:
         query = query.where(CODINGS.c.code_id.in_(codebook_codes))
-    codings = np.array(session.execute(query).all(), dtype=np.int64).reshape(-1, 5)
+    codings = np.array(fetch(session, query), dtype=np.int64).reshape(-1, 5)
     passages = np.array(
-        session.execute(
+        fetch(
+            session,
             select(PASSAGES.c.id, PASSAGES.c.transcript_id, func.length(PASSAGES.c.text)).order_by(
                 PASSAGES.c.transcript_id, PASSAGES.c.number, PASSAGES.c.id
-            )
-        ).all(),
+            ),
+        ),
         dtype=np.int64,
     ).reshape(-1, 3)
     by_id = np.argsort(passages[:, 0])
     passage_of = by_id[np.searchsorted(passages[by_id, 0], codings[:, 0])]
     transcript_ids, transcript_of = np.unique(passages[:, 1], return_inverse=True)
-    coder_index = {cid: k for k, cid in enumerate(ids)}
-    coder_of = np.array([coder_index[c] for c in codings[:, 2]], dtype=np.int64)
+    coder_of = positions(ids, codings[:, 2])
     coded = np.zeros((len(ids), len(transcript_ids)), dtype=bool)
     coded[coder_of, transcript_of[passage_of]] = True
     every = coded.all(axis=0)
@@ -134,7 +135,6 @@ def load_continuum(
     nonempty = end > start
     used = set(np.unique(spans[nonempty, 1]).tolist())
     codes = [info for info in load_codes(session).values() if info.id in used]
-    index = {info.id: i for i, info in enumerate(codes)}
     return Continuum(
         coders=names,
         transcripts=int(every.sum()),
@@ -142,7 +142,7 @@ def load_continuum(
         passages=int(in_continua.sum()),
         bounds=bounds,
         codes=codes,
-        code=np.array([index[c] for c in spans[nonempty, 1]], dtype=np.int64),
+        code=positions([info.id for info in codes], spans[nonempty, 1]),
         coder=coder_of[keep][nonempty],
         start=start[nonempty].astype(np.int64),
         end=end[nonempty].astype(np.int64),
@@ -213,12 +213,11 @@ def coverage(runs: Sequence[unitized.Runs]) -> Coverage:
 
 @dataclass(frozen=True)
 class CodeAlpha:
-    """|u-alpha of one code: the value, the replicates' D_o and D_e, and the counts."""
+    """|u-alpha of one code: its D_o and D_e, the bootstrap replicates' D_o, and the counts."""
 
     d_o: float
     d_e: float
     replicate_d_o: Floats
-    replicate_d_e: Floats
     coverage: Coverage
 
 
@@ -227,11 +226,8 @@ def code_alpha(continuum: Continuum, code: int, weights: Floats) -> CodeAlpha:
     parts = unitized.code_parts(runs, continuum.bounds)
     m = len(continuum.coders)
     d_o, d_e = unitized.disagreements(parts, continuum.lengths, m)
-    if weights.size:
-        r_o, r_e = unitized.replicate_disagreements(parts, continuum.lengths, m, weights)
-    else:
-        r_o = r_e = np.zeros(0)
-    return CodeAlpha(float(d_o[0]), float(d_e[0]), r_o, r_e, coverage(runs))
+    r_o = unitized.replicate_observed(parts, continuum.lengths, m, weights)
+    return CodeAlpha(d_o, d_e, r_o, coverage(runs))
 
 
 @dataclass(frozen=True)
@@ -332,16 +328,15 @@ def char_report(
     m = len(names)
     rows: list[AgreementRow] = []
     sums = np.zeros(2)
-    replicate_sums = np.zeros((2, weights.shape[0]))
+    replicate_sum = np.zeros(weights.shape[0])
     pooled = Coverage(0, 0, (0,) * m, 0.0, 0, 0)
     for c, info in enumerate(continuum.codes):
         result = code_alpha(continuum, c, weights)
-        replicates = _finite(unitized.alpha(result.replicate_d_o, result.replicate_d_e))
+        replicates = _finite(unitized.alpha(result.replicate_d_o, result.d_e))
         value = float(unitized.alpha(result.d_o, result.d_e))
         rows.append(_char_row(info, length, value, replicates, result.coverage, m))
         sums += (result.d_o, result.d_e)
-        if weights.size:
-            replicate_sums += (result.replicate_d_o, result.replicate_d_e)
+        replicate_sum += result.replicate_d_o
         pooled = pooled + result.coverage
     pooled_length = length * max(len(continuum.codes), 1)  # every code's continuum, one after another
     rows.append(
@@ -349,7 +344,7 @@ def char_report(
             None,
             pooled_length,
             float(unitized.alpha(sums[0], sums[1])),
-            _finite(unitized.alpha(*replicate_sums)),
+            _finite(unitized.alpha(replicate_sum, sums[1])),
             pooled,
             m,
         )

@@ -33,8 +33,10 @@ character gives the combination as one value). Characters nobody or one coder co
 |u-alpha's part.
 
 Uncertainty: the transcripts are the sampled, independent continua, so the bootstrap resamples transcripts
-with replacement (each replicate recomputes D_o and D_e from the drawn transcripts' parts, exactly).
-Seeded, so reproducible.
+with replacement. As in Hayes & Krippendorff's (2007) bootstrap of alpha, the expected disagreement D_e
+stays at its value for the data and the observed disagreement is resampled: a replicate's D_o is exactly
+D_o of the drawn transcripts laid end to end. Seeded, so reproducible. (cu-alpha's replicates recompute
+the whole coincidence matrix, which is as cheap.)
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ from codeer.agreement import alpha_from_coincidence_stack
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-REPLICATE_CHUNK = 64  # bootstrap replicates computed together (bounds the memory of one step)
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,12 @@ def gaps(runs: Runs, bounds: Ints) -> tuple[Ints, Ints]:
 
 @dataclass(frozen=True)
 class CodeParts:
-    """One code's pieces of D_o and D_e, with the transcript each piece lies in (for the bootstrap).
-
-    ``observed[t]``: the sum of delta2 over ordered coder pairs in transcript t; ``coded``/``coded_in``: the
-    coded segments' lengths and transcripts; ``gap``/``gap_in`` the same for the gaps.
-    """
+    """One code's pieces of D_o and D_e: ``observed[t]``, the sum of delta2 over ordered coder pairs in
+    transcript t (per transcript, for the bootstrap); the lengths of all coders' coded segments and gaps."""
 
     observed: Floats
     coded: Floats
-    coded_in: Ints
     gap: Floats
-    gap_in: Ints
 
 
 def _pair_observed(a: Runs, b: Runs, bounds: Ints) -> Floats:
@@ -143,43 +139,38 @@ def code_parts(coders: Sequence[Runs], bounds: Ints) -> CodeParts:
         for j in range(i + 1, len(coders)):
             observed += _pair_observed(coders[i], coders[j], bounds)
     coded = np.concatenate([r.end - r.start for r in coders]).astype(np.float64)
-    coded_in = transcript_at(bounds, np.concatenate([r.start for r in coders]))
-    gap_parts = [gaps(r, bounds) for r in coders]
-    gap = np.concatenate([e - s for s, e in gap_parts]).astype(np.float64)
-    gap_in = transcript_at(bounds, np.concatenate([s for s, _ in gap_parts]))
-    return CodeParts(observed, coded, coded_in, gap, gap_in)
+    gap = np.concatenate([e - s for s, e in (gaps(r, bounds) for r in coders)]).astype(np.float64)
+    return CodeParts(observed, coded, gap)
 
 
-def disagreements(
-    parts: CodeParts, lengths: Floats, coders: int, weights: Floats | None = None
-) -> tuple[Floats, Floats]:
-    """D_o and D_e for replicate ``weights`` (replicates x transcripts: how often each was drawn).
+def disagreements(parts: CodeParts, lengths: Floats, coders: int) -> tuple[float, float]:
+    """D_o and D_e of one code (module docstring) from its parts; ``lengths``: the transcripts' lengths.
 
-    Without ``weights``: the data themselves (one replicate, every transcript once). Exact for every
-    replicate: the sums over gaps longer than a coded segment are reverse cumulative sums of the drawn gaps.
+    The sum over gaps at least as long as a coded segment is a reverse cumulative sum over the sorted gaps.
     """
-    w = np.ones((1, lengths.size)) if weights is None else weights
-    big_l = w @ lengths
+    big_l = float(lengths.sum())
     m = float(coders)
-    d_o = (w @ parts.observed) / (m * (m - 1.0) * big_l**2)
+    d_o = float(parts.observed.sum()) / (m * (m - 1.0) * big_l**2)
     lc = parts.coded
-    wc = w[:, parts.coded_in]  # replicates x coded segments
-    n = wc.sum(axis=1)
+    n = float(lc.size)
     shape = (2.0 * lc**3 - 3.0 * lc**2 + lc) / 3.0
-    order = np.argsort(parts.gap, kind="stable")
-    sorted_gaps = parts.gap[order]
-    wg = w[:, parts.gap_in[order]]
-    # S0(x) = drawn gaps at least x long, S1(x) = their total length; evaluated at each coded length.
-    s0 = np.concatenate([np.cumsum(wg[:, ::-1], axis=1)[:, ::-1], np.zeros((w.shape[0], 1))], axis=1)
-    s1 = np.concatenate(
-        [np.cumsum((wg * sorted_gaps)[:, ::-1], axis=1)[:, ::-1], np.zeros((w.shape[0], 1))], axis=1
-    )
-    at = np.searchsorted(sorted_gaps, lc, side="left")
-    fits = s1[:, at] - (lc - 1.0) * s0[:, at]
-    numerator = 2.0 / big_l * (wc * ((n[:, None] - 1.0) * shape + lc**2 * fits)).sum(axis=1)
-    denominator = m * big_l * (m * big_l - 1.0) - (wc * (lc * (lc - 1.0))).sum(axis=1)
-    d_e = numerator / denominator
-    return d_o, d_e
+    gaps_sorted = np.sort(parts.gap)
+    s0 = np.append(np.cumsum(np.ones_like(gaps_sorted)[::-1])[::-1], 0.0)  # gaps at least x long
+    s1 = np.append(np.cumsum(gaps_sorted[::-1])[::-1], 0.0)  # their total length
+    at = np.searchsorted(gaps_sorted, lc, side="left")
+    fits = s1[at] - (lc - 1.0) * s0[at]  # sum over those gaps of (l_h - l_g + 1)
+    numerator = 2.0 / big_l * float(((n - 1.0) * shape + lc**2 * fits).sum())
+    denominator = m * big_l * (m * big_l - 1.0) - float((lc * (lc - 1.0)).sum())
+    return d_o, numerator / denominator
+
+
+def replicate_observed(parts: CodeParts, lengths: Floats, coders: int, weights: Floats) -> Floats:
+    """D_o of each bootstrap replicate: ``weights[r, t]`` says how often replicate r drew transcript t.
+
+    Exactly D_o of the drawn transcripts laid end to end (its sums and its length are sums over them).
+    """
+    m = float(coders)
+    return (weights @ parts.observed) / (m * (m - 1.0) * (weights @ lengths) ** 2)
 
 
 def alpha(d_o: Floats | float, d_e: Floats | float) -> Floats:
@@ -196,7 +187,7 @@ def u_alpha(coders: Sequence[Sequence[tuple[int, int]]], length: int) -> float:
     runs = [merge_runs([s for s, _ in c], [e for _, e in c]) for c in coders]
     parts = code_parts(runs, bounds)
     d_o, d_e = disagreements(parts, np.array([float(length)]), len(coders))
-    return float(alpha(d_o, d_e)[0])
+    return float(alpha(d_o, d_e))
 
 
 def bootstrap_weights(transcripts: int, samples: int, seed: int) -> Floats:
@@ -205,17 +196,6 @@ def bootstrap_weights(transcripts: int, samples: int, seed: int) -> Floats:
     return rng.multinomial(transcripts, np.full(transcripts, 1.0 / transcripts), size=samples).astype(
         np.float64
     )
-
-
-def replicate_disagreements(
-    parts: CodeParts, lengths: Floats, coders: int, weights: Floats
-) -> tuple[Floats, Floats]:
-    """:func:`disagreements` for many replicates, a chunk at a time."""
-    pieces = [
-        disagreements(parts, lengths, coders, weights[i : i + REPLICATE_CHUNK])
-        for i in range(0, weights.shape[0], REPLICATE_CHUNK)
-    ]
-    return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
 
 
 def coincidences(values: Ints, weights: Floats, categories: int) -> Floats:
