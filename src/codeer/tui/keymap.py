@@ -112,6 +112,7 @@ AGREEMENT = [
     KeySpec(
         "agreement.all", "d", "open_all", "The disagreements on any code", show=True, short="Disagreements"
     ),
+    KeySpec("agreement.unit", "u", "unit", "Unit: passage, sentence, characters", show=True, short="Unit"),
     KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 

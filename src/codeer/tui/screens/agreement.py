@@ -2,6 +2,8 @@
 
 The report is computed on the database worker (it reads every coding of the compared coders), so the screen
 opens at once and fills when the numbers are there. Coming back from the disagreement queue recomputes it.
+``u`` switches the unit of analysis: passage, sentence, characters (``--unit char``: |u-alpha per code and
+cu-alpha per parent code); every alpha shows its 95% bootstrap interval.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from codeer.analysis.agreement_report import AgreementReport, AgreementRow, agreement_report
+from codeer.analysis.agreement_report import UNITS, AgreementReport, AgreementRow, agreement_report
 from codeer.store.consensus import CONSENSUS
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.disagreements import DisagreementsScreen
 
 BOOTSTRAP = 1000
+UNIT_LABELS = {"passage": "passage × code", "sentence": "sentence × code", "char": "characters (|u-alpha)"}
 
 
 def number(value: float) -> Text:
@@ -48,6 +51,7 @@ class AgreementScreen(Screen[None]):
         self.consensus = consensus
         self.report: AgreementReport | None = None
         self.resumed = False
+        self.unit = UNITS[0]
 
     def compose(self) -> ComposeResult:
         yield Static("Agreement: computing…", id="agreement-title", classes="title-bar")
@@ -64,9 +68,9 @@ class AgreementScreen(Screen[None]):
         self.resumed = True
 
     def reload(self) -> None:
-        coders = self.coders
+        coders, unit = self.coders, self.unit
         self.app.queue.start(
-            lambda session: agreement_report(session, coders, bootstrap=BOOTSTRAP),
+            lambda session: agreement_report(session, coders, bootstrap=BOOTSTRAP, unit=unit),
             self._loaded,
             self._failed,
             self.call_next,
@@ -94,16 +98,19 @@ class AgreementScreen(Screen[None]):
             table.add_column(label)
         for index, row in enumerate(report.rows):
             table.add_row(*self._cells(row), key=str(index))
+        for index, row in enumerate(report.cu):
+            cells = self._cells(row)
+            cells[0] = Text(f"{row.code.name if row.code else ''} (cu-α, sub-codes)", style="italic")
+            table.add_row(*cells, key=f"cu{index}")
+        who = "all of them" if report.unit == "char" else "two of them or more"
+        what = "characters" if report.unit == "char" else f"{report.unit}s"
+        counted = f"{report.units:,} {what} of {report.transcripts} transcript(s) coded by {who}"
         self.query_one("#agreement-title", Static).update(
-            Text.assemble(
-                ("Agreement", "bold"),
-                f"  {', '.join(report.coders)} · {report.passages} passages of {report.transcripts} "
-                "transcript(s) coded by two of them or more",
-            )
+            Text.assemble(("Agreement", "bold"), f"  {', '.join(report.coders)} · {counted}")
         )
         self.query_one("#agreement-status", Static).update(
-            "Unit: passage × code · κ Cohen (mean of pairs) · α Krippendorff · "
-            "Enter: settle a code's disagreements"
+            f"Unit: {UNIT_LABELS[report.unit]} (u: switch) · κ Cohen (mean of pairs) · α Krippendorff with "
+            "95% interval · Enter: settle a code's disagreements"
         )
 
     def _cells(self, row: AgreementRow) -> list[Text | str | int]:
@@ -128,7 +135,17 @@ class AgreementScreen(Screen[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         except CellDoesNotExist:
             return None
+        if key and key.startswith("cu"):
+            return self.report.cu[int(key[2:])]
         return self.report.rows[int(key or 0)]
+
+    def action_unit(self) -> None:
+        """The next unit of analysis; the table recomputes on the worker."""
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self.query_one("#agreement-title", Static).update(
+            f"Agreement: computing on {UNIT_LABELS[self.unit]}…"
+        )
+        self.reload()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
