@@ -12,6 +12,7 @@ The sentence project (``spans`` below), one transcript coded by anouk and bram:
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,25 @@ def test_cli_writes_the_report(agree_project: Path) -> None:
     )
     assert result.code == 0, result.err
     assert "The unit of analysis is the sentence" in out.read_text(encoding="utf-8")
+
+
+def test_every_unit_has_a_seeded_interval_and_the_probabilities_under_the_minimums(
+    agree_project: Path,
+) -> None:
+    for unit in ("passage", "sentence", "char"):
+        tables = []
+        for _ in range(2):
+            out = agree_project / f"{unit}.csv"
+            result = run_cli(
+                agree_project, "agreement", "--coders", "anouk,bram", "--unit", unit, "-o", str(out)
+            )
+            assert result.code == 0, result.err
+            tables.append(list(csv.DictReader(out.open(encoding="utf-8", newline=""))))
+        assert tables[0] == tables[1]  # the same data, the same interval: the bootstrap is seeded
+        pooled = tables[0][-1]
+        assert pooled["code"] == "ALL" and pooled["alpha_ci_low"] and pooled["prevalence"]
+        low, high = float(pooled["alpha_ci_low"]), float(pooled["alpha_ci_high"])
+        assert (
+            low <= high
+            and 0 <= float(pooled["p_alpha_below_0.667"]) <= float(pooled["p_alpha_below_0.800"]) <= 1
+        )
