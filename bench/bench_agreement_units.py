@@ -25,12 +25,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript, utcnow
-from codeer.store.database import Database, open_database
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_agreement import PER_TRANSCRIPT, TEXT, codes_and_coders  # noqa: E402
 
-CODERS = ("anouk", "bram", "carla")
-PER_TRANSCRIPT = 250
-TEXT = "Ik heb drie keer moeten bellen voordat iemand mij eindelijk terugbelde over de rekening."
+from codeer.model import Coding, Passage, Transcript, utcnow  # noqa: E402
+from codeer.store.database import Database, open_database  # noqa: E402
+
 SENTENCES = [[0, 40], [41, 88]]
 
 
@@ -47,13 +47,7 @@ def generate(db: Database, passages: int, codes: int, seed: int = 1) -> int:
     rng = random.Random(seed)
     now = utcnow()
     with db.session() as session:
-        book = session.execute(insert(Codebook).values(key="bench", title="Bench")).inserted_primary_key[0]
-        session.execute(
-            insert(Code), [{"codebook_id": book, "key": f"code-{i:02d}", "name": f"Code {i}", "position": i}
-                           for i in range(codes)],
-        )  # fmt: skip
-        code_ids = list(session.scalars(select(Code.id).order_by(Code.position)))
-        coder_ids = [session.execute(insert(Coder).values(name=n)).inserted_primary_key[0] for n in CODERS]
+        code_ids, coder_ids = codes_and_coders(session, codes)  # anouk, bram, carla
         for t in range(passages // PER_TRANSCRIPT):
             tid = session.execute(insert(Transcript).values(key=f"t{t:04d}")).inserted_primary_key[0]
             rows = [{"transcript_id": tid, "number": n, "text": TEXT, "sentences": SENTENCES}

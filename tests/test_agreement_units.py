@@ -132,6 +132,7 @@ def test_cli_units_overlap_and_their_errors(agree_project: Path) -> None:
         (("--coders", "anouk,bram", "--overlap", "90"), "between 0 and 1"),
         (("--coders", "anouk,bram", "--report", "r.txt"), "FILE.md or FILE.html"),
         (("--coders", "anouk,bram", "--pseudonymise"), "--pseudonymise applies"),
+        (("--coders", "anouk,bram", "--by", "organisation", "--report", "r.md"), "leave out --by"),
         (("--coders", "anouk,bram", "--unit", "char", "--by", "organisation"), "not char"),
         (("--coders", "anouk,bram,carla", "--unit", "char"), None),
     ]:

@@ -221,8 +221,8 @@ def _check(args: argparse.Namespace) -> None:
         raise CodeerError(f"{args.report}: --report writes FILE.md or FILE.html")
     if args.pseudonymise and args.report is None:
         raise CodeerError("--pseudonymise applies to the quotes of --report FILE")
-    if args.report is not None and (args.confusion or args.overlap):
-        raise CodeerError("--report goes with the agreement table, not with --confusion or --overlap")
+    if args.report is not None and (args.confusion or args.overlap or args.by):
+        raise CodeerError("--report describes the whole study: leave out --by, --confusion and --overlap")
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
