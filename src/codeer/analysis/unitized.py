@@ -10,7 +10,8 @@ segment never crosses from one transcript into the next. Per code, a coder's con
 segments (the maximal runs of characters the coder coded with that code: a whole-passage coding covers its
 passage, a span its characters; touching or overlapping codings merge) and *gaps* (the rest).
 
-|u-alpha per code (Krippendorff 2004, Content Analysis 2nd ed., ch. 12.6; Krippendorff 1995), with L the
+|u-alpha per code (Krippendorff 2004, Quality & Quantity 38 and Content Analysis 2nd ed., ch. 12.6;
+Krippendorff 1995), with L the
 length of the continuum, m the number of coders, l the length of a segment and b, e its first and one-past-
 last character::
 
@@ -23,8 +24,8 @@ last character::
     alpha = 1 - D_o / D_e
 
 Pooled over codes: ``1 - sum D_o / sum D_e`` (Krippendorff's u-alpha over several categories). These give
-the published worked example (Krippendorff 2004, p. 254): 0.729 for category c, 1.000 for k, 0.859 pooled
-(tests/test_agreement_unitized.py).
+the published worked example (Krippendorff 2004, Quality & Quantity 38, appendix, Figure 2; also Content
+Analysis, p. 254): 0.729 for category c, 1.000 for k, 0.859 pooled (tests/test_agreement_unitized.py).
 
 cu-alpha for the children of a parent code taken as one variable: on the characters that two or more
 coders coded with some child (the intersections of their coded segments), nominal alpha over which child
