@@ -243,3 +243,59 @@ def test_every_unit_has_a_seeded_interval_and_the_probabilities_under_the_minimu
             low <= high
             and 0 <= float(pooled["p_alpha_below_0.667"]) <= float(pooled["p_alpha_below_0.800"]) <= 1
         )
+
+
+def test_char_rows_equal_the_naive_definition_on_the_projects_text(agree: Database) -> None:
+    """The database's codings laid out by hand, character by character, give the same alphas."""
+    from agreement_project import CODINGS, TEXT, TRANSCRIPTS
+    from test_agreement_unitized import naive_alpha
+
+    with agree.session() as session:
+        report = agreement_report(session, ("anouk", "bram"), unit="char", bootstrap=0)
+    shared = ["t1", "t2"]  # the transcripts both coded, in order
+
+    def coded(code: str, coder: str, transcript: str) -> list[bool]:
+        marks = [False] * (len(TEXT) * TRANSCRIPTS[transcript][1])
+        for t, number, c, who, span in CODINGS:
+            if (t, c, who) == (transcript, code, coder):
+                start, end = span or (0, len(TEXT))
+                for x in range(start, end):
+                    marks[(number - 1) * len(TEXT) + x] = True
+        return marks
+
+    sums = [0.0, 0.0]
+    for row in report.rows[:-1]:
+        d_o, d_e = naive_alpha([[coded(row.code.key, k, t) for k in ("anouk", "bram")] for t in shared])
+        assert row.krippendorff_alpha == pytest.approx(1 - d_o / d_e, abs=1e-12), row.code.key
+        sums = [sums[0] + d_o, sums[1] + d_e]
+    assert report.rows[-1].krippendorff_alpha == pytest.approx(1 - sums[0] / sums[1], abs=1e-12)
+    assert report.units == len(TEXT) * 7
+
+
+def test_cu_alpha_rows_for_a_parent_with_sub_codes(tmp_path: Path) -> None:
+    db = build_spans(f"sqlite:///{tmp_path / 'tree.db'}")
+    with db.session() as session:
+        book = session.scalar(select(Codebook))
+        parent = Code(codebook_id=book.id, key="p", name="Parent", position=9)
+        session.add(parent)
+        session.flush()
+        for code in session.scalars(select(Code).where(Code.key.in_(["a", "b"]))):
+            code.parent_id = parent.id
+    with db.session() as session:
+        report = agreement_report(session, ("anouk", "bram"), unit="char", bootstrap=100)
+    db.close()
+    (cu,) = report.cu
+    # both coders coded a sub-code on p1 [12, 18) (a, a), p2 [0, 6) (b, b), p3 [1, 9) (b, b): all agree
+    assert (cu.code.key, cu.units, cu.krippendorff_alpha) == ("p", 6 + 6 + 8, 1.0)
+
+
+def test_report_lists_the_codes_first_applied_after_coding_began(agree: Database) -> None:
+    from datetime import timedelta
+
+    from codeer.model import CodingEvent
+
+    with agree.session() as session:
+        for event in session.scalars(select(CodingEvent).where(CodingEvent.code_key == "d")):
+            event.at = event.at + timedelta(days=3)
+    text = report_text(agree, ".md")
+    assert "- d (Code d) was first applied on " in text and "- b (Code b)" not in text
