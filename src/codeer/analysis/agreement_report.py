@@ -13,6 +13,9 @@ Units and values (the README says the same):
   ``ALL`` that pools every (passage, code) unit of those codes.
 - ``--by ATTR``: the same per attribute value, the units restricted to the passages of that value (whether a
   coder rates a passage still depends on the whole transcript).
+- ``unit="sentence"``: the units are the sentences of those passages (:mod:`.sentence_units`);
+  ``unit="char"``: the text itself, Krippendorff's unitized alpha (:mod:`.text_agreement`, :mod:`.unitized`).
+- Every alpha gets a seeded bootstrap interval and the probabilities that it is below 0.667 and 0.800.
 
 Statistics (from :mod:`codeer.agreement`, on present/absent labels): percent agreement (the share of agreeing
 coder pairs per unit, averaged over units, a proportion), Cohen's kappa (per pair of coders over the units

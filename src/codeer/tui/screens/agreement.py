@@ -152,8 +152,12 @@ class AgreementScreen(Screen[None]):
 
     def action_open(self) -> None:
         row = self._selected()
-        if row is not None:
-            self._queue(row.code.id if row.code else None, row.code.name if row.code else "")
+        if row is None:
+            return
+        if row.code is None or (self.report is not None and row in self.report.cu):
+            self._queue(None, "")  # ALL, or a parent's sub-codes together: the disagreements on any code
+        else:
+            self._queue(row.code.id, row.code.name)
 
     def action_open_all(self) -> None:
         if self.report is not None:
