@@ -13,6 +13,7 @@ The sentence project (``spans`` below), one transcript coded by anouk and bram:
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,11 @@ def test_report_lists_the_codes_first_applied_after_coding_began(agree: Database
             event.at = event.at + timedelta(days=3)
     text = report_text(agree, ".md")
     assert "- d (Code d) was first applied on " in text and "- b (Code b)" not in text
+
+
+def test_one_transcript_gives_no_character_interval(agree: Database) -> None:
+    with agree.session() as session:
+        report = agreement_report(session, ("anouk", "bram", "carla"), unit="char")
+    assert (report.transcripts, report.left_out) == (1, 1)  # t1; t2 lacks carla
+    assert all(math.isnan(row.alpha_low) and math.isnan(row.below_tentative) for row in report.rows)
+    assert not math.isnan(report.rows[-1].krippendorff_alpha)

@@ -13,7 +13,8 @@ What is counted (the README says the same, under "Agreement on the text"):
 - ``ALL``: |u-alpha pooled over the codes (1 - sum D_o / sum D_e).
 - Per parent code with two or more children in use: cu-alpha over its children taken as one variable.
 
-Uncertainty: a percentile bootstrap over transcripts (the independent continua), seeded.
+Uncertainty: a percentile bootstrap over transcripts (the independent continua), seeded; none with a single
+transcript.
 
 Speed: two queries (the compared coders' codings with spans, the passages' lengths); numpy does the rest on
 runs of characters, never on single characters: a project of 100,000 passages is a few hundred thousand runs.
@@ -321,8 +322,9 @@ def char_report(
     """The agreement table on characters: |u-alpha per code, pooled (ALL), cu-alpha per parent code."""
     continuum = load_continuum(session, names, codebook_codes)
     transcripts = continuum.bounds.size - 1
+    resample = bootstrap and transcripts >= 2  # one transcript drawn again and again says nothing
     weights = (
-        unitized.bootstrap_weights(transcripts, bootstrap, SEED) if bootstrap else np.zeros((0, transcripts))
+        unitized.bootstrap_weights(transcripts, bootstrap, SEED) if resample else np.zeros((0, transcripts))
     )
     length = int(continuum.bounds[-1])
     m = len(names)
