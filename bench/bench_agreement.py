@@ -112,12 +112,17 @@ def floor(db: Database) -> tuple[float, float]:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    """``--passages``, ``--codes`` and ``--keep DIR``, as both agreement benchmarks take them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--passages", type=int, default=100_000)
     parser.add_argument("--codes", type=int, default=40)
     parser.add_argument("--keep", type=Path, help="build the project in DIR (reused if it is there)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,6 @@ bootstrap replicates.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_agreement import PER_TRANSCRIPT, TEXT, codes_and_coders  # noqa: E402
+from bench_agreement import PER_TRANSCRIPT, TEXT, arguments, codes_and_coders  # noqa: E402
 
 from codeer.model import Coding, Passage, Transcript, utcnow  # noqa: E402
 from codeer.store.database import Database, open_database  # noqa: E402
@@ -80,11 +79,7 @@ def timed(label: str, project: Path, *args: str, repeat: int = 2) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--passages", type=int, default=100_000)
-    parser.add_argument("--codes", type=int, default=40)
-    parser.add_argument("--keep", type=Path, help="build the project in DIR (reused if it is there)")
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
