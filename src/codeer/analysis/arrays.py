@@ -30,3 +30,11 @@ def positions(ids: Sequence[int], values: npt.NDArray[np.int64]) -> npt.NDArray[
     lookup = np.full(max(max(ids, default=0), int(values.max(initial=0))) + 1, -1, dtype=np.int64)
     lookup[list(ids)] = np.arange(len(ids))
     return lookup[values]
+
+
+def ranges(lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+    """Every pair ``(i, j)`` with ``lo[i] <= j < hi[i]``, as two arrays (i ascending, then j): the
+    matches of a sorted search, expanded without a Python loop."""
+    count = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(lo.size), count)
+    return i, lo[i] + (np.arange(i.size) - np.repeat(np.cumsum(count) - count, count))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from codeer.analysis.arrays import ranges
 from codeer.analysis.codes import CodeInfo
 from codeer.analysis.text_agreement import Continuum
 
@@ -59,9 +60,8 @@ def best_overlap(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints]) -> tupl
     b_passage = b[0][order]
     lo = np.searchsorted(b_passage, a[0], side="left")
     hi = np.searchsorted(b_passage, a[0], side="right")
-    count = hi - lo
-    ia = np.repeat(np.arange(a[0].size), count)
-    ib = order[lo[ia] + (np.arange(ia.size) - np.repeat(np.cumsum(count) - count, count))]
+    ia, at = ranges(lo, hi)
+    ib = order[at]
     inter = np.minimum(a[2][ia], b[2][ib]) - np.maximum(a[1][ia], b[1][ib])
     union = np.maximum(a[2][ia], b[2][ib]) - np.minimum(a[1][ia], b[1][ib])
     share = np.where(inter > 0, inter / np.maximum(union, 1), 0.0)

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from codeer.analysis.arrays import ranges
+
 Ints = npt.NDArray[np.int64]
 
 
@@ -54,7 +56,4 @@ def covered_sentences(
     hi_key = passage * width + np.where(whole, width - 1, end)
     lo = np.searchsorted(key_end, lo_key, side="right")
     hi = np.searchsorted(key_start, hi_key, side="left")
-    count = np.maximum(hi - lo, 0)
-    coding = np.repeat(np.arange(passage.size), count)
-    sentence = lo[coding] + (np.arange(coding.size) - np.repeat(np.cumsum(count) - count, count))
-    return coding, sentence
+    return ranges(lo, hi)

@@ -50,6 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from codeer.agreement import alpha_from_coincidence_stack
+from codeer.analysis.arrays import ranges
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -115,14 +116,12 @@ def _pair_observed(a: Runs, b: Runs, bounds: Ints) -> Floats:
     total = np.zeros(bounds.size - 1)
     lo = np.searchsorted(b.end, a.start, side="right")  # the first b-run ending after an a-run starts
     hi = np.searchsorted(b.start, a.end, side="left")  # the first b-run starting at or after it ends
-    count = hi - lo
-    ia = np.repeat(np.arange(a.start.size), count)
-    ib = lo[ia] + (np.arange(ia.size) - np.repeat(np.cumsum(count) - count, count))
+    ia, ib = ranges(lo, hi)
     both = (a.start[ia] - b.start[ib]).astype(np.float64) ** 2 + (a.end[ia] - b.end[ib]).astype(
         np.float64
     ) ** 2
     np.add.at(total, transcript_at(bounds, a.start[ia]), 2.0 * both)
-    for x, overlaps in ((a, count), (b, _overlap_counts(b, a))):
+    for x, overlaps in ((a, hi - lo), (b, _overlap_counts(b, a))):
         alone = overlaps == 0  # a coded segment inside the other coder's gap
         lengths = (x.end[alone] - x.start[alone]).astype(np.float64)
         np.add.at(total, transcript_at(bounds, x.start[alone]), 2.0 * lengths**2)
@@ -202,7 +201,6 @@ def bootstrap_weights(transcripts: int, samples: int, seed: int) -> Floats:
 def coincidences(values: Ints, weights: Floats, categories: int) -> Floats:
     """The nominal coincidence matrix of pieces of text: ``values[piece, coder]`` (-1: not coded there),
     each piece ``weights`` characters long. Only pieces two or more coders coded count."""
-    o = np.zeros((categories, categories))
     coded = values >= 0
     m = coded.sum(axis=1)
     keep = m >= 2
@@ -212,8 +210,7 @@ def coincidences(values: Ints, weights: Floats, categories: int) -> Floats:
         rows = np.flatnonzero(coded[:, k])
         np.add.at(counts, (rows, values[rows, k]), 1.0)
     scale = weights / (m - 1.0)
-    o += np.einsum("u,uc,uk->ck", scale, counts, counts) - np.diag((counts * scale[:, None]).sum(axis=0))
-    return o
+    return np.einsum("u,uc,uk->ck", scale, counts, counts) - np.diag((counts * scale[:, None]).sum(axis=0))
 
 
 def cu_alpha(o: Floats) -> Floats:
