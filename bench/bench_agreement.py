@@ -25,6 +25,7 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from codeer.analysis.agreement_report import agreement_report, load_ratings
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript, TranscriptAttribute, utcnow
@@ -36,18 +37,23 @@ ORGANISATIONS = ("Vitens", "RET", "Belastingdienst", "Gemeente Utrecht")
 TEXT = "Ik heb drie keer moeten bellen voordat iemand mij eindelijk terugbelde over de rekening."
 
 
+def codes_and_coders(session: Session, codes: int) -> tuple[list[int], list[int]]:
+    """A codebook of ``codes`` flat codes and the coders of :data:`CODERS`: their ids."""
+    book = session.execute(insert(Codebook).values(key="bench", title="Bench")).inserted_primary_key[0]
+    session.execute(
+        insert(Code), [{"codebook_id": book, "key": f"code-{i:02d}", "name": f"Code {i}", "position": i}
+                       for i in range(codes)],
+    )  # fmt: skip
+    code_ids = list(session.scalars(select(Code.id).order_by(Code.position)))
+    return code_ids, [session.execute(insert(Coder).values(name=n)).inserted_primary_key[0] for n in CODERS]
+
+
 def generate(db: Database, passages: int, codes: int, seed: int = 1) -> int:
     """Fill ``db`` with the project described in the module docstring; return the number of codings."""
     rng = random.Random(seed)
     now = utcnow()
     with db.session() as session:
-        book = session.execute(insert(Codebook).values(key="bench", title="Bench")).inserted_primary_key[0]
-        session.execute(
-            insert(Code), [{"codebook_id": book, "key": f"code-{i:02d}", "name": f"Code {i}", "position": i}
-                           for i in range(codes)],
-        )  # fmt: skip
-        code_ids = list(session.scalars(select(Code.id).order_by(Code.position)))
-        coder_ids = [session.execute(insert(Coder).values(name=n)).inserted_primary_key[0] for n in CODERS]
+        code_ids, coder_ids = codes_and_coders(session, codes)
         transcripts = passages // PER_TRANSCRIPT
         for t in range(transcripts):
             tid = session.execute(insert(Transcript).values(key=f"t{t:04d}")).inserted_primary_key[0]
@@ -106,12 +112,17 @@ def floor(db: Database) -> tuple[float, float]:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    """``--passages``, ``--codes`` and ``--keep DIR``, as both agreement benchmarks take them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--passages", type=int, default=100_000)
     parser.add_argument("--codes", type=int, default=40)
     parser.add_argument("--keep", type=Path, help="build the project in DIR (reused if it is there)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

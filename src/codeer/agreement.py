@@ -571,6 +571,48 @@ def distinct_rows(table: Any, weights: Any = None) -> tuple[Floats, Floats]:
     return ((keys[:, None] // place) % base).astype(np.float64), tally[keys]
 
 
+def krippendorff_alpha_replicates(
+    table: Any,
+    values: Sequence[Label] | None = None,
+    level: Level | str = "nominal",
+    weights: Any = None,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+) -> Floats:
+    """Alpha on ``samples`` bootstrap replicates of the units (see :func:`krippendorff_alpha_bootstrap`).
+
+    Replicates where alpha is undefined are left out; empty when alpha itself is undefined.
+    """
+    if samples < 1:
+        raise ValueError("samples must be >= 1")
+    counts, w, labels = _alpha_table(table, values, level, weights)
+    if len(labels) < 2:
+        return np.zeros(0)
+    patterns, frequency = distinct_rows(counts, w)
+    units = round(float(frequency.sum()))
+    draws = np.random.default_rng(seed).multinomial(units, frequency / frequency.sum(), size=samples)
+    o = np.einsum("bp,pck->bck", draws.astype(np.float64), _coincidences(patterns, w, per_unit=True))
+    alphas = _alpha_from_coincidences(o, labels, level)
+    return np.asarray(alphas[~np.isnan(alphas)], dtype=np.float64)
+
+
+def percentile_interval(replicates: Floats, confidence: float = 0.95) -> tuple[float, float]:
+    """The ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles of bootstrap replicates."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError("confidence must lie strictly between 0 and 1")
+    if replicates.size == 0:
+        return _NAN, _NAN
+    low, high = np.quantile(replicates, [(1.0 - confidence) / 2.0, (1.0 + confidence) / 2.0])
+    return float(low), float(high)
+
+
+def share_below(replicates: Floats, minimum: float) -> float:
+    """The share of bootstrap replicates of alpha under ``minimum``: Hayes & Krippendorff's (2007) q, the
+    probability of failing to reach that minimum (NaN without replicates)."""
+    return float((replicates < minimum).mean()) if replicates.size else _NAN
+
+
 def krippendorff_alpha_bootstrap(
     table: Any,
     values: Sequence[Label] | None = None,
@@ -599,19 +641,17 @@ def krippendorff_alpha_bootstrap(
     """
     if samples < 1 or not 0.0 < confidence < 1.0:
         raise ValueError("samples must be >= 1 and confidence strictly between 0 and 1")
-    counts, w, labels = _alpha_table(table, values, level, weights)
-    if len(labels) < 2:
-        return _NAN, _NAN
-    patterns, frequency = distinct_rows(counts, w)
-    units = round(float(frequency.sum()))
-    draws = np.random.default_rng(seed).multinomial(units, frequency / frequency.sum(), size=samples)
-    o = np.einsum("bp,pck->bck", draws.astype(np.float64), _coincidences(patterns, w, per_unit=True))
-    alphas = _alpha_from_coincidences(o, labels, level)
-    alphas = alphas[~np.isnan(alphas)]
-    if alphas.size == 0:
-        return _NAN, _NAN
-    low, high = np.quantile(alphas, [(1.0 - confidence) / 2.0, (1.0 + confidence) / 2.0])
-    return float(low), float(high)
+    replicates = krippendorff_alpha_replicates(table, values, level, weights, samples=samples, seed=seed)
+    return percentile_interval(replicates, confidence)
+
+
+def alpha_from_coincidence_stack(o: Any) -> Floats:
+    """Nominal alpha from a coincidence matrix ``o`` (categories x categories) or a stack of them.
+
+    NaN where the expected disagreement is 0.
+    """
+    o = np.asarray(o, dtype=np.float64)
+    return np.asarray(_alpha_from_coincidences(o, list(range(o.shape[-1])), "nominal"), dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- Gwet, Brennan-Prediger

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 # auto-coding: the lowest score a suggestion keeps (0-1)
 DEFAULT_MIN_SCORE = 0.3
-# agreement: bootstrap replicates for Krippendorff's alpha's 95% interval
+# agreement: bootstrap replicates for Krippendorff's alpha's 95% interval, and the units it can count
 BOOTSTRAP_SAMPLES = 1000
+AGREEMENT_UNITS = ("passage", "sentence", "char")
 # export tables: what a wide frequency table counts, and what a co-occurrence matrix shows
 MEASURES = ("passages", "speakers", "transcripts")
 MATRIX_VALUES = ("passages", "jaccard")

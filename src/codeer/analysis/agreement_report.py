@@ -13,6 +13,9 @@ Units and values (the README says the same):
   ``ALL`` that pools every (passage, code) unit of those codes.
 - ``--by ATTR``: the same per attribute value, the units restricted to the passages of that value (whether a
   coder rates a passage still depends on the whole transcript).
+- ``unit="sentence"``: the units are the sentences of those passages (:mod:`.sentence_units`);
+  ``unit="char"``: the text itself, Krippendorff's unitized alpha (:mod:`.text_agreement`, :mod:`.unitized`).
+- Every alpha gets a seeded bootstrap interval and the probabilities that it is below 0.667 and 0.800.
 
 Statistics (from :mod:`codeer.agreement`, on present/absent labels): percent agreement (the share of agreeing
 coder pairs per unit, averaged over units, a proportion), Cohen's kappa (per pair of coders over the units
@@ -38,26 +41,40 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from codeer.agreement import (
     cohen_kappa_from_table,
     fleiss_kappa_from_counts,
     gwet_ac1_from_counts,
-    krippendorff_alpha_bootstrap,
     krippendorff_alpha_from_counts,
+    krippendorff_alpha_replicates,
     percent_agreement_from_counts,
+    percentile_interval,
+    share_below,
 )
+from codeer.analysis.agreement_rows import (
+    BOOTSTRAP_SAMPLES,
+    CONFIDENCE,
+    RELIABLE,
+    SEED,
+    TENTATIVE,
+    UNITS,
+    AgreementReport,
+    AgreementRow,
+)
+from codeer.analysis.arrays import fetch, positions
 from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
-from codeer.choices import BOOTSTRAP_SAMPLES
+from codeer.analysis.overlap import OverlapRow, overlap_table
+from codeer.analysis.sentence_units import covered_sentences, sentence_table
+from codeer.analysis.text_agreement import char_report, load_continuum
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
 
 PASSAGES = Passage.__table__
 CODINGS = Coding.__table__
-CONFIDENCE = 0.95
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -79,32 +96,6 @@ class Ratings:
     codes: list[CodeInfo]
     rated: BoolArray
     applied: BoolArray
-
-
-@dataclass(frozen=True)
-class AgreementRow:
-    group: Group
-    code: CodeInfo | None  # None: the pooled row ALL
-    units: int
-    percent_agreement: float
-    cohen_kappa: float
-    krippendorff_alpha: float
-    fleiss_kappa: float
-    gwet_ac1: float
-    alpha_low: float
-    alpha_high: float
-    applied_by_all: int
-    disagreements: int
-    only: tuple[int, ...]  # per compared coder, in the order of ``AgreementReport.coders``
-
-
-@dataclass
-class AgreementReport:
-    coders: tuple[str, ...]
-    attributes: tuple[Attribute, ...]
-    transcripts: int
-    passages: int
-    rows: list[AgreementRow]
 
 
 # --------------------------------------------------------------------------- which coders, which codings
@@ -187,30 +178,17 @@ def _group_index(rows: Sequence[Sequence[str]]) -> tuple[list[Group], npt.NDArra
     return groups, np.fromiter((index[tuple(r)] for r in rows), dtype=np.int64, count=len(rows))
 
 
-def _fetch(session: Session, query: Select) -> list[tuple]:
-    """The result rows as the driver's plain tuples: a project has 100,000s of them, and a SQLAlchemy
-    ``Row`` object for each would take longer than the query."""
-    result = session.connection().execute(query)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
-
-
-def _positions(ids: Sequence[int], values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Where each of ``values`` stands in ``ids`` (-1 where it is not there)."""
-    lookup = np.full(max(max(ids, default=0), int(values.max(initial=0))) + 1, -1, dtype=np.int64)
-    lookup[list(ids)] = np.arange(len(ids))
-    return lookup[values]
-
-
 def load_ratings(
     session: Session,
     coders: Sequence[str] = (),
     by: Sequence[str] = (),
     codebook: str | None = None,
+    unit: str = "passage",
 ) -> Ratings:
     """The units and every compared coder's values on them (see the module docstring).
+
+    ``unit="sentence"``: the units are the sentences of those passages (:mod:`.sentence_units`);
+    ``passage_ids`` then gives each sentence's passage.
 
     ``coders`` empty: :func:`default_coders`. ``codebook`` (a key): only codings with that codebook's codes
     count, also for whether a coder has coded a transcript.
@@ -223,22 +201,30 @@ def load_ratings(
     names = _choose_coders(session, coders, codebook)
     ids = coder_ids(session, names)
     attributes = resolve_attributes(session, tuple(by))
-    codings = select(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id).where(
+    sentences = unit == "sentence"
+    spans = (func.coalesce(CODINGS.c.start, -1), func.coalesce(CODINGS.c.end, -1)) if sentences else ()
+    codings = select(CODINGS.c.passage_id, CODINGS.c.code_id, CODINGS.c.coder_id, *spans).where(
         CODINGS.c.coder_id.in_(ids)
     )
     if (codes := _codebook_codes(session, codebook)) is not None:
         codings = codings.where(CODINGS.c.code_id.in_(codes))
-    triples = np.array(_fetch(session, codings), dtype=np.int64).reshape(-1, 3)
+    triples = np.array(fetch(session, codings), dtype=np.int64).reshape(-1, 5 if sentences else 3)
     source, columns = attribute_columns(PASSAGES, attributes)
-    passages = _fetch(
+    text = (func.length(PASSAGES.c.text), PASSAGES.c.sentences) if sentences else ()
+    passages = fetch(
         session,
-        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns).select_from(source).order_by(PASSAGES.c.id),
+        select(PASSAGES.c.id, PASSAGES.c.transcript_id, *columns, *text)
+        .select_from(source)
+        .order_by(PASSAGES.c.id),
     )
+    if sentences:  # the text columns last, apart from the attribute values
+        extra = [row[-2:] for row in passages]
+        passages = [row[:-2] for row in passages]
     numbers = np.array([row[:2] for row in passages], dtype=np.int64).reshape(-1, 2)
 
     # Which coder coded which transcript; the units are the passages of transcripts coded by two or more.
     unit_of_coding = np.searchsorted(numbers[:, 0], triples[:, 0])
-    coder_of_coding = _positions(ids, triples[:, 2])
+    coder_of_coding = positions(ids, triples[:, 2])
     transcript_ids, transcript_of_passage = np.unique(numbers[:, 1], return_inverse=True)
     rated_transcript = np.zeros((len(ids), len(transcript_ids)), dtype=bool)
     rated_transcript[coder_of_coding, transcript_of_passage[unit_of_coding]] = True
@@ -253,17 +239,24 @@ def load_ratings(
     in_units = is_unit[unit_of_coding]
     used = set(np.unique(triples[in_units, 1]).tolist())
     code_list = [info for info in load_codes(session).values() if info.id in used]
-    applied = np.zeros((len(code_list), len(ids), int(is_unit.sum())), dtype=bool)
-    applied[
-        _positions([info.id for info in code_list], triples[in_units, 1]),
+    code_of, coder_of, unit_of = (
+        positions([info.id for info in code_list], triples[in_units, 1]),
         coder_of_coding[in_units],
         unit_index[unit_of_coding[in_units]],
-    ] = True
+    )
+    unit_passages = numbers[is_unit, 0]
+    if sentences:  # every unit passage becomes its sentences, every coding the sentences it covers
+        table = sentence_table(*zip(*(e for e, u in zip(extra, is_unit, strict=True) if u), strict=True))
+        coding, unit_of = covered_sentences(table, unit_of, triples[in_units, 3], triples[in_units, 4])
+        code_of, coder_of = code_of[coding], coder_of[coding]
+        rated, group_of, unit_passages = rated[:, table[0]], group_of[table[0]], unit_passages[table[0]]
+    applied = np.zeros((len(code_list), len(ids), rated.shape[1]), dtype=bool)
+    applied[code_of, coder_of, unit_of] = True
     return Ratings(
         names,
         attributes,
         int(shared.sum()),
-        numbers[is_unit, 0],
+        unit_passages,
         groups,
         group_of,
         code_list,
@@ -314,15 +307,17 @@ def _row(
     raters, present = np.nonzero(tally)
     counts = np.stack([raters - present, present], axis=1)
     weights = tally[raters, present]
-    low, high = (
-        krippendorff_alpha_bootstrap(counts, weights=weights, samples=bootstrap, confidence=CONFIDENCE)
+    replicates = (
+        krippendorff_alpha_replicates(counts, weights=weights, samples=bootstrap, seed=SEED)
         if bootstrap
-        else (math.nan, math.nan)
+        else np.zeros(0)
     )
+    low, high = percentile_interval(replicates, CONFIDENCE)
     return AgreementRow(
         group=group,
         code=code,
         units=int(weights.sum()),
+        prevalence=float((weights * present).sum() / max((weights * raters).sum(), 1)),
         percent_agreement=percent_agreement_from_counts(counts, weights),
         cohen_kappa=_mean_kappa(pair_tables),
         krippendorff_alpha=krippendorff_alpha_from_counts(counts, weights=weights),
@@ -330,6 +325,8 @@ def _row(
         gwet_ac1=gwet_ac1_from_counts(counts, weights),
         alpha_low=low,
         alpha_high=high,
+        below_tentative=share_below(replicates, TENTATIVE),
+        below_reliable=share_below(replicates, RELIABLE),
         applied_by_all=int(weights[present == raters].sum()),
         disagreements=int(weights[(present > 0) & (present < raters)].sum()),
         only=tuple(int(n) for n in only),
@@ -364,10 +361,48 @@ def agreement_report(
     by: Sequence[str] = (),
     codebook: str | None = None,
     bootstrap: int = BOOTSTRAP_SAMPLES,
+    unit: str = "passage",
 ) -> AgreementReport:
-    """The agreement table (module docstring); ``bootstrap``: replicates for alpha's interval (0: none)."""
-    ratings = load_ratings(session, coders, by, codebook)
+    """The agreement table (module docstring) on ``unit`` (:data:`UNITS`); ``bootstrap``: replicates for
+    alpha's interval and the probabilities under the minimums (0: none)."""
+    if unit not in UNITS:
+        raise CodeerError(f"unknown unit {unit!r}: choose one of {', '.join(UNITS)}")
+    if unit == "char":
+        if by:
+            raise CodeerError("--by works with --unit passage or sentence, not char")
+        names = _choose_coders(session, coders, codebook)
+        return char_report(session, names, _codebook_codes(session, codebook), bootstrap)
+    ratings = load_ratings(session, coders, by, codebook, unit)
     rows = [row for g in range(len(ratings.groups)) for row in _group_rows(ratings, g, bootstrap)]
     return AgreementReport(
-        ratings.coders, ratings.attributes, ratings.transcripts, len(ratings.passage_ids), rows
+        ratings.coders,
+        ratings.attributes,
+        ratings.transcripts,
+        len(np.unique(ratings.passage_ids)),
+        rows,
+        unit=unit,
+        units=len(ratings.passage_ids),
     )
+
+
+@dataclass
+class OverlapReport:
+    """Segment overlap between two coders (:mod:`codeer.analysis.overlap`)."""
+
+    coders: tuple[str, ...]
+    transcripts: int
+    rows: list[OverlapRow]
+
+
+def overlap_report(
+    session: Session, coders: Sequence[str], codebook: str | None, thresholds: tuple[float, ...]
+) -> OverlapReport:
+    """MAXQDA-style segment overlap of exactly two coders on the transcripts both coded."""
+    names = _choose_coders(session, coders, codebook)
+    if len(names) != 2:
+        raise CodeerError(
+            "--overlap compares two coders, as MAXQDA does; name them with --coders A,B "
+            f"(not {', '.join(names)})"
+        )
+    continuum = load_continuum(session, names, _codebook_codes(session, codebook))
+    return OverlapReport(names, continuum.transcripts, overlap_table(continuum, thresholds))

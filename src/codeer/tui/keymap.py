@@ -127,6 +127,7 @@ AGREEMENT = [
     KeySpec(
         "agreement.coders", "c", "choose_coders", "Compare two coders, or all", show=True, short="Coders"
     ),
+    KeySpec("agreement.unit", "u", "unit", "Unit: passage, sentence, characters", show=True, short="Unit"),
     KeySpec("agreement.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 

@@ -5,6 +5,8 @@ opens at once and fills when the numbers are there. Coming back from the disagre
 ``c`` limits the table (and the queue) to two coders, as ``codeer agreement --coders A,B`` does, or back to
 all of them. It shows other coders' codes, so it opens only once the person chose to see them (the title says
 OTHER CODERS SHOWN).
+``u`` switches the unit of analysis: passage, sentence, characters (``--unit char``: |u-alpha per code and
+cu-alpha per parent code); every alpha shows its 95% bootstrap interval.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from codeer.analysis.agreement_report import AgreementReport, AgreementRow, agreement_report
+from codeer.analysis.agreement_report import UNITS, AgreementReport, AgreementRow, agreement_report
 from codeer.model import Coder, Coding
 from codeer.store.consensus import CONSENSUS
 from codeer.tui import keymap
@@ -30,6 +32,7 @@ from codeer.tui.screens.disagreements import DisagreementsScreen
 
 BOOTSTRAP = 1000
 EVERYONE = ()
+UNIT_LABELS = {"passage": "passage × code", "sentence": "sentence × code", "char": "characters (|u-alpha)"}
 
 
 def coders_with_codings(session: Session, consensus: str) -> list[str]:
@@ -64,6 +67,7 @@ class AgreementScreen(Screen[None]):
         self.consensus = consensus
         self.report: AgreementReport | None = None
         self.resumed = False
+        self.unit = UNITS[0]
 
     def compose(self) -> ComposeResult:
         yield Static("Agreement: computing…", id="agreement-title", classes="title-bar")
@@ -80,9 +84,9 @@ class AgreementScreen(Screen[None]):
         self.resumed = True
 
     def reload(self) -> None:
-        coders = self.asked
+        coders, unit = self.asked, self.unit
         self.app.queue.start(
-            lambda session: agreement_report(session, coders, bootstrap=BOOTSTRAP),
+            lambda session: agreement_report(session, coders, bootstrap=BOOTSTRAP, unit=unit),
             self._loaded,
             self._failed,
             self.call_next,
@@ -110,18 +114,24 @@ class AgreementScreen(Screen[None]):
             table.add_column(label)
         for index, row in enumerate(report.rows):
             table.add_row(*self._cells(row), key=str(index))
+        for index, row in enumerate(report.cu):
+            cells = self._cells(row)
+            cells[0] = Text(f"{row.code.name if row.code else ''} (cu-α, sub-codes)", style="italic")
+            table.add_row(*cells, key=f"cu{index}")
+        who = "all of them" if report.unit == "char" else "two of them or more"
+        what = "characters" if report.unit == "char" else f"{report.unit}s"
+        counted = f"{report.units:,} {what} of {report.transcripts} transcript(s) coded by {who}"
         self.query_one("#agreement-title", Static).update(
             Text.assemble(
                 (" OTHER CODERS SHOWN ", "bold reverse"),
                 " ",
                 ("Agreement", "bold"),
-                f"  {', '.join(report.coders)} · {report.passages} passages of {report.transcripts} "
-                "transcript(s) coded by two of them or more",
+                f"  {', '.join(report.coders)} · {counted}",
             )
         )
         self.query_one("#agreement-status", Static).update(
-            "Unit: passage × code · κ Cohen (mean of pairs) · α Krippendorff · "
-            "Enter: settle a code's disagreements · c: which coders"
+            f"Unit: {UNIT_LABELS[report.unit]} (u: switch) · κ Cohen (mean of pairs) · α Krippendorff with "
+            "95% interval · Enter: settle a code's disagreements · c: which coders"
         )
 
     def _cells(self, row: AgreementRow) -> list[Text | str | int]:
@@ -146,15 +156,29 @@ class AgreementScreen(Screen[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         except CellDoesNotExist:
             return None
+        if key and key.startswith("cu"):
+            return self.report.cu[int(key[2:])]
         return self.report.rows[int(key or 0)]
+
+    def action_unit(self) -> None:
+        """The next unit of analysis; the table recomputes on the worker."""
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self.query_one("#agreement-title", Static).update(
+            f"Agreement: computing on {UNIT_LABELS[self.unit]}…"
+        )
+        self.reload()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
 
     def action_open(self) -> None:
         row = self._selected()
-        if row is not None:
-            self._queue(row.code.id if row.code else None, row.code.name if row.code else "")
+        if row is None:
+            return
+        if row.code is None or (self.report is not None and row in self.report.cu):
+            self._queue(None, "")  # ALL, or a parent's sub-codes together: the disagreements on any code
+        else:
+            self._queue(row.code.id, row.code.name)
 
     def action_open_all(self) -> None:
         if self.report is not None:
