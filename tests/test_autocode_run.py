@@ -125,7 +125,7 @@ def test_only_the_named_transcripts_and_codebooks(study: Path, cli, db: Database
         (["--transcripts", "nope"], "no transcript nope"),
         (["--min-score", "2"], "--min-score must be between 0 and 1"),
         (["--evaluate"], "--evaluate needs --against CODER"),
-        (["--evaluate", "--against", "nobody"], "no coder 'nobody'"),
+        (["--evaluate", "--against", "nobody"], "unknown coder 'nobody'"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_2(study: Path, cli, args: list[str], message: str) -> None:

@@ -86,7 +86,7 @@ def test_log_spans_and_import_notes(study: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--coder", "nobody"), "no coder 'nobody' (known: anouk, bram)"),
+        (("--coder", "nobody"), "unknown coder 'nobody' (known coders: anouk, bram)"),
         (("--transcript", "zz"), "no transcript 'zz'"),
     ],
 )

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Column, FromClause, Integer, MetaData, Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from codeer.analysis.codes import CODINGS, Selection, code_closure, coder_ids
+from codeer.analysis.codes import CODINGS, Selection, code_closure
 from codeer.model import Passage
+from codeer.store.coders import coder_ids
 
 PASSAGES = Passage.__table__
 CACHE = "codeer.analysis.shared_cells"

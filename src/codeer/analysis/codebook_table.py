@@ -13,7 +13,8 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import code_cells, coded_passages
-from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, code_closure, coder_ids, load_codes
+from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, code_closure, load_codes
+from codeer.store.coders import coder_ids
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import CTE, select
 from sqlalchemy.orm import Session
 
-from codeer.codebook.slug import nearest
-from codeer.errors import CodeerError
-from codeer.model import Code, Codebook, Coder, Coding
+from codeer.model import Code, Codebook, Coding
 
 CODES = Code.__table__
 CODINGS = Coding.__table__
@@ -83,18 +81,6 @@ def code_closure() -> CTE:
     closure = base.cte("code_closure", recursive=True)
     step = select(closure.c.ancestor, CODES.c.id).join(CODES, CODES.c.parent_id == closure.c.descendant)
     return closure.union(step)
-
-
-def coder_ids(session: Session, names: tuple[str, ...]) -> list[int]:
-    """The ids of the coders named; an unknown name is an error that lists the known ones."""
-    known = dict(session.execute(select(Coder.name, Coder.id)).all())
-    for name in names:
-        if name not in known:
-            near = nearest(name, known)
-            hint = f"; did you mean {near!r}?" if near else ""
-            listing = ", ".join(sorted(known)) or "none yet"
-            raise CodeerError(f"unknown coder {name!r}{hint} (coders: {listing})")
-    return [known[name] for name in names]
 
 
 def related(codes: dict[int, CodeInfo], a: int, b: int) -> bool:

@@ -33,9 +33,9 @@ from sqlalchemy.orm import Session
 
 from codeer import __version__
 from codeer.analysis.agreement_rows import RELIABLE, TENTATIVE, AgreementReport, AgreementRow
-from codeer.analysis.codes import coder_ids
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Settlement, Transcript
+from codeer.store.coders import coder_ids
 
 EXAMPLES = 5
 QUOTE_CHARS = 200

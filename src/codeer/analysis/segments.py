@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import coded_passages
-from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, coder_ids, load_codes
+from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, load_codes
 from codeer.analysis.groups import (
     PASSAGES,
     Attribute,
@@ -34,6 +34,7 @@ from codeer.analysis.groups import (
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
 from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
+from codeer.store.coders import coder_ids
 
 CODERS = Coder.__table__
 FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")

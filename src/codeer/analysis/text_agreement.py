@@ -41,9 +41,10 @@ from codeer.analysis.agreement_rows import (
     AgreementRow,
 )
 from codeer.analysis.arrays import fetch, positions
-from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
+from codeer.analysis.codes import CodeInfo, load_codes
 from codeer.errors import CodeerError
 from codeer.model import Coding, Passage
+from codeer.store.coders import coder_ids
 
 PASSAGES = Passage.__table__
 CODINGS = Coding.__table__

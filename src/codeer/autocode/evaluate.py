@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from codeer.agreement import krippendorff_alpha
 from codeer.autocode.run import codebook_ids, transcript_ids
 from codeer.errors import CodeerError
-from codeer.model import Code, Coder, Coding, Passage, Suggestion
+from codeer.model import Code, Coding, Passage, Suggestion
+from codeer.store import coders
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -98,9 +99,7 @@ def evaluate(
     min_score: float = 0.0,
 ) -> Evaluation:
     """Compare stored suggestions with ``coder``'s codings (see the module docstring for the units)."""
-    coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
-    if coder_id is None:
-        raise CodeerError(f"no coder {coder!r} in this project")
+    coder_id = coders.coder_id(session, coder)
     coded = (
         select(Passage.transcript_id)
         .distinct()

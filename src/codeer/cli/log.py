@@ -52,17 +52,15 @@ def _check_names(ctx: Context, args: argparse.Namespace) -> int | None:
     """The coder's id for ``--coder`` (None: everyone); unknown names are errors, not empty logs."""
     from sqlalchemy import select
 
-    from codeer.model import Coder, CodingEvent, Transcript
+    from codeer.model import CodingEvent, Transcript
+    from codeer.store.coders import coder_id as coder_named_id
 
     with ctx.db.session() as session:
         coder_id = None
         readable = ctx.readable(session, [args.log_coder] if args.log_coder else [])
         args.log_coder = readable[0] if readable else None
         if args.log_coder is not None:
-            coder_id = session.scalar(select(Coder.id).where(Coder.name == args.log_coder))
-            if coder_id is None:
-                known = ", ".join(session.scalars(select(Coder.name).order_by(Coder.name))) or "none yet"
-                raise CodeerError(f"no coder {args.log_coder!r} (known: {known})")
+            coder_id = coder_named_id(session, args.log_coder)
         if args.transcript is not None:
             known_key = session.scalar(select(Transcript.id).where(Transcript.key == args.transcript))
             logged = session.scalar(

@@ -27,6 +27,7 @@ from codeer.errors import CodeerError, raise_all
 from codeer.interop.tables import read_records
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript
 from codeer.store.codebooks import find_code
+from codeer.store.coders import coder_ids
 from codeer.store.coding import get_or_create_coder
 from codeer.store.coding_batch import Item, apply_batch
 
@@ -185,11 +186,7 @@ def export_rows(
     )
     wanted = list(coders or [])
     if wanted:
-        known = set(session.scalars(select(Coder.name)))
-        unknown = [c for c in wanted if c not in known]
-        if unknown:
-            raise CodeerError(f"unknown coder(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        query = query.where(Coder.name.in_(wanted))
+        query = query.where(Coder.id.in_(coder_ids(session, wanted)))
     rows: list[list[str | int | None]] = [
         [t, n, refs[cid], coder, s, e, names.text(tid, memo or "") if names else memo or ""]
         for t, n, cid, coder, s, e, memo, tid in session.execute(query)

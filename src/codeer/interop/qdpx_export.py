@@ -35,14 +35,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
-from codeer.errors import CodeerError
 from codeer.interop.qdc import ORIGIN, code_guids, project_namespace, stored_spec
 from codeer.interop.refi import PROJECT_NS, add_codebook_element, derive_guid, write_fields
 from codeer.interop.refi_text import SourceLayout, render
 from codeer.model import (
     Code,
     Codebook,
-    Coder,
     Coding,
     Memo,
     Passage,
@@ -51,6 +49,7 @@ from codeer.model import (
     Transcript,
     TranscriptAttribute,
 )
+from codeer.store.coders import coder_ids, known_coders
 
 Progress = Callable[[int, int, str], None]
 Q = f"{{{PROJECT_NS}}}"
@@ -87,14 +86,9 @@ class _Writer:
         self.pseudonyms = pseudonyms
         self.ns = project_namespace(session)
         self.report = QdpxExport()
-        known = dict(session.execute(select(Coder.name, Coder.id)).all())
+        known = known_coders(session)
         if coders:
-            unknown = [c for c in coders if c not in known]
-            if unknown:
-                raise CodeerError(
-                    f"unknown coder(s): {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})"
-                )
-            known = {c: known[c] for c in coders}
+            known = dict(zip(coders, coder_ids(session, coders, known), strict=True))
         self.coder_ids = set(known.values())
         self.users = {cid: derive_guid(self.ns, "coder", name) for name, cid in known.items()}
         self.names = {cid: name for name, cid in known.items()}

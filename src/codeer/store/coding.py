@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Transcript, utcnow
+from codeer.store.coders import coder_named
 from codeer.store.team import note_for_history, server_writes_history
 
 
@@ -33,7 +34,7 @@ def get_or_create_coder(session: Session, name: str) -> Coder:
     name = name.strip()
     if not name:
         raise CodeerError("a coder name is needed (--coder NAME, CODEER_CODER or coder: in codeer.yaml)")
-    coder = session.scalar(select(Coder).where(Coder.name == name))
+    coder = coder_named(session, name)
     if coder is None:
         coder = Coder(name=name)
         session.add(coder)

@@ -14,6 +14,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from codeer.model import Coder, Coding, CodingEvent, Passage, Transcript
+from codeer.store.coders import coder_id
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def coder_summaries(
         .order_by(events_q.c.first, Coder.name)
     )
     if coder is not None:
-        query = query.where(Coder.name == coder)
+        query = query.where(Coder.id == coder_id(session, coder))
     return [
         CoderSummary(name, _aware(first), _aware(last), changes, codings, passages, transcripts)
         for name, first, last, changes, codings, passages, transcripts in session.execute(query)

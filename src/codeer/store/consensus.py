@@ -23,7 +23,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rapidfuzz import process
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
@@ -40,6 +39,7 @@ from codeer.model import (
     Transcript,
     utcnow,
 )
+from codeer.store.coders import coder_ids
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, remove_coding
 
 CONSENSUS = "consensus"
@@ -90,15 +90,7 @@ def _coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
         raise CodeerError(
             f"settling compares two or more different coders, not {', '.join(coders) or 'none'}"
         )
-    known = dict(session.execute(select(Coder.name, Coder.id)).all())
-    for name in coders:
-        if name not in known:
-            near = process.extractOne(name, list(known)) if known else None
-            hint = f"; did you mean {near[0]!r}?" if near and near[1] >= 60 else ""
-            raise CodeerError(
-                f"unknown coder {name!r}{hint} (coders: {', '.join(sorted(known)) or 'none yet'})"
-            )
-    return [known[name] for name in coders]
+    return coder_ids(session, coders)
 
 
 def _code_filter(session: Session, codebook: str | None, code: int | None) -> list:
