@@ -8,18 +8,23 @@ exactly the same speakers.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_tui_support import headless
 
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.autocode.run import _passages
-from codeer.model import Passage, Speaker
+from codeer.config import read_settings
+from codeer.model import Passage, Speaker, Suggestion
 from codeer.store.coding import get_or_create_coder
 from codeer.store.database import Database
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 from codeer.store.workbench import load_transcript
+from codeer.tui.app import make_app
+from codeer.tui.screens.coding import CodingScreen
 
 CODEBOOK = """\
 codebook: dienst
@@ -87,3 +92,79 @@ def test_dimming_autocoding_and_pseudonyms_agree(db: Database) -> None:
     assert dimmed == MODERATORS
     assert autocoded == {"Interviewer", "Dirk", "Eva"}
     assert called_m == MODERATORS
+
+
+# A project that marks its moderators its own way: the role value "gespreksleider" only, and a speaker named
+# Eva. Then Carla and Eva are the moderators; Anouk (rol: moderator), Bram (role: Interviewer) and the
+# speaker named Moderator are not.
+CONFIGURED = """\
+moderators:
+  roles: [Gespreksleider]
+  names: [eva]
+"""
+
+
+def speaker_names(db: Database) -> dict[int, str]:
+    """Passage number -> speaker name."""
+    with db.session() as s:
+        return dict(s.execute(select(Passage.number, Speaker.name).join(Speaker)).all())
+
+
+async def dimmed_in_the_workbench(project: Path) -> set[str]:
+    """The speakers the workbench dims, with the project's settings, as ``codeer`` would open it."""
+    app = make_app(read_settings(project, coder="anouk"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await app.queue.idle()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        return {p.speaker for p in screen.view.passages if p.moderator}
+
+
+@headless
+async def test_a_configured_rule_is_the_rule_of_dimming_autocoding_and_pseudonyms(
+    project: Path, cli, db: Database
+) -> None:
+    (project / "codeer.yaml").write_text(CONFIGURED, encoding="utf-8")
+    moderators = {"Carla", "Eva"}
+    names = speaker_names(db)
+
+    assert await dimmed_in_the_workbench(project) == moderators
+
+    assert cli("autocode").code == 0
+    with db.session() as s:
+        suggested = set(s.scalars(select(Passage.number).join(Suggestion)))
+    assert {names[n] for n in suggested} == set(names.values()) - moderators
+
+    codings = project / "codings.csv"
+    rows = "".join(f"groep,{n},empathie,anouk\n" for n in names)
+    codings.write_text("transcript,passage,code,coder\n" + rows, encoding="utf-8")
+    assert cli("codings", "import", str(codings)).code == 0
+    segments = project / "segments.csv"
+    result = cli("export", "segments", "-o", str(segments), "--pseudonymise")
+    assert result.code == 0, result.err
+    with segments.open(encoding="utf-8", newline="") as handle:
+        called_m = {names[int(r["passage"])] for r in csv.DictReader(handle) if r["speaker"].startswith("M")}
+    assert called_m == moderators
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("moderators: [moderator]\n", "1: setting 'moderators' must be a mapping"),
+        ("moderators:\n  role: [x]\n", "1: unknown key 'role' in setting 'moderators' (known: names, roles)"),
+        ("moderators:\n  names: moderator\n", "1: setting 'moderators' names must be a list of words"),
+        ("moderators:\n  roles: [moderator, 3]\n", "1: setting 'moderators' roles must be a list of words"),
+    ],
+)
+def test_a_moderator_setting_that_cannot_be_a_rule_is_refused_with_its_line(
+    project: Path, cli, text: str, message: str
+) -> None:
+    (project / "codeer.yaml").write_text(text, encoding="utf-8")
+    result = cli("status")
+    assert result.code == 2
+    assert f"codeer.yaml:{message}" in result.err

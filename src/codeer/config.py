@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from codeer.errors import CodeerError
 from codeer.store.database import is_secret_parameter
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 from codeer.yamlguard import check_nesting
 
 CONFIG_FILE = "codeer.yaml"
@@ -36,6 +37,7 @@ class Settings:
     show_others_allowed: bool = True
     keys: dict[str, str] = field(default_factory=dict)
     backups: int = 10
+    moderators: ModeratorRule = DEFAULT_RULE
 
     @property
     def db_url(self) -> str:
@@ -50,6 +52,7 @@ _FIELDS: dict[str, type] = {
     "show_others_allowed": bool,
     "keys": dict,
     "backups": int,
+    "moderators": dict,
 }
 
 
@@ -74,6 +77,25 @@ def _check_url(url: str, where: str | Path, line: int | None) -> None:
     if parsed.password or secret:
         what = f"a secret ({', '.join(sorted(secret))})" if secret and not parsed.password else "a password"
         raise CodeerError(f"{what} does not belong in codeer.yaml; use CODEER_DB or ~/.pgpass", where, line)
+
+
+def _moderator_rule(value: dict, where: Path, line: int | None) -> ModeratorRule:
+    """``moderators: {roles: [...], names: [...]}``: the role values and names that mark a moderator.
+
+    A list left out keeps codeer's default words; an empty list marks nobody that way.
+    """
+    unknown = [str(key) for key in value if key not in ("roles", "names")]
+    if unknown:
+        known = "known: names, roles"
+        raise CodeerError(f"unknown key {unknown[0]!r} in setting 'moderators' ({known})", where, line)
+    words: dict[str, tuple[str, ...]] = {}
+    for key in ("roles", "names"):
+        given = value.get(key, list(getattr(DEFAULT_RULE, key)))
+        if not isinstance(given, list) or not all(isinstance(w, str) and w.strip() for w in given):
+            example = "e.g. 'roles: [moderator, facilitator]'"
+            raise CodeerError(f"setting 'moderators' {key} must be a list of words, {example}", where, line)
+        words[key] = tuple(w.strip().lower() for w in given)
+    return ModeratorRule(**words)
 
 
 def read_settings(
@@ -117,6 +139,8 @@ def read_settings(
                 raise CodeerError(f"setting 'keys' must map binding ids to keys, {example}", path, line)
             if key == "db":
                 _check_url(value, path, line)
+            if key == "moderators":
+                value = _moderator_rule(value, path, line)
             setattr(settings, key, value)
     if env.get("CODEER_DB"):
         settings.db = env["CODEER_DB"]

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codeer.model import Passage, Speaker
-from codeer.store.moderators import DEFAULT_RULE
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 
 @dataclass
@@ -44,28 +44,28 @@ class Pseudonyms:
         return pattern.sub(lambda m: replacements[m.group(0)], text)
 
 
-def build_pseudonyms(session: Session) -> Pseudonyms:
+def build_pseudonyms(session: Session, moderators: ModeratorRule = DEFAULT_RULE) -> Pseudonyms:
     first = func.min(Passage.number)
     rows = session.execute(
         select(Speaker.id, Speaker.transcript_id, Speaker.name, first)
         .outerjoin(Passage, Passage.speaker_id == Speaker.id)
         .group_by(Speaker.id, Speaker.transcript_id, Speaker.name)
     ).all()
-    moderators = set(session.scalars(DEFAULT_RULE.speaker_ids()))
+    moderator_ids = set(session.scalars(moderators.speaker_ids()))
     by_transcript: dict[int, list[tuple[int, str, bool, int | None]]] = defaultdict(list)
     for sid, tid, name, number in rows:
-        by_transcript[tid].append((sid, name, sid in moderators, number))
+        by_transcript[tid].append((sid, name, sid in moderator_ids, number))
     codes: dict[int, str] = {}
     names: dict[int, dict[str, str]] = {}
     for tid, speakers in by_transcript.items():
         speakers.sort(key=lambda s: (s[3] is None, s[3] or 0, s[1]))
         participants = sum(1 for s in speakers if not s[2])
         width = max(2, len(str(participants)))
-        moderators = participants = 0
+        seen_moderators = participants = 0
         for sid, _, moderator, _ in speakers:
             if moderator:
-                moderators += 1
-                codes[sid] = "M" if moderators == 1 else f"M{moderators}"
+                seen_moderators += 1
+                codes[sid] = "M" if seen_moderators == 1 else f"M{seen_moderators}"
             else:
                 participants += 1
                 codes[sid] = f"P{participants:0{width}d}"

@@ -36,6 +36,7 @@ from codeer.analysis.agreement_rows import RELIABLE, TENTATIVE, AgreementReport,
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Settlement, Transcript
 from codeer.store.coders import coder_ids
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 EXAMPLES = 5
 QUOTE_CHARS = 200
@@ -105,7 +106,13 @@ def _day(value: object) -> date | None:
     return value.date() if hasattr(value, "date") else None  # type: ignore[union-attr]
 
 
-def gather(session: Session, table: AgreementReport, bootstrap: int, pseudonymise: bool) -> Reliability:
+def gather(
+    session: Session,
+    table: AgreementReport,
+    bootstrap: int,
+    pseudonymise: bool,
+    moderators: ModeratorRule = DEFAULT_RULE,
+) -> Reliability:
     """The report's facts for the agreement ``table`` (computed with ``bootstrap`` replicates)."""
     ids = coder_ids(session, table.coders)
     pairs = session.execute(
@@ -152,7 +159,7 @@ def gather(session: Session, table: AgreementReport, bootstrap: int, pseudonymis
         .join(Transcript, Transcript.id == Passage.transcript_id)
         .order_by(Transcript.key, Passage.number)
     ).all()
-    names = build_pseudonyms(session) if pseudonymise else None
+    names = build_pseudonyms(session, moderators) if pseudonymise else None
 
     def clean(transcript_id: int, text: str) -> str:
         return names.text(transcript_id, text) if names else text

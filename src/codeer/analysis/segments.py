@@ -35,6 +35,7 @@ from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
 from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
 from codeer.store.coders import coder_ids
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 CODERS = Coder.__table__
 FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")
@@ -80,7 +81,7 @@ class _Lookups:
     pseudonyms: Pseudonyms | None
 
 
-def _lookups(session: Session, pseudonymise: bool) -> _Lookups:
+def _lookups(session: Session, pseudonymise: bool, moderators: ModeratorRule = DEFAULT_RULE) -> _Lookups:
     known = known_attributes(session)
     names = {"transcript": known["transcript"], "speaker": known["speaker"]}
     values: dict[str, dict[int, dict[str, str]]] = {
@@ -97,7 +98,7 @@ def _lookups(session: Session, pseudonymise: bool) -> _Lookups:
     def row(kind: str, oid: int) -> tuple[str, ...]:
         return tuple(values[kind].get(oid, {}).get(name, "") for name in names[kind])
 
-    pseudonyms = build_pseudonyms(session) if pseudonymise else None
+    pseudonyms = build_pseudonyms(session, moderators) if pseudonymise else None
     transcripts = {
         tid: (key, title or "", row("transcript", tid))
         for tid, key, title in session.execute(select(Transcript.id, Transcript.key, Transcript.title))
@@ -181,11 +182,12 @@ def segment_rows(
     coders: tuple[str, ...] = (),
     *,
     pseudonymise: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
     progress: Callable[[str], None] | None = None,
 ) -> Iterator[tuple]:
     """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`; streamed, a
     transcript at a time, transcripts by key. ``progress`` hears ``"transcript i/n"`` before each."""
-    lookups = _lookups(session, pseudonymise)
+    lookups = _lookups(session, pseudonymise, moderators)
     query, _ = _query(session, coders)
     order = sorted(lookups.transcripts, key=lambda t: lookups.transcripts[t][0])
     for number, tid in enumerate(order, start=1):
@@ -202,6 +204,7 @@ def quotes(
     other_code_id: int | None = None,
     *,
     pseudonymise: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
 ) -> list[Quote]:
     """The quotes behind one table cell: passages of ``group`` coded with ``code_id`` (and ``other_code_id``).
 
@@ -211,7 +214,7 @@ def quotes(
     grouping = resolve_attributes(session, selection.by)
     if len(group) != len(grouping):
         raise CodeerError(f"a group of {len(grouping)} value(s) is needed for --by {','.join(selection.by)}")
-    lookups = _lookups(session, pseudonymise)
+    lookups = _lookups(session, pseudonymise, moderators)
     query, columns = _query(session, selection.coders, grouping)
     query = query.where(*(c == v for c, v in zip(columns, group, strict=True)))
     coded = coded_passages(session, selection)

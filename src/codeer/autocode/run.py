@@ -22,7 +22,7 @@ from codeer.autocode.matcher import DEFAULT_MIN_SCORE, CodeRules, Matcher, Passa
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Passage, Transcript
 from codeer.store.database import Database
-from codeer.store.moderators import DEFAULT_RULE
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 from codeer.store.suggestions import NewSuggestion, SyncCounts, sync_suggestions
 
 Progress = Callable[[int, int, str], None]
@@ -87,9 +87,11 @@ def _code_rules(session: Session, codebooks: Sequence[int]) -> list[CodeRules]:
     ]
 
 
-def _passages(session: Session, transcripts: tuple[int, ...] | None) -> list[PassageText]:
+def _passages(
+    session: Session, transcripts: tuple[int, ...] | None, moderators: ModeratorRule = DEFAULT_RULE
+) -> list[PassageText]:
     query = select(Passage.id, Passage.text, Passage.sentences).where(
-        Passage.speaker_id.is_(None) | Passage.speaker_id.not_in(DEFAULT_RULE.speaker_ids())
+        Passage.speaker_id.is_(None) | Passage.speaker_id.not_in(moderators.speaker_ids())
     )
     if transcripts is not None:
         query = query.where(Passage.transcript_id.in_(transcripts))
@@ -108,6 +110,7 @@ def autocode(
     language: str = "nl",
     model: str = "",
     progress: Progress | None = None,
+    moderators: ModeratorRule = DEFAULT_RULE,
 ) -> AutocodeReport:
     """Suggest codes of ``codebooks`` (all when empty) on the passages of ``transcripts`` (all when empty)."""
     if not 0.0 <= min_score <= 1.0:
@@ -115,7 +118,7 @@ def autocode(
     with db.session() as session:
         rules = _code_rules(session, codebook_ids(session, codebooks))
         scope = Scope(tuple(r.code_id for r in rules), transcript_ids(session, transcripts))
-        passages = _passages(session, scope.transcript_ids)
+        passages = _passages(session, scope.transcript_ids, moderators)
     usable = [r for r in rules if r.keywords or r.examples]
     if not usable:
         raise CodeerError("no code has keywords or examples to match (add keywords: to the codebook)")

@@ -266,7 +266,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 + ("every one of them" if report.unit == "char" else "at least two of them")
             )
             if args.report is not None:
-                facts = gather(session, report, args.bootstrap, args.pseudonymise)
+                facts = gather(session, report, args.bootstrap, args.pseudonymise, ctx.settings.moderators)
                 written = to_html(facts) if args.report.suffix.lower() == ".html" else to_markdown(facts)
     if args.report is not None:
         args.report.write_text(written, encoding="utf-8")

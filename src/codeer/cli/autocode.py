@@ -64,6 +64,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         language=ctx.settings.language,
         model=ctx.settings.spacy_model,
         progress=StderrProgress("autocode"),
+        moderators=ctx.settings.moderators,
     )
     print(report.summary())
     if args.evaluate:

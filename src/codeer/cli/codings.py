@@ -50,7 +50,8 @@ def run_export(ctx: Context, args: argparse.Namespace) -> int:
     asked = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else []
     with ctx.db.read_session() as session:
         coders = ctx.readable(session, asked) or None
-        rows = export_rows(session, coders, pseudonymise=args.pseudonymise)
+        rule = ctx.settings.moderators
+        rows = export_rows(session, coders, pseudonymise=args.pseudonymise, moderators=rule)
         count = write_table(Table("codings", list(COLUMNS), rows), args.file, excel=args.excel)
     print(f"{args.file}: {count} coding(s)")
     return 0

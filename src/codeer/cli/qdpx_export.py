@@ -44,6 +44,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             coders=coders,
             progress=StderrProgress("export"),
             pseudonymise=args.pseudonymise,
+            moderators=ctx.settings.moderators,
         )
     print(
         f"{args.file}: {report.transcripts} transcript(s), {report.codes} code(s), "

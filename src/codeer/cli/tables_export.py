@@ -82,7 +82,11 @@ def _segments(session: Session, args: argparse.Namespace) -> list[Table]:
     from codeer.analysis import parse_names
     from codeer.export.layouts import segment_table
 
-    return [segment_table(session, parse_names(args.coders), pseudonymise=args.pseudonymise)]
+    return [
+        segment_table(
+            session, parse_names(args.coders), pseudonymise=args.pseudonymise, moderators=args.moderators
+        )
+    ]
 
 
 def _codebook(session: Session, args: argparse.Namespace) -> list[Table]:
@@ -105,6 +109,7 @@ def _runner(build: Builder) -> Callable[[Context, argparse.Namespace], int]:
             raise CodeerError("--excel needs -o FILE.csv")
         with ctx.db.read_session() as session:
             args.coders = ",".join(ctx.readable(session, parse_names(args.coders)))
+            args.moderators = ctx.settings.moderators  # the project's rule, for pseudonyms
             tables = build(session, args)
             if args.output is None:
                 print(render_text(tables), end="")
@@ -168,6 +173,7 @@ def run_all(ctx: Context, args: argparse.Namespace) -> int:
             coders=ctx.readable(session, parse_names(args.coders)),
             rollup=args.rollup,
             pseudonymise=args.pseudonymise,
+            moderators=ctx.settings.moderators,
             suffix=f".{args.format}",
             excel=args.excel,
             skip=parse_names(args.skip),

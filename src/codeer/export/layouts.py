@@ -22,6 +22,7 @@ from codeer.analysis import (
 )
 from codeer.analysis.segments import segment_columns, segment_rows
 from codeer.export.tables import Cell, Table
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 
 def frequency_long(freq: FrequencyTable) -> Table:
@@ -105,10 +106,11 @@ def segment_table(
     coders: tuple[str, ...],
     *,
     pseudonymise: bool,
+    moderators: ModeratorRule = DEFAULT_RULE,
     progress: Callable[[str], None] | None = None,
 ) -> Table:
     """Every coding as a quote, streamed: iterate its rows while ``session`` is open."""
-    rows = segment_rows(session, coders, pseudonymise=pseudonymise, progress=progress)
+    rows = segment_rows(session, coders, pseudonymise=pseudonymise, moderators=moderators, progress=progress)
     return Table("segments", segment_columns(session), rows)
 
 

@@ -22,6 +22,7 @@ from codeer.choices import GROUPINGS, STANDARD_TABLES
 from codeer.errors import CodeerError
 from codeer.export.layouts import codebook_table, cooccurrence_tables, frequency_tables, segment_table
 from codeer.export.tables import Table, check_format, write_tables
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 Progress = Callable[[int, int, str], None]
 
@@ -41,6 +42,7 @@ def export_all(
     coders: tuple[str, ...] = (),
     rollup: bool = False,
     pseudonymise: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
     suffix: str = ".csv",
     excel: bool = False,
     skip: tuple[str, ...] = (),
@@ -67,7 +69,10 @@ def export_all(
                 if progress:
                     progress(done, len(names), f"segments, {label}")
 
-            return [segment_table(session, coders, pseudonymise=pseudonymise, progress=step)]
+            table = segment_table(
+                session, coders, pseudonymise=pseudonymise, moderators=moderators, progress=step
+            )
+            return [table]
         if name == "codebook":
             return [codebook_table(session, coders)]
         selection = Selection(by=dict(GROUPINGS)[name], coders=coders, rollup=rollup)

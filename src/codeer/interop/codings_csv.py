@@ -30,6 +30,7 @@ from codeer.store.codebooks import find_code
 from codeer.store.coders import coder_ids
 from codeer.store.coding import get_or_create_coder
 from codeer.store.coding_batch import Item, apply_batch
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 COLUMNS = ("transcript", "passage", "code", "coder", "start", "end", "memo")
 REQUIRED = ("transcript", "passage", "code", "coder")
@@ -162,13 +163,17 @@ def code_refs(session: Session) -> dict[int, str]:
 
 
 def export_rows(
-    session: Session, coders: Iterable[str] | None = None, *, pseudonymise: bool = False
+    session: Session,
+    coders: Iterable[str] | None = None,
+    *,
+    pseudonymise: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
 ) -> list[list[str | int | None]]:
     """Every coding as a row in :data:`COLUMNS` (passage and offsets as numbers, no span as None), for
     codeer's table writer (:func:`codeer.export.tables.write_tables`); ``pseudonymise`` replaces speakers'
     names in memos by their codes."""
     refs = code_refs(session)
-    names = build_pseudonyms(session) if pseudonymise else None
+    names = build_pseudonyms(session, moderators) if pseudonymise else None
     query = (
         select(
             Transcript.key,

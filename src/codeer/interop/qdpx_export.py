@@ -50,6 +50,7 @@ from codeer.model import (
     TranscriptAttribute,
 )
 from codeer.store.coders import coder_ids, known_coders
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 Progress = Callable[[int, int, str], None]
 Q = f"{{{PROJECT_NS}}}"
@@ -403,13 +404,14 @@ def export_qdpx(
     coders: list[str] | None = None,
     progress: Progress | None = None,
     pseudonymise: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
 ) -> QdpxExport:
     """Write the project (codings and memos of ``coders`` only, if given) to ``path``.
 
     ``pseudonymise`` writes speakers as stable codes (:mod:`codeer.analysis.pseudonyms`), in speaker labels,
     cases, titles, preambles, texts and the memos about a transcript or its passages.
     """
-    writer = _Writer(session, coders, build_pseudonyms(session) if pseudonymise else None)
+    writer = _Writer(session, coders, build_pseudonyms(session, moderators) if pseudonymise else None)
     passages, codings, attributes, speakers = _load(session, writer.coder_ids, writer)
     writer.collect_memos()
     root = Element(Q + "Project", {"name": name, "origin": ORIGIN})

@@ -2,7 +2,8 @@
 
 Focus-group codebooks code what participants say; a moderator's question repeats a theme's words without
 being an instance of it. So the workbench dims moderator turns, auto-coding and search leave them out, and
-pseudonymised exports call them ``M`` (``M2`` for a second one). All of these ask this module, so they agree.
+pseudonymised exports call them ``M`` (``M2`` for a second one). All of these ask this module, so they agree;
+a project may replace the words in ``codeer.yaml`` (``moderators:``, read by :mod:`codeer.config`).
 
 A speaker is a moderator when their role attribute (``rol`` or ``role``, any case) is ``moderator``,
 ``interviewer`` or ``gespreksleider`` (any case). A speaker without a role attribute is a moderator when

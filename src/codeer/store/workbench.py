@@ -44,7 +44,7 @@ from codeer.store.coding import (
 from codeer.store.consensus import CONSENSUS
 from codeer.store.database import Database
 from codeer.store.history import ACTION_NOTE
-from codeer.store.moderators import DEFAULT_RULE
+from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 
 @dataclass(frozen=True)
@@ -288,19 +288,24 @@ def passage_codings(session: Session, passage_id: int, coder: int | None) -> lis
     return [CodingRow(*row) for row in session.execute(query)]
 
 
-def _moderator_speakers(session: Session, transcript_id: int) -> set[int]:
+def _moderator_speakers(session: Session, transcript_id: int, moderators: ModeratorRule) -> set[int]:
     """Speakers whose turns the UI can dim (:mod:`codeer.store.moderators` decides who they are)."""
-    return set(session.scalars(DEFAULT_RULE.speaker_ids().where(Speaker.transcript_id == transcript_id)))
+    return set(session.scalars(moderators.speaker_ids().where(Speaker.transcript_id == transcript_id)))
 
 
 def load_transcript(
-    session: Session, transcript_id: int, coder: int, *, others: bool = False
+    session: Session,
+    transcript_id: int,
+    coder: int,
+    *,
+    others: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
 ) -> TranscriptData:
     """A transcript's passages, the visible codings and this coder's passage memos, in one read."""
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
         raise CodeerError(f"no transcript with id {transcript_id}")
-    moderators = _moderator_speakers(session, transcript_id)
+    moderator_ids = _moderator_speakers(session, transcript_id, moderators)
     rows = session.execute(
         select(Passage.id, Passage.number, Speaker.name, Passage.start_ms, Passage.text, Passage.speaker_id)
         .outerjoin(Speaker, Speaker.id == Passage.speaker_id)
@@ -308,7 +313,7 @@ def load_transcript(
         .order_by(Passage.number)
     )
     passages = [
-        PassageRow(pid, number, speaker or "", start_ms, text, speaker_id in moderators)
+        PassageRow(pid, number, speaker or "", start_ms, text, speaker_id in moderator_ids)
         for pid, number, speaker, start_ms, text, speaker_id in rows
     ]
     memos = dict(

@@ -134,17 +134,20 @@ class CodingScreen(Screen[None]):
     def _read(self) -> None:
         """Read the transcript, the codes and the suggestions, and show them (on opening, and after the
         database was replaced under the workbench)."""
-        transcript_id, me, allowed = (
+        transcript_id, me, allowed, moderators = (
             self.transcript.id,
             self.app.coder_id,
             self.app.settings.show_others_allowed,
+            self.app.settings.moderators,
         )
         chosen = self.app.others_chosen
 
         def read(session: Session):
             forbidden = others_hidden(session, allowed)
             return (
-                load_transcript(session, transcript_id, me, others=chosen and not forbidden),
+                load_transcript(
+                    session, transcript_id, me, others=chosen and not forbidden, moderators=moderators
+                ),
                 list_codes(session),
                 forbidden,
                 suggestions_for_transcript(session, transcript_id, me),
