@@ -156,9 +156,9 @@ async def test_a_configured_rule_is_the_rule_of_dimming_autocoding_and_pseudonym
     ("text", "message"),
     [
         ("moderators: [moderator]\n", "1: setting 'moderators' must be a mapping"),
-        ("moderators:\n  role: [x]\n", "1: unknown key 'role' in setting 'moderators' (known: names, roles)"),
-        ("moderators:\n  names: moderator\n", "1: setting 'moderators' names must be a list of words"),
-        ("moderators:\n  roles: [moderator, 3]\n", "1: setting 'moderators' roles must be a list of words"),
+        ("moderators:\n  role: [x]\n", "2: unknown key 'role' in setting 'moderators' (known: names, roles)"),
+        ("moderators:\n  roles: []\n  names: moderator\n", "3: setting 'moderators' names must be a list"),
+        ("moderators:\n  roles:\n    - moderator\n    - 3\n", "3: setting 'moderators' roles must be a list"),
     ],
 )
 def test_a_moderator_setting_that_cannot_be_a_rule_is_refused_with_its_line(

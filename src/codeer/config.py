@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from codeer.errors import CodeerError
 from codeer.store.database import is_secret_parameter
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
-from codeer.yamlguard import check_nesting
+from codeer.yamlread import LocatedDict, read_located
 
 CONFIG_FILE = "codeer.yaml"
 DEFAULT_DB_FILE = "codeer.db"
@@ -59,13 +59,6 @@ _FIELDS: dict[str, type] = {
 _KINDS: dict[type, str] = {str: "text", bool: "true or false", int: "a whole number", dict: "a mapping"}
 
 
-def _line_of(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.split("#", 1)[0].strip().startswith(f"{key}:"):
-            return number
-    return None
-
-
 def _check_url(url: str, where: str | Path, line: int | None) -> None:
     """A URL in codeer.yaml (a shared file) carries no secret: no password, no secret query parameter."""
     try:
@@ -79,7 +72,7 @@ def _check_url(url: str, where: str | Path, line: int | None) -> None:
         raise CodeerError(f"{what} does not belong in codeer.yaml; use CODEER_DB or ~/.pgpass", where, line)
 
 
-def _moderator_rule(value: dict, where: Path, line: int | None) -> ModeratorRule:
+def _moderator_rule(value: LocatedDict, where: Path) -> ModeratorRule:
     """``moderators: {roles: [...], names: [...]}``: the role values and names that mark a moderator.
 
     A list left out keeps codeer's default words; an empty list marks nobody that way.
@@ -87,12 +80,14 @@ def _moderator_rule(value: dict, where: Path, line: int | None) -> ModeratorRule
     unknown = [str(key) for key in value if key not in ("roles", "names")]
     if unknown:
         known = "known: names, roles"
+        line = value.line_of(unknown[0])
         raise CodeerError(f"unknown key {unknown[0]!r} in setting 'moderators' ({known})", where, line)
     words: dict[str, tuple[str, ...]] = {}
     for key in ("roles", "names"):
         given = value.get(key, list(getattr(DEFAULT_RULE, key)))
         if not isinstance(given, list) or not all(isinstance(w, str) and w.strip() for w in given):
             example = "e.g. 'roles: [moderator, facilitator]'"
+            line = value.value_line(key)
             raise CodeerError(f"setting 'moderators' {key} must be a list of words, {example}", where, line)
         words[key] = tuple(w.strip().lower() for w in given)
     return ModeratorRule(**words)
@@ -114,20 +109,11 @@ def read_settings(
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CodeerError("not UTF-8 text; save codeer.yaml as UTF-8", path) from exc
-        check_nesting(text, path, what="the settings file")
-        try:
-            data: Any = yaml.safe_load(text) or {}
-        except RecursionError as exc:
-            raise CodeerError("the YAML is nested too deeply to be settings", path) from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise CodeerError(
-                f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None
-            ) from exc
-        if not isinstance(data, dict):
+        data: Any = read_located(text, path, what="the settings file", too_deep="settings") or LocatedDict()
+        if not isinstance(data, LocatedDict):
             raise CodeerError("expected a mapping of settings", path, 1)
         for key, value in data.items():
-            line = _line_of(text, str(key))
+            line = data.line_of(key)
             if key not in _FIELDS:
                 known = ", ".join(sorted(_FIELDS))
                 raise CodeerError(f"unknown setting {key!r} (known: {known})", path, line)
@@ -140,7 +126,7 @@ def read_settings(
             if key == "db":
                 _check_url(value, path, line)
             if key == "moderators":
-                value = _moderator_rule(value, path, line)
+                value = _moderator_rule(value, path)
             setattr(settings, key, value)
     if env.get("CODEER_DB"):
         settings.db = env["CODEER_DB"]

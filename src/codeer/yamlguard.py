@@ -2,9 +2,10 @@
 
 A YAML library may or may not refuse hostile input (thousands of nested brackets), and newer releases word
 their refusals differently; codeer's promise ("one clear line naming the file and line") must not depend on
-which release is installed. So every YAML text codeer reads (settings, codebooks, front matter, sidecars)
-passes :func:`check_nesting` first: a scan of its tokens, which builds no tree and has no recursion, refuses
-more than :data:`MAX_DEPTH` levels of nesting with codeer's message.
+which release is installed. So every YAML text codeer reads (settings, codebooks, front matter, sidecars;
+all parsed by :mod:`codeer.yamlread`) passes :func:`check_nesting` first: a scan of its tokens, which
+builds no tree and has no recursion, refuses more than :data:`MAX_DEPTH` levels of nesting with codeer's
+message.
 """
 
 from __future__ import annotations

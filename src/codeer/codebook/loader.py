@@ -36,14 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from codeer.codebook.keys import free_keys, hotkey_problem, is_reserved
-from codeer.codebook.located import LocatedDict, LocatedList, load_located
 from codeer.codebook.slug import MAX_ID_LENGTH, is_valid_id, nearest, slugify
 from codeer.codebook.spec import CodebookSpec, CodeSpec
 from codeer.errors import CodeerError, raise_all
-from codeer.yamlguard import check_nesting
+from codeer.yamlread import LocatedDict, LocatedList, read_located
 
 TOP_FIELDS = ("codebook", "title", "description", "codes")
 CODE_FIELDS = ("id", "name", "definition", "include", "exclude", "examples", "keywords", "key", "color",
@@ -76,13 +73,7 @@ def parse_codebook(text: str, path: Path) -> CodebookSpec:
     """Validate codebook YAML ``text``; ``path`` is named in messages and kept as the spec's source."""
     if not text.strip():
         raise CodeerError("the codebook file is empty", path, 1)
-    check_nesting(text, path, what="the codebook")
-    try:
-        data = load_located(text)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from exc
-    except RecursionError as exc:  # thousands of nested brackets: hostile, or not a codebook at all
-        raise CodeerError("the YAML is nested too deeply to be a codebook", path) from exc
+    data = read_located(text, path, what="the codebook", too_deep="a codebook", opening_lines=True)
     if data is None:
         raise CodeerError("the codebook file has no content (only comments?)", path, 1)
     if not isinstance(data, LocatedDict):
@@ -90,21 +81,6 @@ def parse_codebook(text: str, path: Path) -> CodebookSpec:
             f"expected a mapping with codebook:, title: and codes:, not {_kind(data)}", path, 1
         )
     return _Checker(path).codebook(data)
-
-
-def _yaml_error(exc: yaml.YAMLError, path: Path) -> CodeerError:
-    """The parser's complaint with the most useful line: where it noticed, or, when it ran off the end of the
-    file (an unclosed quote or bracket), where the unclosed thing starts."""
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    problem_mark = getattr(exc, "problem_mark", None)
-    context_mark = getattr(exc, "context_mark", None)
-    ran_off_end = "end of stream" in problem or "<stream end>" in problem
-    if context_mark is not None and (problem_mark is None or ran_off_end):
-        detail = f"{context} that starts on this line" if context else "not closed"
-        return CodeerError(f"invalid YAML: {problem} ({detail})", path, context_mark.line + 1)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    return CodeerError(message, path, problem_mark.line + 1 if problem_mark else None)
 
 
 def _kind(value: Any) -> str:

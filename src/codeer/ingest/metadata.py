@@ -39,7 +39,7 @@ import yaml
 from codeer.errors import CodeerError
 from codeer.ingest.encoding import decode
 from codeer.ingest.turns import clean
-from codeer.yamlguard import check_nesting
+from codeer.yamlread import read_nodes
 
 METADATA_SHEET = "metadata.csv"
 MAX_COLUMNS = 500  # attributes per sheet, or per transcript or speaker in YAML: far beyond any study
@@ -49,8 +49,6 @@ SIDECAR_SUFFIXES = (".yaml", ".yml")
 RESERVED = ("id", "title", "speakers")
 
 _NULL_TAG = "tag:yaml.org,2002:null"
-# libyaml's parser when PyYAML has it: the pure-Python one costs more than the rest of an import.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -116,15 +114,7 @@ def parse_yaml_meta(text: str, path: Path, first_line: int = 1, what: str = "met
     Read as nodes rather than Python values, so numbers and booleans keep their written form and every
     problem can name its line (``first_line`` is the file line of the text's first line).
     """
-    check_nesting(text, path, first_line, what)
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark is not None else first_line
-        raise CodeerError(f"{what} is not valid YAML: {exc.problem or exc.context}", path, line) from exc
-    except yaml.YAMLError as exc:
-        raise CodeerError(f"{what} is not valid YAML: {exc}", path, first_line) from exc
+    root = read_nodes(text, path, what=what, first_line=first_line)
     meta = Meta()
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL_TAG):
         return meta

@@ -1,18 +1,30 @@
-"""YAML read with line numbers: every mapping and list remembers where it and its entries start.
+"""YAML read with line numbers: the one place codeer parses YAML text (settings, codebooks, metadata).
 
 Plain ``yaml.safe_load`` forgets positions, and then an error in a 300-line codebook cannot say where it is.
-Here a SafeLoader subclass builds :class:`LocatedDict` and :class:`LocatedList` instead of ``dict`` and
-``list``; they behave as usual and carry 1-based line numbers. Duplicate keys in one mapping, which YAML
-loaders silently resolve to the last one, are recorded so the validator can report them.
+Two readers, both behind codeer's nesting limit (:func:`codeer.yamlguard.check_nesting`) and both turning the
+parser's complaints into one :class:`CodeerError` naming the file and line:
+
+- :func:`read_located` builds :class:`LocatedDict` and :class:`LocatedList` instead of ``dict`` and ``list``;
+  they behave as usual and carry 1-based line numbers. Duplicate keys in one mapping, which YAML loaders
+  silently resolve to the last one, are recorded so the validator can report them. Settings and codebooks.
+- :func:`read_nodes` gives the composed nodes, whose scalars keep their written form (``007``, ``yes``), with
+  libyaml's fast parser when PyYAML has it. Front matter and sidecars (thousands per import).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from codeer.errors import CodeerError
+from codeer.yamlguard import check_nesting
+
+# libyaml's parser when PyYAML has it: the pure-Python one costs more than the rest of an import.
+_NODE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LocatedDict(dict[Any, Any]):
@@ -122,6 +134,72 @@ LocatedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 LocatedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
-def load_located(text: str) -> Any:
-    """Parse one YAML document; raises ``yaml.YAMLError`` (with marks) when it is not valid YAML."""
-    return yaml.load(text, Loader=LocatedLoader)  # noqa: S506 - a SafeLoader subclass
+def read_located(
+    text: str,
+    path: Path | None,
+    *,
+    what: str,
+    too_deep: str,
+    opening_lines: bool = False,
+    prefix: str = "invalid YAML",
+) -> Any:
+    """One YAML document as plain values with lines (:class:`LocatedDict`, :class:`LocatedList`).
+
+    ``what`` names the text in the nesting limit's message ("the codebook"), ``too_deep`` in the message for
+    a structure the parser itself cannot nest ("a codebook"); ``opening_lines`` and ``prefix`` as in
+    :func:`yaml_error`.
+    """
+    check_nesting(text, path, what=what)
+    try:
+        return yaml.load(text, Loader=LocatedLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, path, prefix=prefix, opening_lines=opening_lines) from exc
+    except RecursionError as exc:  # thousands of nested brackets: hostile, or not this kind of file at all
+        raise CodeerError(f"the YAML is nested too deeply to be {too_deep}", path) from exc
+
+
+def read_nodes(text: str, path: Path | None, *, what: str, first_line: int = 1) -> yaml.Node | None:
+    """One YAML document as composed nodes (``None`` when empty); ``first_line`` is the file line of the
+    text's first line (front matter starts on line 2)."""
+    check_nesting(text, path, first_line, what)
+    try:
+        return yaml.compose(text, Loader=_NODE_LOADER)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, path, first_line=first_line, prefix=f"{what} is not valid YAML") from exc
+
+
+def yaml_error(
+    exc: yaml.YAMLError,
+    text: str,
+    path: Path | None,
+    *,
+    first_line: int = 1,
+    prefix: str = "invalid YAML",
+    opening_lines: bool = False,
+) -> CodeerError:
+    """The parser's complaint as ``PREFIX: problem``, at the line where it noticed.
+
+    With ``opening_lines`` (codebooks) the parser's context is added, and when it ran off the end of the text
+    (an unclosed quote or bracket) the line is where the unclosed thing starts. A complaint without a mark
+    (a character YAML does not allow) is placed by its position in the text.
+    """
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if opening_lines:
+        problem = problem or str(exc)
+        ran_off_end = "end of stream" in problem or "<stream end>" in problem
+        if context_mark is not None and (problem_mark is None or ran_off_end):
+            detail = f"{context} that starts on this line" if context else "not closed"
+            return CodeerError(f"{prefix}: {problem} ({detail})", path, first_line + context_mark.line)
+        message = f"{prefix}: {problem}" + (f" ({context})" if context else "")
+        mark = problem_mark
+    else:
+        message = f"{prefix}: {problem or context or exc}"
+        mark = problem_mark or context_mark
+    if mark is not None:
+        return CodeerError(message, path, first_line + mark.line)
+    position = getattr(exc, "position", None)  # a ReaderError: an index into the text
+    line = first_line + text.count("\n", 0, position) if isinstance(position, int) else first_line
+    return CodeerError(message, path, line)
