@@ -37,7 +37,7 @@ from codeer.nlp import sentence_offsets
 from codeer.store.coding import CodingKey
 from codeer.store.database import Database, open_database
 from codeer.store.transcripts import save_transcript
-from codeer.store.workbench import coder_id, toggle
+from codeer.store.workbench import coder_id, set_coding
 from codeer.tui.app import make_app
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.widgets.transcript_view import TranscriptView
@@ -169,7 +169,7 @@ def measure_commit(db: Database, presses: int) -> list[float]:
         key = CodingKey(passage_id=1 + index // 2, code_id=2, coder_id=me)
         start = time.perf_counter()
         with db.session() as session:
-            toggle(session, key)
+            set_coding(session, key, index % 2 == 0)  # apply, then remove, as the workbench does
         times.append(time.perf_counter() - start)
     return times
 

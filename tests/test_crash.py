@@ -66,7 +66,7 @@ def _work(url: str, mode: str, coder: str, count: int) -> None:
     from codeer.project.code_by_reference import PassageCoding, code_passage, uncode_passage
     from codeer.store import workbench
     from codeer.store.codebooks import find_code
-    from codeer.store.coding import CodingKey, get_or_create_coder
+    from codeer.store.coding import CodingKey, find_coding, get_or_create_coder
     from codeer.store.database import open_database
 
     db = open_database(url, upgrade=False)
@@ -86,7 +86,8 @@ def _work(url: str, mode: str, coder: str, count: int) -> None:
                     .where(Transcript.key == TRANSCRIPT, Passage.number == number)
                 )
                 coder_id = get_or_create_coder(session, coder).id
-                workbench.toggle(session, CodingKey(passage, find_code(session, code).id, coder_id))
+                key = CodingKey(passage, find_code(session, code).id, coder_id)
+                workbench.set_coding(session, key, find_coding(session, key) is None)
         print(f"saved {i}", flush=True)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from test_tui_support import make_project
 
 from codeer.model import Code, Coding, CodingEvent, Memo, Passage, Setting
@@ -33,17 +34,23 @@ def ids(db: Database) -> tuple[int, dict[int, int], dict[str, int]]:
     return me, {p.number: p.id for p in data.passages}, codes
 
 
+def code(s: Session, key: CodingKey) -> int:
+    """Apply a coding as the workbench does (:func:`workbench.set_coding`); the new coding's id."""
+    assert wb.set_coding(s, key, True)
+    return s.scalar(select(func.max(Coding.id)))
+
+
 def codings(db: Database) -> set[tuple[int, int, int | None]]:
     with db.session() as s:
         return {tuple(r) for r in s.execute(select(Coding.passage_id, Coding.code_id, Coding.start))}
 
 
-def test_toggle_records_workbench_events_and_undo_redo_reverse_them(study: Database) -> None:
+def test_coding_records_workbench_events_and_undo_redo_reverse_them(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me))
+        code(s, CodingKey(p[2], c["deskundigheid"], me))
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[3], c["informatie"], me))
+        code(s, CodingKey(p[3], c["informatie"], me))
     assert codings(study) == {(p[2], c["deskundigheid"], None), (p[3], c["informatie"], None)}
     with study.session() as s:
         change = history.undo_last(s, me)
@@ -70,11 +77,11 @@ def test_toggle_records_workbench_events_and_undo_redo_reverse_them(study: Datab
 def test_a_new_action_empties_the_redo_stack(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me))
+        code(s, CodingKey(p[2], c["deskundigheid"], me))
     with study.session() as s:
         history.undo_last(s, me)
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[4], c["empathie"], me))
+        code(s, CodingKey(p[4], c["empathie"], me))
     with study.session() as s:
         assert history.redo(s, me) is None
         assert history.undo_redo_stacks(s, me)[1] == []
@@ -85,7 +92,7 @@ def test_imports_are_not_undone_and_other_coders_are_untouched(study: Database) 
     with study.session() as s:
         bram = wb.coder_id(s, "bram")
         apply_coding(s, CodingKey(p[2], c["deskundigheid"], me), note="import codings.csv")
-        wb.toggle(s, CodingKey(p[3], c["informatie"], bram))
+        code(s, CodingKey(p[3], c["informatie"], bram))
     with study.session() as s:
         assert history.undo_last(s, me) is None
     assert len(codings(study)) == 2
@@ -94,9 +101,9 @@ def test_imports_are_not_undone_and_other_coders_are_untouched(study: Database) 
 def test_undo_skips_what_someone_already_reverted(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me))
+        code(s, CodingKey(p[2], c["deskundigheid"], me))
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[3], c["informatie"], me))
+        code(s, CodingKey(p[3], c["informatie"], me))
     with study.session() as s:  # removed outside the workbench, e.g. by a codings import
         s.delete(s.scalar(select(Coding).where(Coding.passage_id == p[3])))
     with study.session() as s:
@@ -108,22 +115,22 @@ def test_undo_skips_what_someone_already_reverted(study: Database) -> None:
 def test_memo_change_is_undone_to_the_previous_memo(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
-        row = wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me))
+        coding_id = code(s, CodingKey(p[2], c["deskundigheid"], me))
     with study.session() as s:
-        assert wb.set_coding_memo(s, row.id, me, "klopt").memo == "klopt"
+        assert wb.set_coding_memo(s, coding_id, me, "klopt").memo == "klopt"
     with study.session() as s:
         assert history.undo_last(s, me).action == "update"
     with study.session() as s:
-        assert s.get(Coding, row.id).memo == ""
+        assert s.get(Coding, coding_id).memo == ""
     with study.session() as s:
         history.redo(s, me)
-        assert s.get(Coding, row.id).memo == "klopt"
+        assert s.get(Coding, coding_id).memo == "klopt"
 
 
 def test_span_coding_round_trips_through_undo(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me, 0, 21))
+        code(s, CodingKey(p[2], c["deskundigheid"], me, 0, 21))
     with study.session() as s:
         history.undo_last(s, me)
         history.undo_last(s, me)  # nothing more: the stack held one action
@@ -152,9 +159,9 @@ def test_queries_return_progress_moderators_tree_order_and_blindness(study: Data
     me, p, c = ids(study)
     with study.session() as s:
         bram = wb.coder_id(s, "bram")
-        wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me))
-        wb.toggle(s, CodingKey(p[2], c["informatie"], me))
-        wb.toggle(s, CodingKey(p[3], c["empathie"], bram))
+        code(s, CodingKey(p[2], c["deskundigheid"], me))
+        code(s, CodingKey(p[2], c["informatie"], me))
+        code(s, CodingKey(p[3], c["empathie"], bram))
     with study.session() as s:
         rows = {r.key: r for r in wb.list_transcripts(s, me)}
         assert (rows["vitens-q1"].coded, rows["vitens-q1"].passages) == (1, 8)
@@ -178,15 +185,15 @@ def test_removing_another_coders_coding_is_refused(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
         bram = wb.coder_id(s, "bram")
-        row = wb.toggle(s, CodingKey(p[3], c["empathie"], bram))
+        coding_id = code(s, CodingKey(p[3], c["empathie"], bram))
     with pytest.raises(Exception, match="no longer exists"), study.session() as s:
-        wb.remove(s, row.id, me)
+        wb.remove(s, coding_id, me)
 
 
 def test_event_rows_serve_a_log(study: Database) -> None:
     me, p, c = ids(study)
     with study.session() as s:
-        wb.toggle(s, CodingKey(p[2], c["deskundigheid"], me, 0, 21))
+        code(s, CodingKey(p[2], c["deskundigheid"], me, 0, 21))
     with study.session() as s:
         (event,) = history.coder_events(s, me, limit=5)
         assert event.where() == "deskundigheid on vitens-q1 #2 [0:21]"

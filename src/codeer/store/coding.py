@@ -204,13 +204,3 @@ def update_coding(
     coding.updated_at = utcnow()
     session.flush()
     record(session, "update", coding.id, previous=previous, note=note)
-
-
-def toggle_coding(session: Session, key: CodingKey) -> bool:
-    """Apply the code if this coder has not, else remove it; return True if it is now applied."""
-    existing = find_coding(session, key)
-    if existing is None:
-        apply_coding(session, key)
-        return True
-    remove_coding(session, existing)
-    return False

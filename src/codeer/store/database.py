@@ -37,10 +37,6 @@ BAD_URL = "not a usable database URL (e.g. sqlite:///codeer.db or postgresql+psy
 MIGRATION_LOCK = 0x636F64656572  # PostgreSQL advisory lock key for migrations ("codeer")
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
 def _alembic_config() -> Config:
     from alembic.config import Config
 

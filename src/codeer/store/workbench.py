@@ -353,19 +353,6 @@ def _row(coding: Coding, coder_name: str) -> CodingRow:
     )
 
 
-def toggle(session: Session, key: CodingKey) -> CodingRow | None:
-    """Apply the code (return the new coding) or, if this coder has it already, remove it (return None).
-
-    Three statements either way: one look (:func:`locate`), then the change and its history event.
-    """
-    place = locate(session, key)
-    if place.coding_id is not None:
-        remove_coding_id(session, place.coding_id, note=ACTION_NOTE)
-        return None
-    coding, _ = apply_located(session, key, place, note=ACTION_NOTE)
-    return _row(coding, place.coder_name)
-
-
 LOCK_SUFFIX = ".workbench"
 
 
