@@ -1,8 +1,8 @@
 """A coding action at the keyboard costs at most three SQL statements, on SQLite and on PostgreSQL.
 
-Each action (apply, remove, toggle either way, memo) runs in its own session as the workbench runs it; the
-statements are counted with SQLAlchemy's ``before_cursor_execute`` event (the transaction's BEGIN and
-COMMIT are not statements of the action). The history must still be complete and exact.
+Each action (apply and remove, at the keyboard or not, and a memo) runs in its own session as the workbench
+runs it; the statements are counted with SQLAlchemy's ``before_cursor_execute`` event (the transaction's
+BEGIN and COMMIT are not statements of the action). The history must still be complete and exact.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Transcript
 from codeer.store.coding import CodingKey, apply_coding, remove_coding, update_coding
 from codeer.store.database import Database, open_database
-from codeer.store.workbench import remove, set_coding_memo, toggle
+from codeer.store.workbench import remove, set_coding, set_coding_memo
 
 pytest_plugins = ["conftest_backends"]
 
@@ -68,12 +68,21 @@ def test_each_coding_action_costs_at_most_three_statements(db_url: str, build_st
         span = CodingKey(key.passage_id, key.code_id, key.coder_id, 0, 4)
 
         with db.session() as session, counted(db) as statements:
-            row = toggle(session, key)
-        assert row is not None and row.coder == "anouk" and len(statements) <= 3
+            assert set_coding(session, key, True)
+        assert len(statements) <= 3
         assert _last_event(db) == ("apply", "vitens-q1", 1, "herhaling", None, None, "", None, "workbench")
 
+        with db.session() as session:
+            applied = session.scalars(
+                select(Coding.id).where(
+                    Coding.passage_id == key.passage_id,
+                    Coding.code_id == key.code_id,
+                    Coding.coder_id == key.coder_id,
+                    Coding.start.is_(None),
+                )
+            ).one()
         with db.session() as session, counted(db) as statements:
-            row = set_coding_memo(session, row.id, key.coder_id, "drie keer")
+            row = set_coding_memo(session, applied, key.coder_id, "drie keer")
         assert row.memo == "drie keer" and row.coder == "anouk" and len(statements) <= 3
         previous = {"memo": "", "start": None, "end": None}
         assert _last_event(db) == (
@@ -81,7 +90,7 @@ def test_each_coding_action_costs_at_most_three_statements(db_url: str, build_st
         )  # fmt: skip
 
         with db.session() as session, counted(db) as statements:
-            assert toggle(session, key) is None
+            assert set_coding(session, key, False)
         assert len(statements) <= 3
         assert _last_event(db) == (
             "remove", "vitens-q1", 1, "herhaling", None, None, "drie keer", None, "workbench"
