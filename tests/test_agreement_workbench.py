@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from test_tui_disagreements import SIZE, agreement, coded_project, press
-from test_tui_support import headless
 from textual.widgets import DataTable, Static
+from tui_support import headless
 
 from codeer.analysis.agreement_report import agreement_report
 from codeer.config import Settings

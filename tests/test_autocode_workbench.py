@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from test_tui_app import codings, press, rows, workbench
-from test_tui_support import headless, make_project
+from tui_support import headless, make_project
 
 from codeer.config import Settings
 from codeer.model import Code, Coder, CodingEvent, Passage, Suggestion, Transcript

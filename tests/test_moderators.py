@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_tui_support import headless
+from tui_support import headless
 
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.autocode.run import _passages

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import and_, distinct, func, select
-from test_tui_support import headless
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from tui_support import headless
 
 from codeer.config import read_settings
 from codeer.model import Code, Coder, Coding, Passage, Setting, Transcript, TranscriptAttribute

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from rich.console import Console
 from sqlalchemy import select
-from test_tui_support import headless, make_project
 from textual.pilot import Pilot
+from tui_support import headless, make_project
 
 from codeer.config import Settings, read_settings
 from codeer.errors import CodeerError

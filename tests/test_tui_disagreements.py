@@ -1,6 +1,6 @@
 """The agreement screen and the disagreement queue, driven by key presses; assertions on the database.
 
-The small study of test_tui_support, coded by anouk and bram on vitens-q1 (ret-q2 by anouk alone):
+The small study of tui_support, coded by anouk and bram on vitens-q1 (ret-q2 by anouk alone):
 
     p2  anouk deskundigheid        bram deskundigheid          agree
     p3  anouk deskundigheid        bram informatie             differ
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_tui_support import headless, make_project
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+from tui_support import headless, make_project
 
 from codeer.config import Settings
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Setting, Settlement, Transcript

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from test_tui_support import make_project
+from tui_support import make_project
 
 from codeer.model import Code, Coding, CodingEvent, Memo, Passage, Setting
 from codeer.store import history

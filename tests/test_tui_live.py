@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_tui_support import TURNS, add_codebook, add_transcript, headless
+from tui_support import TURNS, add_codebook, add_transcript, headless
 
 from codeer.config import Settings
 from codeer.store.database import open_database

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import func, select
-from test_tui_support import headless
+from tui_support import headless
 
 from codeer.config import read_settings
 from codeer.model import Code, Coder, Coding, Passage, Transcript

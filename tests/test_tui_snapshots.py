@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import pytest_textual_snapshot
-from test_tui_support import make_project
 from textual.pilot import Pilot
 from textual.widgets import Input
+from tui_support import make_project
 
 from codeer.config import Settings
 from codeer.tui.app import make_app

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from test_tui_app import codings, press, rows, settle, workbench
-from test_tui_support import TURNS, add_codebook, add_transcript, headless, make_project
+from tui_support import TURNS, add_codebook, add_transcript, headless, make_project
 
 from codeer.config import Settings
 from codeer.errors import CodeerError
