@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pkgutil
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import codeer
 
@@ -42,3 +44,13 @@ def test_the_command_line_starts_without_spacy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_module_named_test_holds_tests() -> None:
+    """Helpers shared by tests live in modules not named ``test_*.py`` (``tests/tui_support.py``)."""
+    without = [
+        path.name
+        for path in sorted(Path(__file__).parent.glob("test_*.py"))
+        if not re.search(r"^\s*(async )?def test_", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert without == []
