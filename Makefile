@@ -32,11 +32,15 @@ sample: $(BIN)/codeer
 run: sample
 	$(BIN)/codeer
 
+# The guard rails, configured in pyproject.toml: style (ruff), the layers as import contracts (import-linter),
+# types on src/ (mypy, zero errors), dead code (vulture, allow-list in vulture_whitelist.py).
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/vulture
 
-test: $(VENV)/.test-deps postgres chromium
-	$(BIN)/ruff check src tests bench
+test: lint postgres chromium
 	$(BIN)/python -m pytest -q
 
 # Drift found on purpose: a fresh venv with the newest releases pyproject.toml's ranges allow, no lock.

@@ -564,11 +564,12 @@ def distinct_rows(table: Any, weights: Any = None) -> tuple[Floats, Floats]:
     width = counts.shape[1]
     if base**width > 4 * counts.shape[0] + 1024:
         patterns, inverse = np.unique(counts, axis=0, return_inverse=True)
-        return patterns, np.bincount(inverse.ravel(), weights=w, minlength=len(patterns))
+        tally = np.bincount(inverse.ravel(), weights=w, minlength=len(patterns))
+        return patterns, tally.astype(np.float64, copy=False)
     place = base ** np.arange(width, dtype=np.int64)
     tally = np.bincount(counts.astype(np.int64) @ place, weights=w, minlength=1)
     keys = np.flatnonzero(tally)
-    return ((keys[:, None] // place) % base).astype(np.float64), tally[keys]
+    return ((keys[:, None] // place) % base).astype(np.float64), tally[keys].astype(np.float64, copy=False)
 
 
 def krippendorff_alpha_replicates(

@@ -59,6 +59,11 @@ _FIELDS: dict[str, type] = {
 _KINDS: dict[type, str] = {str: "text", bool: "true or false", int: "a whole number", dict: "a mapping"}
 
 
+def _of_kind(value: object, expected: type) -> bool:
+    """Whether a setting's value has the kind the setting takes (``true`` is not a whole number)."""
+    return isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+
+
 def _check_url(url: str, where: str | Path, line: int | None) -> None:
     """A URL in codeer.yaml (a shared file) carries no secret: no password, no secret query parameter."""
     try:
@@ -112,13 +117,14 @@ def read_settings(
         data: Any = read_located(text, path, what="the settings file", too_deep="settings") or LocatedDict()
         if not isinstance(data, LocatedDict):
             raise CodeerError("expected a mapping of settings", path, 1)
+        value: Any
         for key, value in data.items():
             line = data.line_of(key)
             if key not in _FIELDS:
                 known = ", ".join(sorted(_FIELDS))
                 raise CodeerError(f"unknown setting {key!r} (known: {known})", path, line)
             expected = _FIELDS[key]
-            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            if not _of_kind(value, expected):
                 raise CodeerError(f"setting {key!r} must be {_KINDS[expected]}", path, line)
             if key == "keys" and not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
                 example = "e.g. 'coding.undo: z'"

@@ -20,7 +20,7 @@ def fetch(session: Session, query: Select) -> list[tuple]:
     ``Row`` object for each would take longer than the query."""
     result = session.connection().execute(query)
     try:
-        return result.cursor.fetchall()
+        return list(result.cursor.fetchall())
     finally:
         result.close()
 
@@ -32,7 +32,9 @@ def positions(ids: Sequence[int], values: npt.NDArray[np.int64]) -> npt.NDArray[
     return lookup[values]
 
 
-def ranges(lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+def ranges(
+    lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Every pair ``(i, j)`` with ``lo[i] <= j < hi[i]``, as two arrays (i ascending, then j): the
     matches of a sorted search, expanded without a Python loop."""
     count = np.maximum(hi - lo, 0)

@@ -55,7 +55,7 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
         )
     }
     coded, closure = coded_passages(session, selection), code_closure()
-    rolled = dict(
+    rolled: dict[int, int] = dict(
         session.execute(
             select(closure.c.ancestor, func.count(distinct(coded.c.passage_id)))
             .join(coded, coded.c.code_id == closure.c.descendant)

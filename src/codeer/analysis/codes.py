@@ -58,9 +58,10 @@ def load_codes(session: Session) -> dict[int, CodeInfo]:
 
     def lineage(cid: int) -> list[int]:
         chain: list[int] = []
-        while cid is not None and cid not in chain:  # the guard stops on a (corrupt) cycle
-            chain.append(cid)
-            cid = parents.get(cid)
+        step: int | None = cid
+        while step is not None and step not in chain:  # the guard stops on a (corrupt) cycle
+            chain.append(step)
+            step = parents.get(step)
         return chain[::-1]
 
     codes: dict[int, CodeInfo] = {}

@@ -109,8 +109,8 @@ def cooccurrence(session: Session, selection: Selection) -> CooccurrenceTable:
         if selection.rollup and related(codes, first, second):
             continue
         code_a, code_b = sorted((codes[first], codes[second]), key=lambda c: c.order)
-        n_a = freq.cell(group, code_a.id).passages
-        n_b = freq.cell(group, code_b.id).passages
-        pairs.append(PairRow(group, code_a, code_b, both, n_a, n_b))
+        cell_a, cell_b = freq.cell(group, code_a.id), freq.cell(group, code_b.id)
+        assert cell_a is not None and cell_b is not None  # codes that co-occur in a group are in it
+        pairs.append(PairRow(group, code_a, code_b, both, cell_a.passages, cell_b.passages))
     pairs.sort(key=lambda p: (p.group, p.code_a.order, p.code_b.order))
     return CooccurrenceTable(freq, pairs)

@@ -70,6 +70,7 @@ def resolve_attributes(session: Session, labels: tuple[str, ...]) -> tuple[Attri
     resolved: list[Attribute] = []
     for label in labels:
         kind, _, name = label.partition(".")
+        kinds: tuple[str, ...]
         if name and kind in KINDS:
             kinds = (kind,)
         else:

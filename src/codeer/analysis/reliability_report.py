@@ -26,7 +26,7 @@ import html
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -103,7 +103,7 @@ class Reliability:
 
 
 def _day(value: object) -> date | None:
-    return value.date() if hasattr(value, "date") else None  # type: ignore[union-attr]
+    return value.date() if isinstance(value, datetime) else None
 
 
 def gather(

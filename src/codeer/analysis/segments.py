@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import coded_passages
@@ -121,7 +121,7 @@ def _query(
         (CODINGS.c.start.is_(None), PASSAGES.c.text),
         else_=func.substr(PASSAGES.c.text, CODINGS.c.start + 1, CODINGS.c.end - CODINGS.c.start),
     )
-    source = (
+    source: FromClause = (
         PASSAGES.join(CODINGS, CODINGS.c.passage_id == PASSAGES.c.id)
         .join(CODES, CODES.c.id == CODINGS.c.code_id)
         .join(CODERS, CODERS.c.id == CODINGS.c.coder_id)
@@ -225,15 +225,15 @@ def quotes(
             query = query.where(PASSAGES.c.id.in_(select(coded.c.passage_id).where(coded.c.code_id == cid)))
     width = len(FIXED_BEFORE) + len(lookups.labels)
     by_ref = {code.ref: code for code in lookups.codes.values()}
-    found = [
-        Quote(
-            *row[:5],
-            dict(zip(lookups.labels, row[5:width], strict=True)),
-            by_ref[row[width]],
-            *row[width + 2 :],
+    found = []
+    for row in _rows(session, lookups, query.where(CODINGS.c.code_id.in_(wanted))):
+        transcript, title, passage, time, speaker = row[:5]
+        coder, start, end, memo, text = row[width + 2 :]
+        attributes = dict(zip(lookups.labels, row[5:width], strict=True))
+        code = by_ref[row[width]]
+        found.append(
+            Quote(transcript, title, passage, time, speaker, attributes, code, coder, start, end, memo, text)
         )
-        for row in _rows(session, lookups, query.where(CODINGS.c.code_id.in_(wanted)))
-    ]
     return sorted(found, key=lambda q: q.transcript)  # stable: reading order within a transcript stays
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from codeer.agreement import percentile_interval, share_below
@@ -89,7 +89,7 @@ class Continuum:
 
 
 def load_continuum(
-    session: Session, names: tuple[str, ...], codebook_codes: object | None = None
+    session: Session, names: tuple[str, ...], codebook_codes: Select | None = None
 ) -> Continuum:
     """The codings of coders ``names`` (with codes of the ``codebook_codes`` subquery, if given) laid out."""
     ids = coder_ids(session, names)
@@ -118,7 +118,7 @@ def load_continuum(
     coder_of = positions(ids, codings[:, 2])
     coded = np.zeros((len(ids), len(transcript_ids)), dtype=bool)
     coded[coder_of, transcript_of[passage_of]] = True
-    every = coded.all(axis=0)
+    every = np.asarray(coded.all(axis=0), dtype=np.bool_)
     if not every.any():
         raise CodeerError(
             f"--unit char needs transcripts that every compared coder coded; none was coded by all of "
@@ -318,7 +318,7 @@ def _finite(values: Floats) -> Floats:
 
 
 def char_report(
-    session: Session, names: tuple[str, ...], codebook_codes: object | None, bootstrap: int
+    session: Session, names: tuple[str, ...], codebook_codes: Select | None, bootstrap: int
 ) -> AgreementReport:
     """The agreement table on characters: |u-alpha per code, pooled (ALL), cu-alpha per parent code."""
     continuum = load_continuum(session, names, codebook_codes)

@@ -40,7 +40,7 @@ def tokens(texts: Iterable[str], language: str = "nl", model: str = "") -> Itera
     nlp = get_pipeline(language, model)
     with nlp.select_pipes(disable=[name for name in nlp.pipe_names if name in SENTENCE_PIPES]):
         for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
-            yield doc.to_array([LOWER, LEMMA, IDX, LENGTH]).reshape(-1, 4)
+            yield np.asarray(doc.to_array([LOWER, LEMMA, IDX, LENGTH]), dtype=np.uint64).reshape(-1, 4)
 
 
 @dataclass(frozen=True)

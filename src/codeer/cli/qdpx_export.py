@@ -35,7 +35,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
     asked = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else []
     with ctx.db.session() as session:
-        coders = ctx.readable(session, asked) or None
+        coders = list(ctx.readable(session, asked)) or None
         name = ctx.project.resolve().name
         report = export_qdpx(
             session,

@@ -170,7 +170,7 @@ def run_all(ctx: Context, args: argparse.Namespace) -> int:
         report = export_all(
             session,
             folder,
-            coders=ctx.readable(session, parse_names(args.coders)),
+            coders=tuple(ctx.readable(session, parse_names(args.coders))),
             rollup=args.rollup,
             pseudonymise=args.pseudonymise,
             moderators=ctx.settings.moderators,

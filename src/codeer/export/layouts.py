@@ -27,7 +27,7 @@ from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 def frequency_long(freq: FrequencyTable) -> Table:
     columns = [*freq.labels, "code", "passages", "speakers", "transcripts", "share", "group_passages"]
-    rows = [
+    rows: list[list[Cell]] = [
         [*r.group, r.code.ref, r.passages, r.speakers, r.transcripts, r.share, r.group_passages,
          r.code.name, r.code.path, r.code.codebook]
         for r in freq.rows
@@ -47,7 +47,7 @@ def frequency_wide(freq: FrequencyTable, overall: FrequencyTable, measure: str =
         return getattr(row, measure) if row else 0
 
     groups = freq.groups if freq.labels else []  # without --by the one group is the total
-    rows = [
+    rows: list[list[Cell]] = [
         [code.ref, code.name, *(value(freq, g, code.id) for g in groups), value(overall, (), code.id)]
         for code in freq.codes
     ]
@@ -59,7 +59,7 @@ def pair_long(cooc: CooccurrenceTable) -> Table:
     labels = list(cooc.frequencies.labels)
     columns = [*labels, "code_a", "code_b", "passages", "jaccard", "share_of_a", "share_of_b"]
     columns += ["a_passages", "b_passages", "name_a", "name_b"]
-    rows = [
+    rows: list[list[Cell]] = [
         [*p.group, p.code_a.ref, p.code_b.ref, p.passages, p.jaccard, p.share_of_a, p.share_of_b,
          p.a_passages, p.b_passages, p.code_a.name, p.code_b.name]
         for p in cooc.pairs
@@ -117,7 +117,7 @@ def segment_table(
 def codebook_table(session: Session, coders: tuple[str, ...]) -> Table:
     columns = ["codebook", "code", "parent", "path", "name", "definition", "include", "exclude", "examples"]
     columns += ["keywords", "hotkey", "color", "codings", "coders", "passages", "transcripts"]
-    rows = [
+    rows: list[list[Cell]] = [
         [e.code.codebook, e.code.ref, e.parent, e.code.path, e.code.name, e.definition, e.include, e.exclude,
          " | ".join(e.examples), ", ".join(e.keywords), e.hotkey, e.color, e.codings, e.coders, e.passages,
          e.transcripts, e.passages_with_subcodes]

@@ -348,14 +348,15 @@ def _check(
     """Refuse a layout whose labels do not account for the file (rule 3 of the module docstring)."""
     if not body.turns:
         raise _no_labels(pieces, path, cues)
-    starts = [i for i, c in enumerate(found) if c is not None and c.kind in kinds]
-    first = starts[0]
+    labelled = [(i, c) for i, c in enumerate(found) if c is not None and c.kind in kinds]
+    starts = [i for i, _ in labelled]
+    first, first_label = labelled[0]
     turn_words = sum(t.text.count(" ") + 1 for t in body.turns)
     preamble_words = _words(body.preamble)
     example = _quote(pieces[first].text)
     if preamble_words > PREAMBLE_FREE_WORDS and preamble_words > turn_words:
         raise CodeerError(
-            f"the first speaker label ({example}, {_KIND_WORDS[found[first].kind]}) is on line "
+            f"the first speaker label ({example}, {_KIND_WORDS[first_label.kind]}) is on line "
             f"{pieces[first].line}: the {preamble_words:,} words before it would be preamble, more than all "
             f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
             path,
@@ -365,7 +366,7 @@ def _check(
     if foreign_blocks > 1 and foreign_words > (1 - MIN_HELD) * turn_words:
         raise CodeerError(
             f"only {len(starts)} of {len(starts) + foreign_blocks} blocks carry a label of the layout read "
-            f"({_KIND_WORDS[found[first].kind]}, e.g. {example}); {foreign_blocks} look like "
+            f"({_KIND_WORDS[first_label.kind]}, e.g. {example}); {foreign_blocks} look like "
             f"{foreign_example} and hold {foreign_words:,} of the {turn_words:,} words after the preamble",
             path,
         )

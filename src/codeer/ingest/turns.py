@@ -263,11 +263,6 @@ def _first(m: re.Match[str], *groups: str) -> str:
     return next((m.group(g) for g in groups if m.group(g)), "")
 
 
-def strip_time_prefix(line: str) -> str:
-    """``[00:01:12] text`` without its time: an unlabelled line keeps its words (see :func:`time_prefix`)."""
-    return time_prefix(line)[1]
-
-
 def time_prefix(line: str) -> tuple[int | None, str]:
     """The time a line starts with (``[00:01:12] text``, ``00:01:12 text``), if any, and the rest of it."""
     if line.lstrip()[:1] not in "[(0123456789":

@@ -85,8 +85,8 @@ def _check_rows(session: Session, path: Path) -> list[Item]:
     transcripts = dict(session.execute(select(Transcript.key, Transcript.id)).all())
     passages = _passages(session, {transcripts[r[1]] for r in rows if r[1] in transcripts})
     counts: dict[int, int] = {}
-    for tid, _ in passages:
-        counts[tid] = counts.get(tid, 0) + 1
+    for transcript_id, _ in passages:
+        counts[transcript_id] = counts.get(transcript_id, 0) + 1
     codes: dict[str, int | CodeerError] = {}
     coders: dict[str, int] = {}
     checked: list[Item] = []

@@ -113,7 +113,7 @@ class _Writer:
             _attrs(
                 guid=guid,
                 name=title or None,
-                creatingUser=self.users.get(coder_id),
+                creatingUser=self.users.get(coder_id) if coder_id is not None else None,
                 creationDateTime=_stamp(created),
             ),
         )
@@ -288,7 +288,7 @@ class _Writer:
                     startPosition=str(first),
                     endPosition=str(last),
                     creatingUser=self.users[rows[0].coder_id] if rows else None,
-                    creationDateTime=_stamp(min(r.created_at for r in rows)) if rows else None,
+                    creationDateTime=_stamp(min((r.created_at for r in rows if r.created_at), default=None)),
                 ),
             )
             for coding in rows:
@@ -359,7 +359,7 @@ def _load(session: Session, coder_ids: set[int], writer: _Writer) -> tuple[dict,
         speaker = named(sid) if named and sid is not None else speaker
         passages[tid].append((pid, number, speaker, start_ms, writer.private(tid, text)))
     codings: dict[int, list[_CodingRow]] = defaultdict(list)
-    for row in session.execute(
+    for tid, *values in session.execute(
         select(
             Passage.transcript_id,
             Transcript.key,
@@ -376,8 +376,8 @@ def _load(session: Session, coder_ids: set[int], writer: _Writer) -> tuple[dict,
         .join(Transcript, Passage.transcript_id == Transcript.id)
         .where(Coding.coder_id.in_(coder_ids))
     ):
-        coding = _CodingRow(*row[1:])
-        codings[row[0]].append(replace(coding, memo=writer.private(row[0], coding.memo)))
+        coding = _CodingRow(*values)
+        codings[tid].append(replace(coding, memo=writer.private(tid, coding.memo)))
     attributes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for tid, name, value in session.execute(
         select(

@@ -201,8 +201,8 @@ def _values(element: Element, variables: dict[str, str], where: str, adjusted: l
     values: dict[str, str] = {}
     for value in element.findall("VariableValue"):
         ref = (
-            norm_guid(value.find("VariableRef").get("targetGUID"))
-            if value.find("VariableRef") is not None
+            norm_guid(variable.get("targetGUID"))
+            if (variable := value.find("VariableRef")) is not None
             else None
         )
         name = variables.get(ref or "")
@@ -275,7 +275,8 @@ def _read_project(reader: _Reader, root: Element) -> QdpxContent:
     notes = reader.notes(root)
 
     texts: list[tuple[Element, str, str]] = []
-    for source in root.find("Sources") if root.find("Sources") is not None else []:
+    sources_element = root.find("Sources")
+    for source in sources_element if sources_element is not None else []:
         what = f"source {source.get('name') or source.get('guid')!r}"
         if source.tag in OTHER_SOURCES:
             count = sum(len(s.findall("Coding")) for s in source.iter() if s is not source) + len(
@@ -309,10 +310,12 @@ def _read_project(reader: _Reader, root: Element) -> QdpxContent:
             reader.not_imported.append(
                 f"{count} {kind.split('/')[1].lower()}(s): codeer has no such thing; not imported"
             )
-    for source in sources:
-        source.content_hash = hashlib.sha256(
+    for content in sources:
+        content.content_hash = hashlib.sha256(
             (
-                source.text + repr(sorted(source.attributes.items())) + repr(sorted(source.speakers.items()))
+                content.text
+                + repr(sorted(content.attributes.items()))
+                + repr(sorted(content.speakers.items()))
             ).encode("utf-8")
         ).hexdigest()
     return QdpxContent(
@@ -363,7 +366,7 @@ def _read_source(
         s, e = offsets.to_code_point(start), offsets.to_code_point(end)
         codings = [
             SelectionCoding(
-                norm_guid(c.find("CodeRef").get("targetGUID")) if c.find("CodeRef") is not None else None,
+                norm_guid(ref.get("targetGUID")) if (ref := c.find("CodeRef")) is not None else None,
                 norm_guid(c.get("creatingUser")),
                 _when(c.get("creationDateTime")),
                 _refs(c, "NoteRef"),
@@ -424,9 +427,9 @@ def _apply_cases(
             for attribute, value in values.items():
                 if source.attributes.setdefault(attribute, value) != value:
                     conflicts[(source.key, attribute)].add(value)
-    for (key, attribute), values in sorted(conflicts.items()):
+    for (key, attribute), left_out in sorted(conflicts.items()):
         reader.adjusted.append(
             f"transcript {key}: attribute {attribute!r} has several values in cases; kept "
             f"{next(s for s in sources if s.key == key).attributes[attribute]!r}, left out "
-            f"{', '.join(sorted(values))}"
+            f"{', '.join(sorted(left_out))}"
         )

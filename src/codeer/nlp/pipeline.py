@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from codeer.errors import CodeerError
 from codeer.nlp.sentences import RuleSentences, Sentences
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 
 BATCH_SIZE = 256
 BATCH_TEXTS = 5000  # texts segmented together
@@ -69,14 +70,17 @@ def _rule_based_sentences(nlp: Language) -> set[str] | None:
     """The sentencizer's punctuation when it alone finds sentences (no parser or senter), else None."""
     if "sentencizer" not in nlp.pipe_names or {"parser", "senter"} & set(nlp.pipe_names):
         return None
-    return set(nlp.get_pipe("sentencizer").punct_chars)
+    from spacy.pipeline import Sentencizer
+
+    sentencizer = nlp.get_pipe("sentencizer")
+    return set(sentencizer.punct_chars) if isinstance(sentencizer, Sentencizer) else None
 
 
 @lru_cache(maxsize=4)
 def _rule_sentences(language: str, model: str) -> RuleSentences | None:
     nlp = get_pipeline(language, model, lemmas=False)
     punct = _rule_based_sentences(nlp)
-    return None if punct is None else RuleSentences(nlp.tokenizer, punct)
+    return None if punct is None else RuleSentences(cast("Tokenizer", nlp.tokenizer), punct)
 
 
 def prepare_sentences(language: str = "nl", model: str = "") -> None:
@@ -95,7 +99,7 @@ def sentence_offsets(texts: Iterable[str], language: str = "nl", model: str = ""
             if found is None:  # some text has odd white space: spaCy sees every text of the batch whole
                 found = [
                     [[s.start_char, s.end_char] for s in sentencizer(doc).sents]
-                    for doc in nlp.tokenizer.pipe(batch)
+                    for doc in cast("Tokenizer", nlp.tokenizer).pipe(batch)
                 ]
             yield from found
         return

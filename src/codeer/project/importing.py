@@ -147,16 +147,18 @@ def import_paths(
             if item.problem is not None:
                 problems.append(item.problem)
                 continue
-            key = item.transcript.key
+            transcript = item.transcript
+            assert transcript is not None  # a file read without a problem has its transcript
+            key = transcript.key
             if key in seen:
                 problems.append(CodeerError(f"transcript id {key!r} is also used by {seen[key]}", item.path))
                 continue
             seen[key] = item.path
-            report.warnings.extend((item.path, w) for w in item.transcript.warnings)
+            report.warnings.extend((item.path, w) for w in transcript.warnings)
             if problems:
                 continue  # the import will be refused: keep reading to report every problem, store nothing
             if item.offsets is not None:
-                pending.append((item.transcript, item.offsets))
+                pending.append((transcript, item.offsets))
                 if sum(len(t.turns) for t, _ in pending) >= BATCH_PASSAGES:  # a few dozen files at most
                     store_pending()
             elif item.sentences is None:
@@ -164,7 +166,7 @@ def import_paths(
             else:
                 try:
                     result = save_transcript(
-                        session, item.transcript, item.sentences, language=language, force=force
+                        session, transcript, item.sentences, language=language, force=force
                     )
                 except CodeerError as exc:
                     problems.append(exc)

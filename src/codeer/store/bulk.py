@@ -49,6 +49,7 @@ def insert_rows(
     target = dialect.identifier_preparer.format_table(table)
     if dialect.name == "postgresql":
         raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection has its driver's
         with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -78,6 +78,7 @@ def _work_counts(session: Session, codes: list[Code]) -> dict[int, tuple[int, in
     memos: dict[int, int] = {
         code_id: count for code_id, count in session.execute(
             select(Memo.code_id, func.count()).where(Memo.code_id.in_(ids)).group_by(Memo.code_id))
+        if code_id is not None  # always: the query asks for these codes
     }
     return {i: (codings.get(i, 0), memos.get(i, 0)) for i in ids if codings.get(i) or memos.get(i)}
 
@@ -159,27 +160,28 @@ def sync_codebook(
     #    the unit of work (it would see the old edge and the new one in one flush).
     detached = False
     for key in sorted(kept):
-        code = existing[key]
-        if code.hotkey is not None and code.hotkey != wanted[key].hotkey:
-            code.hotkey = None
+        kept_code = existing[key]
+        if kept_code.hotkey is not None and kept_code.hotkey != wanted[key].hotkey:
+            kept_code.hotkey = None
             detached = True
         if old_parent[key] is not None and old_parent[key] != wanted[key].parent_key:
-            code.parent = None
+            kept_code.parent = None
             detached = True
     if detached:
         session.flush()
     # 3. Everything else, in file order so that a parent exists before its children refer to it.
     by_key: dict[str, Code] = {}
     for want in spec.codes:
-        code = existing.get(want.key)
-        if code is None:
+        if want.key in existing:
+            code = existing[want.key]
+        else:
             code = Code(key=want.key)
             codebook.codes.append(code)
             report.added.append(want.key)
         for name in _FIELDS:
-            value = _wanted(want, name)
-            if getattr(code, name) != value:
-                setattr(code, name, value)
+            field_value = _wanted(want, name)
+            if getattr(code, name) != field_value:
+                setattr(code, name, field_value)
         parent = by_key[want.parent_key] if want.parent_key else None
         if code.parent is not parent:
             code.parent = parent

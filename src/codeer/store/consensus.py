@@ -23,7 +23,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
@@ -95,7 +95,7 @@ def _coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
 
 def _code_filter(session: Session, codebook: str | None, code: int | None) -> list:
     """WHERE clauses on ``Coding.code_id`` for a codebook key and/or a code id."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     if codebook is not None:
         book = session.scalar(select(Codebook.id).where(Codebook.key == codebook))
         if book is None:
@@ -177,7 +177,9 @@ def disagreements(
     if not codes_of:
         return []
     rated = {(t, c) for t, c in session.execute(_coverage(ids, clauses))}
-    passages, codings, memos = [], {}, {}
+    passages: list[tuple] = []
+    codings: dict[tuple[int, int], list[CodingView]] = {}
+    memos: dict[tuple[int, int], list[str]] = {}
     queue = sorted(codes_of)
     for first in range(0, len(queue), CHUNK):
         _read_details(session, queue[first : first + CHUNK], ids, passages, codings, memos)
@@ -238,7 +240,8 @@ def _read_details(
         .order_by(Memo.id)
     )
     for passage_id, coder_id, text in session.execute(memo_query):
-        memos.setdefault((passage_id, coder_id), []).append(text)
+        if passage_id is not None and coder_id is not None:  # always: the query asks for both
+            memos.setdefault((passage_id, coder_id), []).append(text)
 
 
 # --------------------------------------------------------------------------- settling

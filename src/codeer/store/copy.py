@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, bindparam, text, update
+from sqlalchemy import BindParameter, Connection, Integer, Table, bindparam, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import JSON
@@ -79,7 +79,7 @@ def _copy_table(
         done += len(batch)
         progress(done, total, table.name)
     if links:
-        values = {name: bindparam(f"new_{name}") for name in later}
+        values: dict[str, BindParameter[Any]] = {name: bindparam(f"new_{name}") for name in later}
         dst.execute(update(table).where(key == bindparam("row_key")).values(values), links)
     return done
 

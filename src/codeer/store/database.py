@@ -52,7 +52,8 @@ REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*
 def head_revision() -> str:
     """The newest revision: the one no migration revises, read from the migration files' own headers
     (``revision = "0002"``, ``down_revision = "0001"``); Alembic decides only if that is not one revision."""
-    revisions, revised = set(), set()
+    revisions: set[str] = set()
+    revised: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         for name, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
             (revisions if name == "revision" else revised).update(re.findall(r"[\"']([^\"']+)[\"']", value))
@@ -265,7 +266,7 @@ def redacted(url: str) -> str:
     query = {
         name: (MASK if is_secret_parameter(name) else value) for name, value in parsed.query.items()
     }
-    return parsed._replace(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", MASK)
+    return parsed.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", MASK)
 
 
 def scrubbed(message: str, url: str) -> str:

@@ -38,7 +38,7 @@ class ModeratorRule:
             return role.strip().lower() in self.roles
         return name.strip().lower() in self.names
 
-    def speaker_ids(self) -> Select[tuple[int]]:
+    def speaker_ids(self) -> Select[int]:
         """The same rule in SQL: the ids of every moderator speaker (filter further by transcript)."""
         role_of = and_(
             SpeakerAttribute.speaker_id == Speaker.id, func.lower(SpeakerAttribute.name).in_(ROLE_ATTRIBUTES)

@@ -250,18 +250,18 @@ def _reimport(
     kept_old = {old[i].id for i in keeper.values()}
     for index, passage in enumerate(old):
         codings = session.scalars(select(Coding).where(Coding.passage_id == passage.id)).all()
-        placement = placements.get(index)
+        placed = placements.get(index)
         for coding in codings:
             where = _describe(session, transcript.key, passage.number, coding)
-            if placement is None:
+            if placed is None:
                 result.lost.append(f"{where}: its passage text is gone")
                 remove_coding(session, coding, note="re-import: text gone")
                 continue
-            target = new_ids[placement.new_index]
-            new_text = new_texts[placement.new_index]
+            target = new_ids[placed.new_index]
+            new_text = new_texts[placed.new_index]
             span: tuple[int | None, int | None] = (None, None)
-            certain = placement.certain
-            if coding.start is not None:
+            certain = placed.certain
+            if coding.start is not None and coding.end is not None:  # a span has both (check constraint)
                 found = relocate_span(passage.text, new_text, coding.start, coding.end)
                 if found is None:
                     result.lost.append(f"{where}: the coded words are gone")
@@ -269,13 +269,13 @@ def _reimport(
                     continue
                 span = found[0], found[1]
                 certain = certain and found[2] >= 100
-            elif not placement.certain and passage.id not in kept_old:
+            elif not placed.certain and passage.id not in kept_old:
                 certain = False
             if target == passage.id and span == (coding.start, coding.end):
                 continue
             result.moved += 1
             if not certain:
-                result.uncertain.append(f"{where} → passage {placement.new_index + 1}, please check")
+                result.uncertain.append(f"{where} → passage {placed.new_index + 1}, please check")
             key = CodingKey(target, coding.code_id, coding.coder_id, *span)
             memo, created = coding.memo, coding.created_at
             remove_coding(session, coding, note="re-import")

@@ -316,13 +316,15 @@ def load_transcript(
         PassageRow(pid, number, speaker or "", start_ms, text, speaker_id in moderator_ids)
         for pid, number, speaker, start_ms, text, speaker_id in rows
     ]
-    memos = dict(
-        session.execute(
+    memos = {
+        passage_id: text
+        for passage_id, text in session.execute(
             select(Memo.passage_id, Memo.text)
             .join(Passage, Passage.id == Memo.passage_id)
             .where(Passage.transcript_id == transcript_id, Memo.coder_id == coder, Memo.code_id.is_(None))
-        ).all()
-    )
+        )
+        if passage_id is not None  # a passage memo always names its passage (code_id is None above)
+    }
     return TranscriptData(
         transcript.id,
         transcript.key,

@@ -5,7 +5,7 @@ holds the one choice blind coding leaves to the person (show other coders' work 
 every screen reads through :func:`codeer.store.blinding.others_shown`.
 
 A failure of the workbench itself never prints a traceback (Textual's would list local variables, passage
-text among them): the app ends with one line and exit status 2 (:attr:`CodeerApp.failure`).
+text among them): the app ends with one line and exit status 2 (:meth:`CodeerApp.fail`).
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ class CodeerApp(App[None]):
         self.coder_id = 0
         self.others_forbidden = not settings.show_others_allowed
         self.others_chosen = False  # the person asked to see other coders' work (v, or yes when asked)
-        self.failure: str | None = None
         self.presence: WorkbenchPresence | None = None
         path = database_file(db)
         if path is not None:
@@ -101,7 +100,6 @@ class CodeerApp(App[None]):
 
     def fail(self, line: str) -> None:
         """End the workbench with one line on the terminal and exit status 2."""
-        self.failure = line
         self.exit(return_code=FAILED, message=Text(f"codeer: {line}"))
 
     def _handle_exception(self, error: Exception) -> None:

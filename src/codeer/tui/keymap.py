@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
+    from textual.binding import BindingType
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
@@ -179,7 +179,8 @@ ALL = {
 }
 
 
-def bindings(specs: Iterable[KeySpec]) -> list[Binding]:
+def bindings(specs: Iterable[KeySpec]) -> list[BindingType]:
+    """A screen's ``BINDINGS``: one Textual binding per spec, with its id (so a user can remap it)."""
     from textual.binding import Binding
 
     return [Binding(s.keys, s.action, s.footer, show=s.show, id=s.id, tooltip=s.description) for s in specs]

@@ -9,10 +9,12 @@ one seen. The coding screen follows changes passage by passage instead (:mod:`co
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from textual.screen import Screen
+from typing import TYPE_CHECKING
 
 from codeer.store.changes import latest_event_id
+
+if TYPE_CHECKING:
+    from codeer.tui.screens.base import CodeerScreen
 
 POLL_SECONDS = 1.5
 
@@ -21,7 +23,7 @@ class EventWatch:
     """Calls ``changed()`` when the newest coding event differs from the last one seen, while ``screen`` is
     the one shown; never more than one read in flight, and a failed read is left to the next tick."""
 
-    def __init__(self, screen: Screen, changed: Callable[[], object]) -> None:
+    def __init__(self, screen: CodeerScreen, changed: Callable[[], object]) -> None:
         self.screen = screen
         self.changed = changed
         self.seen: int | None = None

@@ -18,7 +18,6 @@ from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 
@@ -27,7 +26,8 @@ from codeer.model import Coder, Coding
 from codeer.store.consensus import CONSENSUS
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
-from codeer.tui.screens.dialogs import ChoiceScreen
+from codeer.tui.screens.base import CodeerScreen
+from codeer.tui.screens.dialogs import Choice, ChoiceScreen
 from codeer.tui.screens.disagreements import DisagreementsScreen
 
 BOOTSTRAP = 1000
@@ -52,7 +52,7 @@ def _kappa_style(value: float) -> str:
     return "bold green" if value >= 0.8 else ("" if value >= 0.667 else "red")
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(CodeerScreen[None]):
     KEYS = keymap.AGREEMENT
     BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """
@@ -194,14 +194,13 @@ class AgreementScreen(Screen[None]):
         consensus = self.consensus
 
         def shown(names: list[str]) -> None:
-            choices = [(EVERYONE, "All coders")] + [
-                ((a, b), f"{a} and {b}") for a, b in combinations(names, 2)
-            ]
+            choices: list[Choice[tuple[str, ...]]] = [(EVERYONE, "All coders")]
+            choices += [((a, b), f"{a} and {b}") for a, b in combinations(names, 2)]
             self.app.push_screen(ChoiceScreen("Compare which coders?", choices), chosen)
 
-        def chosen(coders: object) -> None:
+        def chosen(coders: tuple[str, ...] | None) -> None:
             if coders is not None:
-                self.asked = self.coders = tuple(coders)  # type: ignore[arg-type]
+                self.asked = self.coders = coders
                 self.query_one("#agreement-title", Static).update("Agreement: computing…")
                 self.reload()
 

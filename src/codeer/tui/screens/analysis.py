@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from codeer.analysis import (
@@ -41,6 +41,7 @@ from codeer.store.changes import latest_event_id
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.live import EventWatch
+from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
 
 # Heat steps, lowest first: (upper bound of the share of the maximum, Rich style); ANSI colours only.
@@ -117,11 +118,11 @@ class QuotesScreen(ModalScreen[None]):
             yield table
             yield Footer()
 
-    def action_dismiss(self, result: None = None) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
 
 
-class AnalysisScreen(Screen[None]):
+class AnalysisScreen(CodeerScreen[None]):
     KEYS = keymap.ANALYSIS
     BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """
@@ -141,14 +142,14 @@ class AnalysisScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Analysis: computing…", id="analysis-title", classes="title-bar")
         yield DataTable(id="analysis-frequencies", cursor_type="cell", zebra_stripes=True)
-        heat = DataTable(id="analysis-heatmap", cursor_type="cell")
+        heat: DataTable[str | Text] = DataTable(id="analysis-heatmap", cursor_type="cell")
         heat.display = False
         yield heat
         yield Static(id="analysis-status", classes="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch = EventWatch(self, self.reload)
+        self.event_watch = EventWatch(self, self.reload)
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ class AnalysisScreen(Screen[None]):
 
     def _loaded(self, tables: Tables) -> None:
         self.tables = tables
-        self.watch.saw(tables.event_id)
+        self.event_watch.saw(tables.event_id)
         self.group_index = min(self.group_index, max(len(self.groups) - 1, 0))
         self._fill_frequencies()
         self._fill_heatmap()
@@ -293,6 +294,7 @@ class AnalysisScreen(Screen[None]):
         row, column = table.cursor_coordinate
         if not table.row_count:
             return
+        group: Group | None
         if self.heatmap:
             codes = self._matrix().codes
             code, other = codes[row], (codes[column - 1] if column else None)

@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from codeer.store import history
@@ -59,7 +58,8 @@ from codeer.store.workbench import (
 from codeer.tui import keymap, selection
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.fuzzy import rank_codes, search_passages, snippet
-from codeer.tui.screens.dialogs import ChoiceScreen, MemoScreen, MemoTarget
+from codeer.tui.screens.base import CodeerScreen
+from codeer.tui.screens.dialogs import Choice, ChoiceScreen, MemoScreen, MemoTarget
 from codeer.tui.widgets.codebook_panel import CodebookPanel
 from codeer.tui.widgets.transcript_view import TranscriptView, clock
 
@@ -77,7 +77,7 @@ def span_words(text: str, coding: CodingRow, width: int = 40) -> str:
     return f"  “{words if len(words) <= width else words[: width - 1] + '…'}”"
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(CodeerScreen[None]):
     KEYS = keymap.CODING + keymap.SELECTION
     BINDINGS = keymap.bindings(KEYS)
     AUTO_FOCUS = "TranscriptView"
@@ -406,7 +406,7 @@ class CodingScreen(Screen[None]):
         passage, or reject it; either way it is not suggested again."""
         passage = self.view.current
         shown = self.view.open_suggestions(passage.id) if passage is not None else []
-        if not shown:
+        if passage is None or not shown:
             self.notify("No suggestion on this passage.", timeout=2)
             return
         first, me, others = shown[0], self.app.coder_id, self.show_others
@@ -454,7 +454,7 @@ class CodingScreen(Screen[None]):
 
     def action_switch_focus(self) -> None:
         if self.view.has_focus and self.panel.display:
-            self.panel.tree.focus()
+            self.panel.code_tree.focus()
         else:
             self.view.focus()
 
@@ -467,6 +467,11 @@ class CodingScreen(Screen[None]):
         if self.view.current is None:
             return
         where = "the selection" if self.view.selection else f"#{self.view.current.number}"
+
+        def chosen(code_id: int | None) -> None:
+            if code_id is not None:
+                self.toggle_code(code_id)
+
         self.app.push_screen(
             ChoiceScreen(
                 f"Apply a code to {where} (again: remove it)",
@@ -474,10 +479,10 @@ class CodingScreen(Screen[None]):
                 self._code_choices,
                 hint="a few letters of the code's name, id or keywords",
             ),
-            lambda code_id: code_id is not None and self.toggle_code(code_id),
+            chosen,
         )
 
-    def _code_choices(self, query: str) -> list:
+    def _code_choices(self, query: str) -> list[Choice[int]]:
         """Codes matching ``query`` (all, in codebook order, when it is empty) as picker choices."""
         return [(c.id, self._code_label(c)) for c in rank_codes(query, self.codes)]
 
@@ -497,11 +502,13 @@ class CodingScreen(Screen[None]):
     def action_remove(self) -> None:
         passage = self.view.current
         own = self.view.own_codings(passage.id) if passage else []
-        if not own:
+        if passage is None or not own:
             self.notify("You have no code on this passage.", timeout=3)
             return
         names = {c.id: c.name for c in self.codes}
-        choices = [(c.id, names.get(c.code_id, "?") + span_words(passage.text, c)) for c in own]
+        choices: list[Choice[int]] = [
+            (c.id, names.get(c.code_id, "?") + span_words(passage.text, c)) for c in own
+        ]
 
         def chosen(coding_id: int | None) -> None:
             if coding_id is None:
@@ -531,22 +538,25 @@ class CodingScreen(Screen[None]):
         ]
         me = self.app.coder_id
 
+        def save(target: MemoTarget, text: str) -> None:
+            if target.kind == "passage":
+                self.write(
+                    "memo",
+                    lambda s: set_passage_memo(s, me, passage.id, text),
+                    lambda stored: self.view.set_memo(passage.id, stored),
+                )
+            else:
+                self.write(
+                    "memo",
+                    lambda s: set_coding_memo(s, target.id, me, text),
+                    lambda row: self._replace_own(
+                        passage.id, lambda rows: [row if c.id == row.id else c for c in rows]
+                    ),
+                )
+
         def chosen(result: list[tuple[MemoTarget, str]] | None) -> None:
             for target, text in result or ():
-                if target.kind == "passage":
-                    self.write(
-                        "memo",
-                        lambda s, text=text: set_passage_memo(s, me, passage.id, text),
-                        lambda stored: self.view.set_memo(passage.id, stored),
-                    )
-                else:
-                    self.write(
-                        "memo",
-                        lambda s, target=target, text=text: set_coding_memo(s, target.id, me, text),
-                        lambda row: self._replace_own(
-                            passage.id, lambda rows: [row if c.id == row.id else c for c in rows]
-                        ),
-                    )
+                save(target, text)
 
         self.app.push_screen(MemoScreen(targets), chosen)
 
@@ -559,7 +569,7 @@ class CodingScreen(Screen[None]):
             line.highlight_words(query.split(), "bold underline", case_sensitive=False)
             return line
 
-        def ranker(query: str) -> list:
+        def ranker(query: str) -> list[Choice[int]]:
             return [(p.id, hit(p, query)) for p in search_passages(query, passages)]
 
         def chosen(passage_id: int | None) -> None:
@@ -572,16 +582,20 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen("Search this transcript", [], ranker, hint="words to find"), chosen)
 
     def action_filter(self) -> None:
-        fixed = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
+        fixed: list[Choice[int | str]] = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
 
-        def choices(query: str) -> list:
-            return (fixed if not query.strip() else []) + self._code_choices(query)
+        def choices(query: str) -> list[Choice[int | str]]:
+            return (fixed if not query.strip() else []) + list(self._code_choices(query))
+
+        def chosen(choice: int | str | None) -> None:
+            if choice is not None:
+                self._apply_filter(choice)
 
         self.app.push_screen(
             ChoiceScreen(
                 "Show only… (type to find a code)", choices(""), choices, hint="all passages, or a code"
             ),
-            lambda v: v is not None and self._apply_filter(v),
+            chosen,
         )
 
     def _apply_filter(self, choice: object) -> None:
@@ -689,14 +703,17 @@ class CodingScreen(Screen[None]):
         self._select(selection.move_sentence(self.view.selection, self._sentences(), delta))
 
     def action_grow_selection(self, unit: str, delta: int) -> None:
-        passage = self.view.current
+        passage, current = self.view.current, self.view.selection
+        if passage is None or current is None:
+            return  # check_action offers the key only while something is selected
         spans = self._sentences() if unit == "sentence" else selection.words(passage.text)
-        self._select(selection.grow(self.view.selection, spans, delta))
+        self._select(selection.grow(current, spans, delta))
 
     def action_move_start(self, delta: int) -> None:
-        self._select(
-            selection.move_start(self.view.selection, selection.words(self.view.current.text), delta)
-        )
+        passage, current = self.view.current, self.view.selection
+        if passage is None or current is None:
+            return
+        self._select(selection.move_start(current, selection.words(passage.text), delta))
 
     def action_cancel_selection(self) -> None:
         self._select(None)

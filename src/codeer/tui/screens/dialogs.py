@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -19,12 +20,17 @@ from textual.widgets.option_list import Option
 
 from codeer.store.workbench import coder_name_problem
 
-Choice = tuple[Hashable, str | Text]
-Ranker = Callable[[str], list[Choice]]
+if TYPE_CHECKING:
+    from codeer.tui.app import CodeerApp
+
+ChoiceT = TypeVar("ChoiceT", bound=Hashable)
+Choice = tuple[ChoiceT, str | Text]  # what is chosen, and how it reads in the list
+Ranker = Callable[[str], list[Choice[ChoiceT]]]
 
 
-class ChoiceScreen(ModalScreen[Hashable | None]):
-    """Pick one item; with a ``ranker``, a text box narrows the list as you type."""
+class ChoiceScreen(ModalScreen[ChoiceT | None]):
+    """Pick one item; with a ``ranker``, a text box narrows the list as you type. Dismissed with what was
+    chosen, or None."""
 
     BINDINGS = [
         Binding("escape", "dismiss_none", "Cancel", id="dialog.cancel"),
@@ -33,7 +39,11 @@ class ChoiceScreen(ModalScreen[Hashable | None]):
     ]
 
     def __init__(
-        self, title: str, choices: list[Choice], ranker: Ranker | None = None, hint: str = ""
+        self,
+        title: str,
+        choices: list[Choice[ChoiceT]],
+        ranker: Ranker[ChoiceT] | None = None,
+        hint: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -49,7 +59,7 @@ class ChoiceScreen(ModalScreen[Hashable | None]):
             yield OptionList(*self._options(self.choices), id="choice-list")
             yield Label("Enter choose · Esc cancel", classes="dialog-help")
 
-    def _options(self, choices: list[Choice]) -> list[Option]:
+    def _options(self, choices: list[Choice[ChoiceT]]) -> list[Option]:
         return [Option(label, id=str(index)) for index, (_, label) in enumerate(choices)]
 
     def on_mount(self) -> None:
@@ -203,7 +213,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-def ask_to_show_others(app: App, what: str, then: Callable[[], object]) -> None:
+def ask_to_show_others(app: CodeerApp, what: str, then: Callable[[], object]) -> None:
     """Run ``then`` once other coders' work may be shown: at once if it is, after a yes if the person codes
     blind, never where the project forbids it (:mod:`codeer.store.blinding`)."""
     if app.others_shown:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -41,6 +41,7 @@ from codeer.store.consensus import (
 from codeer.store.workbench import CodeInfo, list_codes
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
+from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.widgets.codebook_panel import rules_text
 
 EXCERPT = 60
@@ -170,7 +171,7 @@ def definitions_panel(codes: list[CodeInfo]) -> Group | Text:
     return Group(*(rules_text(code) for code in codes)) if codes else Text("")
 
 
-class DisagreementsScreen(Screen[None]):
+class DisagreementsScreen(CodeerScreen[None]):
     KEYS = keymap.DISAGREEMENTS
     BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """

@@ -10,7 +10,6 @@ from __future__ import annotations
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
@@ -21,6 +20,7 @@ from codeer.tui.dbqueue import describe_error
 from codeer.tui.live import EventWatch
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.analysis import AnalysisScreen
+from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
 
@@ -44,7 +44,7 @@ class TranscriptTable(DataTable):
         self.move_cursor(row=self.row_count - 1, column=0)
 
 
-class TranscriptsScreen(Screen[None]):
+class TranscriptsScreen(CodeerScreen[None]):
     KEYS = keymap.TRANSCRIPTS
     BINDINGS = keymap.bindings(KEYS)
     AUTO_FOCUS = "#transcripts-table"
@@ -64,7 +64,7 @@ class TranscriptsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch = EventWatch(self, self.reload)
+        self.event_watch = EventWatch(self, self.reload)
         self._loaded(self.app.queue.call(self._read()))
 
     def _read(self):
@@ -90,7 +90,7 @@ class TranscriptsScreen(Screen[None]):
 
     def _loaded(self, result: tuple[list[TranscriptRow], int]) -> None:
         self.rows, latest = result
-        self.watch.saw(latest)
+        self.event_watch.saw(latest)
         self._fill()
 
     def _value(self, row: TranscriptRow, column: str) -> str:

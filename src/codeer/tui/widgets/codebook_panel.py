@@ -59,7 +59,7 @@ class CodebookPanel(Vertical):
             yield Static(id="code-rules-text")
 
     @property
-    def tree(self) -> Tree[int]:
+    def code_tree(self) -> Tree[int]:
         return self.query_one("#code-tree", Tree)
 
     def _label(self, code: CodeInfo) -> Text:
@@ -82,7 +82,7 @@ class CodebookPanel(Vertical):
         self.codes = {c.id: c for c in codes}
         self.active = active
         self.hotkeys = dict(hotkeys)
-        tree = self.tree
+        tree = self.code_tree
         tree.clear()
         self._code_nodes.clear()
         books = self.book_nodes
@@ -91,11 +91,12 @@ class CodebookPanel(Vertical):
             if code.parent_id is not None and code.parent_id in self._code_nodes:
                 parent = self._code_nodes[code.parent_id]
             else:
-                parent = books.get(code.codebook)
-                if parent is None:
-                    parent = books[code.codebook] = tree.root.add(
+                book_node = books.get(code.codebook)
+                if book_node is None:
+                    book_node = books[code.codebook] = tree.root.add(
                         self._book_label(code.codebook), expand=code.codebook == active
                     )
+                parent = book_node
             self._code_nodes[code.id] = parent.add(
                 self._label(code), data=code.id, expand=True, allow_expand=False
             )
@@ -113,7 +114,7 @@ class CodebookPanel(Vertical):
             node.expand() if name == book else node.collapse()
         for code_id, node in self._code_nodes.items():
             node.set_label(self._label(self.codes[code_id]))
-        self.tree.move_cursor(self.book_nodes.get(book))
+        self.code_tree.move_cursor(self.book_nodes.get(book))
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Update the labels whose count changed."""
@@ -126,7 +127,7 @@ class CodebookPanel(Vertical):
 
     @property
     def highlighted(self) -> CodeInfo | None:
-        node = self.tree.cursor_node
+        node = self.code_tree.cursor_node
         return self.codes.get(node.data) if node is not None and node.data is not None else None
 
     @property
