@@ -147,9 +147,16 @@ async def test_a_configured_rule_is_the_rule_of_dimming_autocoding_and_pseudonym
     segments = project / "segments.csv"
     result = cli("export", "segments", "-o", str(segments), "--pseudonymise")
     assert result.code == 0, result.err
+    assert called_m(segments, names) == moderators
+    result = cli("export", "all", "--dir", str(project / "all"), "--pseudonymise")
+    assert result.code == 0, result.err
+    assert called_m(project / "all" / "segments.csv", names) == moderators
+
+
+def called_m(segments: Path, names: dict[int, str]) -> set[str]:
+    """The speakers a pseudonymised segments table calls M (M2, ...)."""
     with segments.open(encoding="utf-8", newline="") as handle:
-        called_m = {names[int(r["passage"])] for r in csv.DictReader(handle) if r["speaker"].startswith("M")}
-    assert called_m == moderators
+        return {names[int(r["passage"])] for r in csv.DictReader(handle) if r["speaker"].startswith("M")}
 
 
 @pytest.mark.parametrize(
