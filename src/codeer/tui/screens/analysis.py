@@ -33,7 +33,7 @@ from codeer.analysis import (
 )
 from codeer.analysis.groups import known_attributes
 from codeer.model import Coder, Coding
-from codeer.store.blinding import show_others_forbidden
+from codeer.store.blinding import others_hidden
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 
@@ -54,7 +54,7 @@ class Tables:
 
 def load_tables(session: Session, by: str | None, me: str, settings_blind: bool) -> Tables:
     """The tables grouped ``by`` an attribute (None: overall), of ``me`` alone under blind coding."""
-    blind = settings_blind or show_others_forbidden(session)
+    blind = others_hidden(session, not settings_blind)
     if blind:
         coders = [me]
     else:
