@@ -203,6 +203,7 @@ def parse_file(path: Path, *, unlabelled: str | None = None) -> ParsedTranscript
         raise CodeerError("no speaker turns found; expected lines like 'Name: text'", path)
 
     # YAML and CSV readers load on first use, not when the command line starts.
+    from codeer.ingest.layout import leading_singletons
     from codeer.ingest.metadata import Meta, metadata_for, read_sidecar, speakers_for
 
     sidecar = read_sidecar(path)
@@ -217,6 +218,7 @@ def parse_file(path: Path, *, unlabelled: str | None = None) -> ParsedTranscript
         names.append(meta.id)
     speakers.update(Meta(speakers=speakers_for(path, names, present)))
     speakers.update(Meta(speakers=sidecar.speakers))
+    leading_singletons(body, declared=speakers.speakers.keys())
 
     key = _checked_key(meta.id or path.stem, path)
     title = (meta.title or _title_from(body.preamble) or key)[:MAX_TITLE_CHARS]

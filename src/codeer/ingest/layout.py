@@ -30,7 +30,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -293,7 +293,6 @@ def _build(
     body = builder.body()
     body.postamble = "\n".join(p.text.strip() for p in pieces[end:] if p.text.strip())
     body.layout = " + ".join(_KIND_WORDS[k] for k in sorted(kinds, key=_KIND_ORDER.index))
-    _leading_singletons(body)
     return body
 
 
@@ -305,11 +304,13 @@ def _markup_only(text: str, after_first_turn: bool) -> bool:
     )
 
 
-def _leading_singletons(body: Body) -> None:
+def leading_singletons(body: Body, declared: Collection[str] = ()) -> None:
     """Header lines such as ``Datum: 9 maart`` before the conversation: preamble, not speakers.
 
     Only short ``Name: text`` lines count (a layout whose labels are heads, bold names or headings has no
-    such header lines)."""
+    such header lines), and never those of a speaker the transcript's metadata ``declared``: a moderator
+    named in the front matter who asks one opening question is a speaker. Called once the metadata is
+    read, so a declared speaker is known."""
     if not body.layout.startswith(_KIND_WORDS["label"]):
         return
     turns_of = Counter(t.speaker for t in body.turns)
@@ -319,6 +320,7 @@ def _leading_singletons(body: Body) -> None:
     while (
         lead < len(body.turns)
         and turns_of[body.turns[lead].speaker] == 1
+        and body.turns[lead].speaker not in declared
         and body.turns[lead].text.count(" ") < HEADER_LINE_WORDS
     ):
         lead += 1
