@@ -33,6 +33,14 @@ def _cell(value: str) -> str:
     return unguard(value) if value[:1] == "'" else value
 
 
+def read_rows(
+    path: Path, required: tuple[str, ...]
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """Header and ``(line, row)`` pairs of a ``.csv`` or ``.xlsx`` file, ``required`` columns checked."""
+    header, records = read_records(path, required)
+    return header, ((line, dict(zip(header, values, strict=False))) for line, values in records)
+
+
 def read_records(path: Path, required: tuple[str, ...]) -> tuple[list[str], Records]:
     """Header and ``(line, values)`` pairs of a ``.csv`` or ``.xlsx`` file, ``required`` columns checked;
     values in the header's order (missing trailing cells empty), a plain list per row for files of a million
