@@ -96,11 +96,14 @@ def sentence_offsets(texts: Iterable[str], language: str = "nl", model: str = ""
         sentencizer = nlp.get_pipe("sentencizer")
         for batch in _batches(texts, BATCH_TEXTS):
             found = rule.segment(batch)
-            if found is None:  # some text has odd white space: spaCy sees every text of the batch whole
-                found = [
-                    [[s.start_char, s.end_char] for s in sentencizer(doc).sents]
-                    for doc in cast("Tokenizer", nlp.tokenizer).pipe(batch)
-                ]
+            if found is None:  # a text with odd white space: spaCy sees such texts whole, the rule the rest
+                odd = [i for i, text in enumerate(batch) if not rule.normalised(text)]
+                # every text left is normalised, so the rule takes them all (an odd one counts as empty here)
+                plain = [text if rule.normalised(text) else "" for text in batch]
+                found = rule.segment(plain) or []
+                docs = cast("Tokenizer", nlp.tokenizer).pipe([batch[i] for i in odd])
+                for i, doc in zip(odd, docs, strict=True):
+                    found[i] = [[s.start_char, s.end_char] for s in sentencizer(doc).sents]
             yield from found
         return
     keep = {"sentencizer", "senter", "parser", "tok2vec", "transformer"}

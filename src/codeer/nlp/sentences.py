@@ -91,6 +91,11 @@ class RuleSentences:
             found = cache[chunk] = (tuple(starts), seen)
         return found
 
+    @staticmethod
+    def normalised(text: str) -> bool:
+        """Whether the rule can segment ``text``: words separated by single spaces, nothing else."""
+        return "  " not in text and text[:1] != " " and text[-1:] != " " and not ODD_SPACE_RE.search(text)
+
     def segment(self, texts: list[str]) -> list[Sentences] | None:
         """Every text's sentences, or None if a text is not normalised (spaCy must then see it whole).
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, text, update
 from sqlalchemy.orm import Session
@@ -61,12 +62,19 @@ def _new_ids(connection: Connection, wanted: int) -> Iterator[int]:
 
 
 def apply_batch(
-    session: Session, items: Sequence[Item], *, note: str, action: str = "apply", update_memos: bool = True
+    session: Session,
+    items: Sequence[Item],
+    *,
+    note: str,
+    action: str = "apply",
+    update_memos: bool = True,
+    created: Sequence[datetime | None] | None = None,
 ) -> BatchReport:
     """Apply ``items`` in order as :func:`codeer.store.coding.apply_coding` would, one statement per table.
 
     ``update_memos``: an item whose coding exists and brings another non-empty memo replaces the memo (as a
-    codings import does); without it such an item changes nothing.
+    codings import does); without it such an item changes nothing. ``created``: for each item, when another
+    program says its coding was made (None: now), kept as a new coding's ``created_at``.
     """
     report = BatchReport()
     if not items:
@@ -82,21 +90,25 @@ def apply_batch(
     memos: dict[int, str] = {coding_id: memo for coding_id, memo in session.execute(with_memo)}
     now = utcnow()
     at = driver_value(connection, CodingEvent.__table__.c.at, now)
-    stamp = driver_value(connection, Coding.__table__.c.created_at, now)
+    created_column = Coding.__table__.c.created_at
+    stamp = driver_value(connection, created_column, now)
     previous_column = CodingEvent.__table__.c.previous
     no_previous = driver_value(connection, previous_column, None)
     ids = _new_ids(connection, len(items))  # drawn as needed: items whose coding exists take none
     codings: list[tuple] = []
     events: list[tuple] = []
     changed: dict[int, str] = {}
-    for passage_id, code_id, coder_id, start, end, memo, transcript_key, number in items:
+    made = created or ()
+    for index, (passage_id, code_id, coder_id, start, end, memo, transcript_key, number) in enumerate(items):
         key = (passage_id, code_id, coder_id, start, end)
         coding_id = existing.get(key)
         if coding_id is None:
             coding_id = existing[key] = next(ids)
             if memo:
                 memos[coding_id] = memo
-            codings.append((coding_id, passage_id, code_id, coder_id, start, end, memo, stamp, stamp))
+            when = made[index] if index < len(made) else None
+            first = stamp if when is None else driver_value(connection, created_column, when)
+            codings.append((coding_id, passage_id, code_id, coder_id, start, end, memo, first, stamp))
             events.append(
                 (at, action, coding_id, passage_id, code_id, coder_id, transcript_key, number,
                  code_keys[code_id], start, end, memo, no_previous, note)
