@@ -1,8 +1,8 @@
 """Start-up in proportion to the work, guarded by the modules each command loads (never by timing).
 
 Each command runs in a fresh interpreter, as from a shell, and reports the top-level packages it imported:
-``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a current project
-loads no Alembic; only an import loads spaCy, and without the lemmatizer's lookup tables.
+``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a new or a current
+project loads no Alembic; only an import loads spaCy, and without the lemmatizer's lookup tables.
 """
 
 from __future__ import annotations
@@ -46,15 +46,15 @@ def test_version_and_help_load_no_database_library(project: Path, flag: str) -> 
     assert loaded(project, flag) == set()
 
 
-def test_commands_on_a_current_project_load_no_alembic_and_no_spacy(project: Path) -> None:
+def test_commands_on_a_new_or_current_project_load_no_alembic_and_no_spacy(project: Path) -> None:
     transcript = SAMPLE_TRANSCRIPTS / "vitens-q1.txt"
+    assert "alembic" not in loaded(project, "import", str(transcript))  # the new project's schema too
     assert (
         run_cli(
             project, "codebook", "load", str(SAMPLE_TRANSCRIPTS.parent / "codebooks" / "klantreis.yaml")
         ).code
         == 0
     )
-    assert "sqlalchemy" in loaded(project, "import", str(transcript)) - {"alembic"}
     assert loaded(project, "status") == {"sqlalchemy"}
     code = loaded(project, "--coder", "anouk", "code", "vitens-q1", "2", "emoties")
     assert not code & {"alembic", "spacy", "numpy", "openpyxl", "textual"}

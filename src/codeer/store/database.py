@@ -4,7 +4,8 @@ SQLite is the default (a file ``codeer.db`` in the project folder), PostgreSQL s
 assumes one of them beyond the connection set-up below. Opening a database always brings its schema to the
 newest Alembic revision, so a project made by an older codeer simply upgrades. Checking costs one query
 (the stored revision against the newest, read from the migration files' headers); Alembic itself is loaded
-only when there is something to migrate, so a command on a current project starts without it.
+only when there is something to migrate, so a command on a current project starts without it, and a new
+SQLite project gets the newest schema from the model directly.
 """
 
 from __future__ import annotations
@@ -174,8 +175,11 @@ def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] 
     first one migrates.
     """
     head = head_revision()
-    if schema_revision(engine) == head:
+    stored = schema_revision(engine)
+    if stored == head:
         return False
+    if stored is None and engine.dialect.name == "sqlite" and _create_new_schema(engine, head):
+        return True
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
@@ -190,6 +194,28 @@ def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] 
             before_upgrade(current)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    return True
+
+
+VERSION_TABLE = (  # Alembic's own table, as Alembic creates it
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+
+
+def _create_new_schema(engine: Engine, head: str) -> bool:
+    """A new SQLite project (not a single table yet) gets the newest schema straight from the model and is
+    stamped with the newest revision: what the migrations build, without loading Alembic to replay them
+    (``tests/test_schema.py`` checks the two schemas are the same). False if the file holds tables after
+    all (another process made them a moment ago, or it is not codeer's): the migrations then decide."""
+    from codeer.model import Base
+
+    with engine.begin() as conn:  # BEGIN IMMEDIATE: a second process waits, then finds the tables
+        if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar():
+            return False
+        Base.metadata.create_all(conn)
+        conn.exec_driver_sql(VERSION_TABLE)
+        conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
     return True
 
 
