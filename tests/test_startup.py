@@ -2,7 +2,8 @@
 
 Each command runs in a fresh interpreter, as from a shell, and reports the top-level packages it imported:
 ``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a new or a current
-project loads no Alembic; only an import loads spaCy, and without the lemmatizer's lookup tables.
+project loads no Alembic; only an import loads spaCy, without the lemmatizer's lookup tables, and only to take the
+tokenizer snapshot that later imports segment with (codeer.nlp.snapshot).
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ def test_commands_on_a_new_or_current_project_load_no_alembic_and_no_spacy(proje
     assert not code & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
 
 
-def test_an_import_loads_spacy_without_the_lemma_tables(project: Path) -> None:
-    modules = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt"))
-    assert "spacy" in modules and "spacy_lookups_data" not in modules and "textual" not in modules
+def test_an_import_loads_spacy_once_for_the_snapshot_and_never_the_lemma_tables(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    first = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt"))
+    assert "spacy" in first and "spacy_lookups_data" not in first and "textual" not in first
+    assert list((tmp_path / "empty-cache" / "codeer").glob("tokenizer-nl-*.json"))
+    later = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "ret-q2.vtt"))
+    assert not later & {"spacy", "alembic", "textual", "numpy"}
