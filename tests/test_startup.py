@@ -2,8 +2,8 @@
 
 Each command runs in a fresh interpreter, as from a shell, and reports the top-level packages it imported:
 ``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a new or a current
-project loads no Alembic; only an import loads spaCy, without the lemmatizer's lookup tables, and only to take the
-tokenizer snapshot that later imports segment with (codeer.nlp.snapshot).
+project loads no Alembic; only an import loads spaCy, without the lemmatizer's lookup tables, and only to
+take the tokenizer snapshot that later imports segment with (codeer.nlp.snapshot).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from codeer.errors import CodeerError
 from codeer.ingest.formats import UNLABELLED_MODES
-from codeer.ingest.records import Turn
+from codeer.ingest.records import NO_SPEAKER, Turn
 from codeer.ingest.turns import (
     Body,
     Label,
@@ -55,7 +55,6 @@ MIN_HELD = 0.9
 UNITS_PER_LABEL = 25
 PREAMBLE_FREE_WORDS = 50
 HEADER_LINE_WORDS = 12  # a "Datum: 9 maart 2021" line at the top is short
-NO_SPEAKER = ""  # the speaker of a passage imported with --unlabelled (stored as no speaker)
 
 _KIND_ORDER = ("voice", "label", "bold", "head", *(f"heading{n}" for n in range(1, 7)))
 _KIND_WORDS = {

@@ -25,12 +25,12 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codeer.codebook.spec import CodebookSpec
 from codeer.errors import CodeerError
-from codeer.ingest.records import ParsedTranscript, Turn
+from codeer.ingest.records import NO_SPEAKER, ParsedTranscript, Turn
 from codeer.interop.qdc import stored_spec
 from codeer.interop.qdpx_read import QdpxContent, TextContent, read_qdpx
 from codeer.interop.refi import ReadCodebook
@@ -42,7 +42,6 @@ from codeer.store.coding_batch import Item, apply_batch
 from codeer.store.transcripts import save_transcript
 
 Progress = Callable[[int, int, str], None]
-NO_SPEAKER = ""  # how a passage without speaker travels through ParsedTranscript, which needs a name
 
 
 @dataclass
@@ -163,13 +162,6 @@ def _import_transcripts(
         report.transcripts_new += 1
         if progress:
             progress(done, len(fresh), source.key)
-    # ParsedTranscript needs a speaker name for every turn: passages without one are set apart again.
-    session.execute(
-        update(Passage)
-        .where(Passage.speaker_id.in_(select(Speaker.id).where(Speaker.name == NO_SPEAKER)))
-        .values(speaker_id=None)
-    )
-    session.execute(delete(Speaker).where(Speaker.name == NO_SPEAKER))
     keys = [s.key for s in content.sources]
     passages: dict[str, list[int]] = {k: [] for k in keys}
     for key, pid in session.execute(
