@@ -100,12 +100,13 @@ def _prepare_all(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while an import builds its many small objects.
 
     Nothing an import makes holds a reference cycle, so reference counting frees all of it; the cyclic
     collector would only walk every live turn and offset list again and again (a third of a large
-    import's time). Forked workers inherit the pause.
+    import's time). Forked workers inherit the pause; a QDPX import (tens of thousands of passages) pauses
+    it too.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -137,7 +138,7 @@ def import_paths(
         report.results.extend(insert_transcripts(session, pending, language=language))
         pending.clear()
 
-    with _collector_paused(), db.session() as session:
+    with collector_paused(), db.session() as session:
         known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
         for done, item in enumerate(_prepare_all(files, known, language, spacy_model, unlabelled), start=1):
             if progress:
