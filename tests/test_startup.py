@@ -70,3 +70,9 @@ def test_an_import_loads_spacy_once_for_the_snapshot_and_never_the_lemma_tables(
     assert list((tmp_path / "empty-cache" / "codeer").glob("tokenizer-nl-*.json"))
     later = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "ret-q2.vtt"))
     assert not later & {"spacy", "alembic", "textual", "numpy"}
+
+
+def test_a_csv_export_loads_no_workbook_library(project: Path, tmp_path: Path) -> None:
+    assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
+    modules = loaded(project, "export", "all", "--dir", str(tmp_path / "out"))
+    assert "sqlalchemy" in modules and not modules & {"openpyxl", "textual", "spacy", "alembic"}
