@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "export",
     "agreement",
     "autocode",
+    "decisions",
     "status",
     "log",
     "backup",

@@ -104,10 +104,11 @@ def take(nlp: Language) -> PyTokenizer | None:
     tokenizer = nlp.tokenizer
     sentencizer = nlp.get_pipe("sentencizer") if nlp.pipe_names == ["sentencizer"] else None
     if (
-        type(tokenizer) is not Tokenizer
+        not isinstance(tokenizer, Tokenizer)
+        or type(tokenizer) is not Tokenizer  # a subclass may tokenize otherwise
         or not tokenizer.faster_heuristics
         or not isinstance(sentencizer, Sentencizer)
-        or nlp.vocab.lex_attr_getters.get(IS_PUNCT) is not is_punct
+        or getattr(nlp.vocab, "lex_attr_getters", {}).get(IS_PUNCT) is not is_punct
     ):
         return None
     searches: dict[str, list[Any] | None] = {}

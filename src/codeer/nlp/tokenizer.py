@@ -221,23 +221,23 @@ class PyTokenizer:
         result: list[tuple[str, int]] = []
         i = 0
         while i < len(tokens):
-            end = replaced.get(i)
-            if end is None:
+            stop = replaced.get(i)
+            if stop is None:
                 result.append(tokens[i])
                 i += 1
                 continue
             first_idx = tokens[i][1]
-            last_text, last_idx = tokens[end - 1]
+            last_text, last_idx = tokens[stop - 1]
             span = text[first_idx : last_idx + len(last_text)]
             found = self.rules.get(span)
             if found is None:
-                result.extend(tokens[i:end])
+                result.extend(tokens[i:stop])
             else:
                 offset = first_idx
                 for part in found:
                     result.append((part, offset))
                     offset += len(part)
-            i = end
+            i = stop
         return result
 
     # --- the Sentencizer ---
