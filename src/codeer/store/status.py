@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Table, distinct, func, select
 from sqlalchemy.orm import Session
 
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript
@@ -29,29 +29,35 @@ class ProjectStatus:
 
 
 def project_status(session: Session) -> ProjectStatus:
+    """The counts, read through the tables (no ORM entity, so ``codeer status`` sets up no mappers)."""
+    coders, codings, passages = Coder.__table__.c, Coding.__table__.c, Passage.__table__.c
     per_coder = session.execute(
         select(
-            Coder.name,
-            func.count(distinct(Coding.passage_id)),
-            func.count(Coding.id),
-            func.count(distinct(Passage.transcript_id)),
+            coders.name,
+            func.count(distinct(codings.passage_id)),
+            func.count(codings.id),
+            func.count(distinct(passages.transcript_id)),
         )
-        .select_from(Coder)
-        .outerjoin(Coding, Coding.coder_id == Coder.id)
-        .outerjoin(Passage, Coding.passage_id == Passage.id)
-        .group_by(Coder.name)
-        .order_by(Coder.name)
+        .select_from(Coder.__table__)
+        .outerjoin(Coding.__table__, codings.coder_id == coders.id)
+        .outerjoin(Passage.__table__, codings.passage_id == passages.id)
+        .group_by(coders.name)
+        .order_by(coders.name)
     ).all()
     # Streamed: a project of millions of words never sits in memory just to be counted.
-    passages = words = 0
-    for text in session.scalars(select(Passage.text).execution_options(yield_per=5000)):
-        passages += 1
+    words = count = 0
+    for text in session.scalars(select(passages.text).execution_options(yield_per=5000)):
+        count += 1
         words += len(text.split())
+
+    def rows(table: Table) -> int:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
     return ProjectStatus(
-        transcripts=session.scalar(select(func.count(Transcript.id))) or 0,
-        passages=passages,
+        transcripts=rows(Transcript.__table__),
+        passages=count,
         words=words,
-        codebooks=session.scalar(select(func.count(Codebook.id))) or 0,
-        codes=session.scalar(select(func.count(Code.id))) or 0,
+        codebooks=rows(Codebook.__table__),
+        codes=rows(Code.__table__),
         coders=[CoderProgress(*row) for row in per_coder],
     )
