@@ -1,0 +1,190 @@
+"""``codeer search``: find words, phrases and coded passages across every transcript, count them, code them.
+
+Thin: arguments become a :class:`~codeer.search.text_query.TextQuery` and
+:class:`~codeer.search.filters.Filters`; :mod:`codeer.search` does the work. Without ``-o`` the hits print
+as keyword-in-context lines (or, with ``--by``, the counts as a table); ``-o`` writes the same as CSV or
+XLSX with the export conventions of :mod:`codeer.export.tables`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from codeer.analysis import parse_names
+from codeer.cli.context import Context
+from codeer.errors import CodeerError
+from codeer.export.tables import Table, check_format, render_text, write_tables
+from codeer.search.apply import SPANS, apply_plan, plan_codings
+from codeer.search.filters import Filters, conditions_from
+from codeer.search.hits import Hit, count_rows, find_hits, hit_columns, hit_rows
+from codeer.search.text_query import TextQuery, fuzzy_expander, parse_text_query, project_words
+from codeer.store import history
+from codeer.store.search_index import ready_index
+from codeer.store.workbench import coder_id
+
+KWIC_WIDTH = 40
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "search",
+        help="find words, phrases or coded passages in every transcript; count them; code them",
+        description="Words and phrases (several arguments: any of them), bel* for prefixes, or --regex; "
+        "--codes for a coded-segment query (AND, OR, NOT, NEAR/N). Moderators' turns are left out unless "
+        "--moderators.",
+    )
+    p.add_argument(
+        "query", nargs="*", metavar="QUERY", help='a word or phrase ("vaste contactpersoon", bel*)'
+    )
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--lemma", action="store_true", help="every inflection of each word (spaCy lemmas)")
+    how.add_argument("--fuzzy", action="store_true", help="spelling variants (a letter or two off)")
+    how.add_argument("--regex", action="store_true", help="QUERY is a regular expression (case-insensitive)")
+    p.add_argument("--where", action="append", metavar="ATTR=VALUE[,VALUE]", help="transcript attribute")
+    p.add_argument("--speaker-where", action="append", metavar="ATTR=VALUE[,VALUE]", help="speaker attribute")
+    p.add_argument("--moderators", action="store_true", help="search the moderators' turns too")
+    p.add_argument("--codes", default="", metavar="QUERY", help='only passages matching "A AND B NOT C"')
+    p.add_argument("--coders", default="", metavar="NAME[,NAME]", help="whose codings --codes counts (all)")
+    p.add_argument("--by", default="", metavar="ATTR[,ATTR]", help="counts per value of these attributes")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write FILE.csv or FILE.xlsx")
+    p.add_argument("--excel", action="store_true", help="CSV for Dutch Excel: BOM, ';', decimal comma")
+    p.add_argument(
+        "--pseudonymise", "--pseudonymize", action="store_true", help="speakers as P01.., M; names in text"
+    )
+    p.add_argument("--code", metavar="CODE", help="apply CODE (as --coder) to every hit's passage")
+    p.add_argument(
+        "--span", choices=SPANS, default="passage", help="with --code: the passage or the sentence"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="with --code: show what would be coded, change nothing"
+    )
+    p.add_argument("--undo", action="store_true", help="take back your last search's codings (one step)")
+    p.set_defaults(handler=run)
+
+
+def _query(ctx: Context, session: Session, args: argparse.Namespace) -> TextQuery | None:
+    if not args.query:
+        if args.lemma or args.fuzzy or args.regex:
+            raise CodeerError("--lemma, --fuzzy and --regex need a QUERY")
+        return None
+    lemma = fuzzy = None
+    if args.lemma:
+        from codeer.search.lemmas import lemma_expander  # spaCy: only when asked for
+
+        lemma = lemma_expander(ctx.settings.language)
+    if args.fuzzy:
+        fuzzy = fuzzy_expander(project_words(session))
+    return parse_text_query(args.query, regex=args.regex, lemma=lemma, fuzzy=fuzzy)
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        where=conditions_from(args.where),
+        speaker_where=conditions_from(args.speaker_where),
+        moderators=args.moderators,
+        codes=args.codes,
+        coders=parse_names(args.coders),
+    )
+
+
+def _coder(ctx: Context) -> str:
+    if not ctx.settings.coder:
+        raise CodeerError("who is coding? give --coder NAME (or CODEER_CODER, or coder: in codeer.yaml)")
+    return ctx.settings.coder
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.output is not None:
+        check_format(args.output, args.excel)
+    elif args.excel:
+        raise CodeerError("--excel needs -o FILE.csv")
+    if args.code and (args.output or args.by):
+        raise CodeerError("--code codes the hits; run the search without it to count or export them")
+    if (args.dry_run or args.span != "passage") and not args.code:
+        raise CodeerError("--dry-run and --span go with --code CODE")
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    if args.undo:
+        return _undo(ctx)
+    _check(args)
+    ready_index(ctx.db)
+    if args.code:
+        return _code(ctx, args)
+    with ctx.db.read_session() as session:
+        hits = find_hits(session, _query(ctx, session, args), _filters(args))
+        if args.by or args.output:
+            tables = _tables(session, hits, args)
+            if args.output is None:
+                print(render_text(tables), end="")
+                return 0
+            rows = write_tables(tables, args.output, excel=args.excel)
+            print(f"{args.output}: {rows} row(s)")
+            return 0
+        _print_kwic(hits, hit_rows(session, hits, pseudonymise=args.pseudonymise))
+    print(_summary(hits, args))
+    return 0
+
+
+def _tables(session: Session, hits: list[Hit], args: argparse.Namespace) -> list[Table]:
+    if args.by:
+        columns, rows = count_rows(session, hits, parse_names(args.by))
+        return [Table("counts", columns, rows)]
+    return [Table("hits", hit_columns(session), hit_rows(session, hits, pseudonymise=args.pseudonymise))]
+
+
+def _print_kwic(hits: list[Hit], rows: Iterator[tuple]) -> None:
+    """``left [hit] right  transcript #passage speaker``, the hits lined up under each other."""
+    lines = [
+        f"{row[-5][-KWIC_WIDTH:]:>{KWIC_WIDTH}} [{row[-4]}] {row[-3][:KWIC_WIDTH]:<{KWIC_WIDTH}}  "
+        f"{hit.transcript} #{hit.number} {row[3]}"
+        for hit, row in zip(hits, rows, strict=True)
+    ]
+    if lines:
+        print("\n".join(lines))
+
+
+def _summary(hits: list[Hit], args: argparse.Namespace) -> str:
+    passages = len({h.passage_id for h in hits})
+    transcripts = len({h.transcript_id for h in hits})
+    who = "moderators included" if args.moderators else "moderators left out"
+    return f"{len(hits)} hit(s) in {passages} passage(s) of {transcripts} transcript(s) ({who})"
+
+
+def _code(ctx: Context, args: argparse.Namespace) -> int:
+    coder = _coder(ctx)
+    label = " | ".join(args.query) + (f" [codes: {args.codes}]" if args.codes else "")
+    with ctx.db.session() as session:
+        hits = find_hits(session, _query(ctx, session, args), _filters(args))
+        plan = plan_codings(session, hits, args.code, coder_id(session, coder), span=args.span)
+        for planned in plan.codings:
+            key = planned.key
+            span = "" if key.start is None else f" [{key.start}:{key.end}]"
+            state = "has it already" if planned.exists else ("would code" if args.dry_run else "coded")
+            print(f"{state}: {planned.transcript} #{planned.number}{span}")
+        if args.dry_run:
+            session.rollback()
+            print(f"dry run: {len(plan.new)} coding(s) of {plan.code_ref} would be added for {coder}")
+            return 0
+        applied = apply_plan(session, plan, label)
+    print(
+        f"{applied} coding(s) of {plan.code_ref} added for {coder} "
+        f"({len(plan.codings) - len(plan.new)} already there); undo all of them: codeer search --undo"
+    )
+    return 0
+
+
+def _undo(ctx: Context) -> int:
+    coder = _coder(ctx)
+    with ctx.db.session() as session:
+        change = history.undo_last(session, coder_id(session, coder))
+        if change is None or not change.target.note.startswith(history.SEARCH_PREFIX):
+            raise CodeerError(
+                "your last step is not a search's codings: nothing undone (the workbench's u undoes any step)"
+            )
+    print(change.describe())
+    return 0
