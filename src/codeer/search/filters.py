@@ -42,18 +42,22 @@ def parse_condition(text: str) -> Condition:
     return name.strip(), parts
 
 
+def _hint(word: str, known: list[str]) -> str:
+    lower = {k.lower(): k for k in known}
+    near = nearest(word, lower)
+    return f"; did you mean {lower[near]!r}?" if near else ""
+
+
 def _check(session: Session, table: type, kind: str, condition: Condition) -> None:
     name, values = condition
     names = sorted(session.scalars(select(table.name).distinct()))
     if name not in names:
-        near = nearest(name, names)
-        hint = f"; did you mean {near!r}?" if near else ""
+        hint = _hint(name, names)
         raise CodeerError(f"unknown {kind} attribute {name!r}{hint} (known: {', '.join(names) or 'none'})")
     known = sorted(session.scalars(select(table.value).where(table.name == name).distinct()))
     for value in values:
         if value not in known:
-            near = nearest(value, known)
-            hint = f"; did you mean {near!r}?" if near else ""
+            hint = _hint(value, known)
             raise CodeerError(f"no {kind} has {name}={value!r}{hint} (values: {', '.join(known) or 'none'})")
 
 

@@ -7,7 +7,10 @@ own (:mod:`codeer.search.tokens`), the same on every backend. The index therefor
 
 - SQLite: an FTS5 table ``passage_fts`` over ``passages.text`` (external content, so the text is stored
   once) with the ``unicode61`` tokenizer set to what codeer calls a word (letters and digits, case folded,
-  accents kept), and ``fts5vocab`` tables for the list of words and their occurrences. The import writes
+  accents kept), and an ``fts5vocab`` table listing its words. SQLite's letter tables are those of Unicode
+  6.1, so for a character outside :data:`AGREED` (a decomposed accent, an emoji newer than 2012, a letter of
+  a script added since) its words may differ from codeer's; passages holding one are listed in
+  ``passage_fts_other`` and always read. The import writes
   it set-based: one ``INSERT ... SELECT`` per batch of new transcripts, and for a re-import the old texts
   are taken out before the passages change and the new ones put in afterwards.
 - PostgreSQL: a trigram index (``pg_trgm``, GIN) on ``passages.text``; PostgreSQL keeps it in step itself,
@@ -34,6 +37,10 @@ from codeer.store.database import Database
 
 FTS = "passage_fts"
 FTS_WORDS = "passage_fts_words"  # fts5vocab 'row': every word once, with its number of passages
+FTS_OTHER = "passage_fts_other"  # passages with a character on which SQLite's and codeer's words may differ
+# Where SQLite's tokenizer and codeer's words agree (tested character by character): everything below the
+# combining accents (ASCII, Latin-1, Latin Extended, IPA), general punctuation and most currency signs.
+AGREED = "[^\x01-\u02ff\u2000-\u2064\u20a0-\u20b9]"
 TRGM_INDEX = "ix_passages_text_trgm"
 TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N*'"
 VOCABULARY_BATCH = 5000
@@ -77,7 +84,18 @@ def _create_sqlite(session: Session) -> None:
         )
     )
     session.execute(text(f"CREATE VIRTUAL TABLE {FTS_WORDS} USING fts5vocab({FTS}, row)"))
+    session.execute(text(f"CREATE TABLE {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
+    _rebuild_sqlite(session)
+
+
+def _others(where: str) -> str:
+    return f"INSERT INTO {FTS_OTHER} (id) SELECT id FROM passages WHERE {where} text GLOB :other"
+
+
+def _rebuild_sqlite(session: Session) -> None:
     session.execute(text(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"))
+    session.execute(text(f"DELETE FROM {FTS_OTHER}"))
+    session.execute(text(_others("")), {"other": f"*{AGREED}*"})
 
 
 def _create_pg(session: Session) -> bool:
@@ -117,7 +135,7 @@ def ensure_index(session: Session) -> bool:
             _create_sqlite(session)
             return True
         if not _sqlite_in_step(session):
-            session.execute(text(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"))
+            _rebuild_sqlite(session)
             return True
         return False
     if _dialect(session) == "postgresql" and not _pg_exists(session):
@@ -147,6 +165,12 @@ def forget_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
             f"WHERE transcript_id IN ({_ids(transcript_ids)})"
         )
     )
+    session.execute(
+        text(
+            f"DELETE FROM {FTS_OTHER} WHERE id IN "
+            f"(SELECT id FROM passages WHERE transcript_id IN ({_ids(transcript_ids)}))"
+        )
+    )
 
 
 def index_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
@@ -162,6 +186,9 @@ def index_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
                 f"INSERT INTO {FTS}(rowid, text) SELECT id, text FROM passages "
                 f"WHERE transcript_id IN ({_ids(transcript_ids)})"
             )
+        )
+        session.execute(
+            text(_others(f"transcript_id IN ({_ids(transcript_ids)}) AND")), {"other": f"*{AGREED}*"}
         )
     elif _dialect(session) == "postgresql" and not _pg_exists(session):
         _create_pg(session)
@@ -188,7 +215,9 @@ def candidates(session: Session, phrases: Sequence[Sequence[IndexTerm]]) -> Colu
     if not phrases:
         return false()  # every phrase has a word with no form at all (a fuzzy word with no neighbour)
     if _dialect(session) == "sqlite" and _sqlite_exists(session):
-        match = text(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH :fts").bindparams(fts=_fts_string(phrases))
+        match = text(
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH :fts UNION ALL SELECT id FROM {FTS_OTHER}"
+        ).bindparams(fts=_fts_string(phrases))
         return Passage.id.in_(match.columns(column("rowid", Integer)))
     if _dialect(session) == "postgresql":
         return or_(
