@@ -8,12 +8,12 @@ import random
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CODEBOOKS, SAMPLE_TRANSCRIPTS, run_cli
+from conftest import SAMPLE_TRANSCRIPTS, run_cli
 from openpyxl import load_workbook
+from search_study import search, study_fixture  # noqa: F401 - the fixture
 
 from codeer.search.tokens import tokens
 from codeer.store.search_index import AGREED, TOKENIZER
@@ -39,35 +39,6 @@ def independent_count(pattern: str, *, moderators: bool) -> Counter[str]:
             if moderators or speaker != "Moderator":
                 counts[path.stem] += len(word.findall(text))
     return +counts
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def study(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
-    """The sample study loaded once per backend: (project folder, database URL)."""
-    folder = tmp_path_factory.mktemp(f"search-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder / 'codeer.db'}"
-        name = None
-    else:
-        server = request.getfixturevalue("pg_server")
-        name = server.create_database()
-        url = server.url(name)
-    for codebook in SAMPLE_CODEBOOKS:
-        assert run_cli(folder, "--db", url, "codebook", "load", str(codebook)).code == 0
-    for what in (str(SAMPLE_TRANSCRIPTS),):
-        result = run_cli(folder, "--db", url, "import", what)
-        assert result.code == 0, result.err
-    result = run_cli(folder, "--db", url, "codings", "import", str(SAMPLE_TRANSCRIPTS / "codings-sample.csv"))
-    assert result.code == 0, result.err
-    yield folder, url
-    if name is not None:
-        request.getfixturevalue("pg_server").drop_database(name)
-
-
-def search(study: tuple, *args: str, output: Path | None = None):
-    folder, url = study
-    extra = ["-o", str(output)] if output else []
-    return run_cli(folder, "--db", url, "search", *args, *extra)
 
 
 def hits_per_transcript(study: tuple, tmp_path: Path, *args: str) -> Counter[str]:

@@ -27,6 +27,7 @@ from codeer.store.search_index import ready_index
 from codeer.store.workbench import coder_id
 
 KWIC_WIDTH = 40
+PASSAGE_WIDTH = 100
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -125,7 +126,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             rows = write_tables(tables, args.output, excel=args.excel)
             print(f"{args.output}: {rows} row(s)")
             return 0
-        _print_kwic(hits, hit_rows(session, hits, pseudonymise=args.pseudonymise))
+        _print_kwic(hits, hit_rows(session, hits, pseudonymise=args.pseudonymise), passages=not args.query)
     print(_summary(hits, args))
     return 0
 
@@ -137,15 +138,17 @@ def _tables(session: Session, hits: list[Hit], args: argparse.Namespace) -> list
     return [Table("hits", hit_columns(session), hit_rows(session, hits, pseudonymise=args.pseudonymise))]
 
 
-def _print_kwic(hits: list[Hit], rows: Iterator[tuple]) -> None:
-    """``left [hit] right  transcript #passage speaker``, the hits lined up under each other."""
-    lines = [
-        f"{row[-5][-KWIC_WIDTH:]:>{KWIC_WIDTH}} [{row[-4]}] {row[-3][:KWIC_WIDTH]:<{KWIC_WIDTH}}  "
-        f"{hit.transcript} #{hit.number} {row[3]}"
-        for hit, row in zip(hits, rows, strict=True)
-    ]
-    if lines:
-        print("\n".join(lines))
+def _print_kwic(hits: list[Hit], rows: Iterator[tuple], *, passages: bool) -> None:
+    """``left [hit] right  transcript #passage speaker``, the hits lined up under each other; a coded-segment
+    query's passages as ``transcript #passage speaker: text``."""
+    for hit, row in zip(hits, rows, strict=True):
+        where = f"{hit.transcript} #{hit.number} {row[3]}"
+        if passages:
+            text = row[-4]
+            print(f"{where}: {text[:PASSAGE_WIDTH]}{'…' if len(text) > PASSAGE_WIDTH else ''}")
+        else:
+            left, word, right = row[-5][-KWIC_WIDTH:], row[-4], row[-3][:KWIC_WIDTH]
+            print(f"{left:>{KWIC_WIDTH}} [{word}] {right:<{KWIC_WIDTH}}  {where}")
 
 
 def _summary(hits: list[Hit], args: argparse.Namespace) -> str:

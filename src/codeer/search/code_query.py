@@ -138,8 +138,9 @@ class _Parser:
             return Not(self.unary())
         if kind == "(":
             node = self.either()
-            if self.take()[0] != ")":
+            if self.peek() != ")":
                 raise CodeerError(f"a ( is not closed in the code query {self.text!r}")
+            self.take()
             return node
         if kind == "code":
             return Leaf(value)

@@ -61,7 +61,7 @@ def _dialect(session: Session) -> str:
 def _sqlite_exists(session: Session) -> bool:
     return (
         session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": FTS}
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": FTS_OTHER}
         ).first()
         is not None
     )
@@ -79,11 +79,11 @@ def _pg_exists(session: Session) -> bool:
 def _create_sqlite(session: Session) -> None:
     session.execute(
         text(
-            f"CREATE VIRTUAL TABLE {FTS} USING fts5(text, content='passages', content_rowid='id', "
-            f'tokenize="{TOKENIZER}")'
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(text, content='passages', "
+            f"content_rowid='id', tokenize=\"{TOKENIZER}\")"
         )
     )
-    session.execute(text(f"CREATE VIRTUAL TABLE {FTS_WORDS} USING fts5vocab({FTS}, row)"))
+    session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_WORDS} USING fts5vocab({FTS}, row)"))
     session.execute(text(f"CREATE TABLE {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
     _rebuild_sqlite(session)
 
