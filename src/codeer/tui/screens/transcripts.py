@@ -14,6 +14,7 @@ from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.coding import CodingScreen
+from codeer.tui.screens.search import SearchScreen
 
 
 def progress(row: TranscriptRow) -> Text:
@@ -139,6 +140,9 @@ class TranscriptsScreen(Screen[None]):
 
     def action_analysis(self) -> None:
         self.app.push_screen(AnalysisScreen())
+
+    def action_search_project(self) -> None:
+        self.app.push_screen(SearchScreen())
 
     def action_sort(self) -> None:
         if self.columns:

@@ -1,0 +1,182 @@
+"""The project-wide search screen: type words or a code query, see every hit in context, open or code it.
+
+The words box takes one word or phrase as ``codeer search`` does (``bel*`` for a prefix, quotes optional);
+the codes box a coded-segment query (``empathie AND NOT gehoord-worden``) over your own codings only, so
+searching never shows another coder's work (blind coding). Moderators' turns are left out, as on the
+command line. Every change of a box runs the search on a worker thread in a read-only transaction; a newer
+keystroke supersedes an older search, whose result is then dropped. The list shows the first
+:data:`SHOWN` hits; the title counts all of them.
+
+On the list, Enter opens the hit's passage in its transcript, and a code's key (of the codebook with the
+most keys, as on the coding screen) puts that code on the hit's passage or takes it off again, as one
+workbench action (``u`` on the coding screen undoes it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from codeer.errors import CodeerError
+from codeer.search.filters import Filters
+from codeer.search.hits import Hit, context, find_hits
+from codeer.search.text_query import parse_text_query
+from codeer.store.coding import CodingKey
+from codeer.store.workbench import CodeInfo, list_codes, list_transcripts, toggle
+from codeer.tui import keymap
+from codeer.tui.dbqueue import describe_error
+from codeer.tui.screens.coding import CodingScreen
+
+SHOWN = 500  # hits listed at once; the title counts them all
+LEFT = 32  # characters of context before the hit
+
+
+@dataclass(frozen=True)
+class Found:
+    generation: int
+    hits: list[Hit]
+    error: str = ""
+
+
+class SearchScreen(Screen[None]):
+    KEYS = keymap.SEARCH
+    BINDINGS = keymap.bindings(KEYS)
+    AUTO_FOCUS = "#search-words"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[Hit] = []
+        self.codes: list[CodeInfo] = []
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("Search every transcript", id="search-title", classes="title-bar")
+        yield Input(placeholder='words: terugbellen, "vaste contactpersoon", bel*', id="search-words")
+        yield Input(placeholder="your codes: empathie AND gehoord-worden NOT ...", id="search-codes")
+        yield OptionList(id="search-hits")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.codes = self.app.queue.call(list_codes)
+        books = [c.codebook for c in self.codes]
+        book = max(
+            dict.fromkeys(books),
+            key=lambda b: sum(1 for c in self.codes if c.codebook == b and c.hotkey),
+            default="",
+        )
+        taken = {
+            keymap.character_of(k)
+            for spec in [*keymap.GLOBAL, *self.KEYS]
+            for k in keymap.effective(spec, self.app.key_overrides)
+        }
+        keys = {
+            c.hotkey: c.id for c in self.codes if c.codebook == book and c.hotkey and c.hotkey not in taken
+        }
+        added = BindingsMap([Binding(k, f"code({cid})", show=False) for k, cid in keys.items()])
+        self._bindings.key_to_bindings.update(added.key_to_bindings)
+
+    # -- searching --------------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.generation += 1
+        words = self.query_one("#search-words", Input).value.strip()
+        codes = self.query_one("#search-codes", Input).value.strip()
+        if not words and not codes:
+            self._show(Found(self.generation, []))
+            return
+        self.run_search(self.generation, words, codes)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, generation: int, words: str, codes: str) -> None:
+        coder = self.app.coder_name
+        try:
+            query = parse_text_query([words]) if words else None
+            with self.app.db.read_session() as session:
+                hits = find_hits(session, query, Filters(codes=codes, coders=(coder,) if codes else ()))
+            found = Found(generation, hits)
+        except CodeerError as exc:
+            found = Found(generation, [], str(exc))
+        except Exception as exc:  # noqa: BLE001 - a failing search is reported on the screen, never raised
+            found = Found(generation, [], describe_error(exc))
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: Found) -> None:
+        if found.generation != self.generation:
+            return  # a newer keystroke has started a newer search
+        self.hits = found.hits
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(self._line(hit)) for hit in found.hits[:SHOWN]])
+        if found.hits:
+            options.highlighted = 0
+        title = self.query_one("#search-title", Static)
+        if found.error:
+            title.update(Text(found.error, style="bold red"))
+            return
+        passages = len({h.passage_id for h in found.hits})
+        transcripts = len({h.transcript_id for h in found.hits})
+        shown = f" · first {SHOWN} listed" if len(found.hits) > SHOWN else ""
+        counts = f"{len(found.hits)} hits in {passages} passages of {transcripts} transcripts"
+        title.update(f"{counts}{shown} (moderators left out)")
+
+    def _line(self, hit: Hit) -> Text:
+        left, word, right = context(hit.text, hit.start, hit.end)
+        line = Text(left[-LEFT:].rjust(LEFT) + " ", no_wrap=True, overflow="ellipsis")
+        line.append(word, style="bold reverse")
+        line.append(f" {right}  ")
+        line.append(f"{hit.transcript} #{hit.number} {hit.speaker}", style="dim")
+        return line
+
+    # -- acting on a hit --------------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(OptionList).focus()
+
+    def _current(self) -> Hit | None:
+        index = self.query_one(OptionList).highlighted
+        return self.hits[index] if index is not None and index < min(len(self.hits), SHOWN) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.run_worker(self.action_open(), exclusive=True, group="open")
+
+    async def action_open(self) -> None:
+        """Open the hit's transcript on the coding screen, at the hit's passage."""
+        hit = self._current()
+        if hit is None:
+            return
+        me = self.app.coder_id
+        row = next(
+            r for r in self.app.queue.call(lambda s: list_transcripts(s, me)) if r.id == hit.transcript_id
+        )
+        screen = CodingScreen(row)
+        await self.app.push_screen(screen)
+        await screen.ready.wait()
+        at = screen.view.row_of(hit.passage_id)
+        if at is not None:
+            screen.view.move_to(at)
+
+    def action_code(self, code_id: int) -> None:
+        hit = self._current()
+        if hit is None or not self.query_one(OptionList).has_focus:
+            return
+        key = CodingKey(hit.passage_id, code_id, self.app.coder_id)
+        name = next((c.name for c in self.codes if c.id == code_id), "code")
+        where = f"{hit.transcript} #{hit.number}"
+
+        def done(row: object) -> None:
+            self.notify(f"{name} {'put on' if row is not None else 'taken off'} {where}", timeout=3)
+
+        def failed(exc: BaseException) -> None:
+            self.notify(f"Not saved ({name} on {where}): {describe_error(exc)}", severity="error", timeout=10)
+
+        self.app.queue.start(lambda session: toggle(session, key), done, failed, self.call_next)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
