@@ -20,7 +20,7 @@ from codeer.errors import CodeerError
 from codeer.export.tables import Table, check_format, render_text, write_tables
 from codeer.search.apply import SPANS, apply_plan, plan_codings
 from codeer.search.filters import Filters, conditions_from
-from codeer.search.hits import Hit, count_rows, find_hits, hit_columns, hit_rows
+from codeer.search.hits import Hit, count_rows, find_hits, hit_columns, hit_rows, passage_counts
 from codeer.search.text_query import TextQuery, fuzzy_expander, parse_text_query, project_words
 from codeer.store import history
 from codeer.store.search_index import ready_index
@@ -117,25 +117,28 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if args.code:
         return _code(ctx, args)
     with ctx.db.read_session() as session:
-        hits = find_hits(session, _query(ctx, session, args), _filters(args))
-        if args.by or args.output:
-            tables = _tables(session, hits, args)
-            if args.output is None:
-                print(render_text(tables), end="")
-                return 0
-            rows = write_tables(tables, args.output, excel=args.excel)
-            print(f"{args.output}: {rows} row(s)")
-            return 0
+        query, filters = _query(ctx, session, args), _filters(args)
+        if args.by:
+            columns, rows = count_rows(session, passage_counts(session, query, filters), parse_names(args.by))
+            return _write(args, [Table("counts", columns, rows)])
+        hits = find_hits(session, query, filters)
+        if args.output:
+            table = Table(
+                "hits", hit_columns(session), hit_rows(session, hits, pseudonymise=args.pseudonymise)
+            )
+            return _write(args, [table])
         _print_kwic(hits, hit_rows(session, hits, pseudonymise=args.pseudonymise), passages=not args.query)
     print(_summary(hits, args))
     return 0
 
 
-def _tables(session: Session, hits: list[Hit], args: argparse.Namespace) -> list[Table]:
-    if args.by:
-        columns, rows = count_rows(session, hits, parse_names(args.by))
-        return [Table("counts", columns, rows)]
-    return [Table("hits", hit_columns(session), hit_rows(session, hits, pseudonymise=args.pseudonymise))]
+def _write(args: argparse.Namespace, tables: list[Table]) -> int:
+    if args.output is None:
+        print(render_text(tables), end="")
+        return 0
+    rows = write_tables(tables, args.output, excel=args.excel)
+    print(f"{args.output}: {rows} row(s)")
+    return 0
 
 
 def _print_kwic(hits: list[Hit], rows: Iterator[tuple], *, passages: bool) -> None:

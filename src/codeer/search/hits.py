@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.groups import MISSING, resolve_attributes
@@ -27,7 +27,7 @@ from codeer.model import Passage, Speaker, SpeakerAttribute, Transcript, Transcr
 from codeer.search.code_query import coded_passages
 from codeer.search.filters import Filters, passage_conditions
 from codeer.search.text_query import TextQuery
-from codeer.store.search_index import candidates
+from codeer.store.search_index import candidates, counts_by_word, other_passages
 
 CONTEXT = 40  # characters of context on each side of a hit
 FETCH_BATCH = 2000
@@ -51,9 +51,11 @@ class Hit:
         return self.text[self.start : self.end]
 
 
-def find_hits(session: Session, query: TextQuery | None, filters: Filters) -> list[Hit]:
-    """Every hit of ``query`` (or every passage the code query selects) in the filtered passages,
-    transcripts by key, passages by number."""
+def find_hits(
+    session: Session, query: TextQuery | None, filters: Filters, *, only: Select | None = None
+) -> list[Hit]:
+    """Every hit of ``query`` (or every passage the code query selects) in the filtered passages (and
+    among ``only``, passage ids, if given), transcripts by key, passages by number."""
     if query is None and not filters.codes:
         raise CodeerError("give words to search for, or a coded-segment query (--codes)")
     statement = (
@@ -72,7 +74,9 @@ def find_hits(session: Session, query: TextQuery | None, filters: Filters) -> li
         .where(*passage_conditions(session, filters))
         .order_by(Transcript.key, Passage.number)
     )
-    if query is not None and query.phrases:
+    if only is not None:
+        statement = statement.where(Passage.id.in_(only))
+    elif query is not None and query.phrases:
         statement = statement.where(candidates(session, query.index_terms()))
     wanted = coded_passages(session, filters.codes, filters.coders) if filters.codes else None
     hits: list[Hit] = []
@@ -116,27 +120,56 @@ def _attributes(session: Session) -> _Attributes:
     return found
 
 
-def count_rows(session: Session, hits: Sequence[Hit], by: tuple[str, ...]) -> tuple[list[str], list[tuple]]:
+Counted = tuple[int, int, int | None, int]  # passage, transcript, speaker, hits
+
+
+def passage_counts(session: Session, query: TextQuery | None, filters: Filters) -> list[Counted]:
+    """Hits per passage. Words (not phrases, not a regular expression) are counted from the index on
+    SQLite without reading the passages; every other search counts what :func:`find_hits` finds."""
+    if (
+        query is not None
+        and query.phrases
+        and all(len(phrase) == 1 for phrase in query.phrases)
+        and not filters.codes
+    ):
+        conditions = passage_conditions(session, filters)
+        counted = counts_by_word(session, [phrase[0].index_term() for phrase in query.phrases], conditions)
+        if counted is not None:
+            others = find_hits(session, query, filters, only=other_passages())
+            return counted + _per_passage(others)
+    return _per_passage(find_hits(session, query, filters))
+
+
+def _per_passage(hits: Sequence[Hit]) -> list[Counted]:
+    counts: dict[int, list] = {}
+    for hit in hits:
+        counts.setdefault(hit.passage_id, [hit.passage_id, hit.transcript_id, hit.speaker_id, 0])[3] += 1
+    return [tuple(row) for row in counts.values()]
+
+
+def count_rows(
+    session: Session, counted: Sequence[Counted], by: tuple[str, ...]
+) -> tuple[list[str], list[tuple]]:
     """Columns and rows of the counts per value of the ``by`` attributes (one overall row without)."""
     grouping = resolve_attributes(session, by)
     attributes = _attributes(session)
     counts: dict[tuple[str, ...], list] = {}
-    for hit in hits:
+    for _, transcript, speaker, hits in counted:
         group = tuple(
             (
-                attributes.transcript[hit.transcript_id]
+                attributes.transcript[transcript]
                 if a.kind == "transcript"
-                else attributes.speaker.get(hit.speaker_id or 0, {})
+                else attributes.speaker.get(speaker or 0, {})
             ).get(a.name, MISSING)
             for a in grouping
         )
-        entry = counts.setdefault(group, [0, set(), set(), set()])
-        entry[0] += 1
-        entry[1].add(hit.passage_id)
-        entry[2].add(hit.transcript_id)
-        entry[3].add(hit.speaker_id)
+        entry = counts.setdefault(group, [0, 0, set(), set()])
+        entry[0] += hits
+        entry[1] += 1
+        entry[2].add(transcript)
+        entry[3].add(speaker)
     rows = [
-        (*group, n, len(passages), len(transcripts), len(speakers - {None}))
+        (*group, n, passages, len(transcripts), len(speakers - {None}))
         for group, (n, passages, transcripts, speakers) in sorted(counts.items())
     ]
     return [*(a.label for a in grouping), "hits", "passages", "transcripts", "speakers"], rows

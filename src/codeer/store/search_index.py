@@ -28,7 +28,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, and_, column, false, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -37,6 +50,7 @@ from codeer.store.database import Database
 
 FTS = "passage_fts"
 FTS_WORDS = "passage_fts_words"  # fts5vocab 'row': every word once, with its number of passages
+FTS_INSTANCES = "passage_fts_instances"  # fts5vocab 'instance': one row per word of every passage
 FTS_OTHER = "passage_fts_other"  # passages with a character on which SQLite's and codeer's words may differ
 # Where SQLite's tokenizer and codeer's words agree (tested character by character): everything below the
 # combining accents (ASCII, Latin-1, Latin Extended, IPA), general punctuation and most currency signs.
@@ -59,12 +73,12 @@ def _dialect(session: Session) -> str:
 
 
 def _sqlite_exists(session: Session) -> bool:
-    return (
-        session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": FTS_OTHER}
-        ).first()
-        is not None
-    )
+    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER)
+    found = session.execute(
+        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d)"),
+        dict(zip("abcd", names, strict=True)),
+    ).scalar()
+    return found == len(names)
 
 
 def _pg_exists(session: Session) -> bool:
@@ -84,7 +98,10 @@ def _create_sqlite(session: Session) -> None:
         )
     )
     session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_WORDS} USING fts5vocab({FTS}, row)"))
-    session.execute(text(f"CREATE TABLE {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
+    session.execute(
+        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_INSTANCES} USING fts5vocab({FTS}, instance)")
+    )
+    session.execute(text(f"CREATE TABLE IF NOT EXISTS {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
     _rebuild_sqlite(session)
 
 
@@ -227,6 +244,37 @@ def candidates(session: Session, phrases: Sequence[Sequence[IndexTerm]]) -> Colu
             )
         )
     return true()
+
+
+def counts_by_word(
+    session: Session, terms: Sequence[IndexTerm], conditions: Sequence[ColumnElement[bool]]
+) -> list[tuple[int, int, int | None, int]] | None:
+    """Per passage meeting ``conditions``: (passage, transcript, speaker, occurrences of any of ``terms``),
+    straight from the index's word list (SQLite), without reading a text; passages whose words the index
+    may split otherwise are left out (the caller reads them). None where the index cannot count."""
+    if _dialect(session) != "sqlite" or not _sqlite_exists(session):
+        return None
+    words = table(FTS_INSTANCES, column("term"), column("doc", Integer))
+    matches = []
+    for term in terms:
+        for form in term.forms:
+            if term.prefix:
+                matches.append(and_(words.c.term >= form, words.c.term < form + "\U0010ffff"))
+            else:
+                matches.append(words.c.term == form)
+    query = (
+        select(Passage.id, Passage.transcript_id, Passage.speaker_id, func.count())
+        .select_from(words)
+        .join(Passage, Passage.id == words.c.doc)
+        .where(or_(false(), *matches), *conditions, Passage.id.not_in(other_passages()))
+        .group_by(Passage.id, Passage.transcript_id, Passage.speaker_id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def other_passages() -> Select[tuple[int]]:
+    """The passages a search must read whatever the index says (SQLite; none elsewhere)."""
+    return select(column("id", Integer)).select_from(table(FTS_OTHER))
 
 
 def indexed_words(session: Session) -> Iterator[str] | None:
