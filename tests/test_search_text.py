@@ -15,6 +15,7 @@ from conftest import SAMPLE_TRANSCRIPTS, run_cli
 from openpyxl import load_workbook
 from search_study import search, study_fixture  # noqa: F401 - the fixture
 
+from codeer.search.text_query import Term, TextQuery
 from codeer.search.tokens import tokens
 from codeer.store.search_index import AGREED, TOKENIZER
 
@@ -193,3 +194,32 @@ def test_the_index_splits_words_as_codeer_does_or_lists_the_passage_to_be_read(t
         assert indexed.get(number, []) == [w for _, _, w in tokens(text)], text
     sample = sum(1 for path in TXT_FILES for _ in read_turns(path))
     assert read_always and read_always[0] > sample  # the sample study's Dutch is all in the index
+
+
+def test_the_hit_finder_matches_exactly_the_words_codeer_defines() -> None:
+    """Hits found by regular expression over the folded text equal a token-by-token reading."""
+    rng = random.Random(7)
+    alphabet = "abcdeÉéßİΣς _-'.,😤\u0301"
+    vocabulary = ["ab", "abc", "b", "é", "ss", "σς"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        size = rng.randint(1, 3)
+        phrase = tuple(
+            Term(rng.choice(vocabulary), prefix=rng.random() < 0.3)
+            if rng.random() < 0.7
+            else Term("x", forms=frozenset(rng.sample(vocabulary, 2)))
+            for _ in range(size)
+        )
+        words = tokens(text)
+        expected = []
+        for i in range(len(words) - size + 1):
+            if all(
+                words[i + j][2] in term.forms
+                if term.forms is not None
+                else words[i + j][2].startswith(term.word)
+                if term.prefix
+                else words[i + j][2] == term.word
+                for j, term in enumerate(phrase)
+            ):
+                expected.append((words[i][0], words[i + size - 1][1]))
+        assert TextQuery("t", (phrase,)).find(text) == expected, (text, phrase)

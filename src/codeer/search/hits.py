@@ -120,12 +120,13 @@ def _attributes(session: Session) -> _Attributes:
     return found
 
 
-Counted = tuple[int, int, int | None, int]  # passage, transcript, speaker, hits
+Counted = tuple[int, int | None, int, int]  # transcript, speaker, hits, passages
 
 
 def passage_counts(session: Session, query: TextQuery | None, filters: Filters) -> list[Counted]:
-    """Hits per passage. Words (not phrases, not a regular expression) are counted from the index on
-    SQLite without reading the passages; every other search counts what :func:`find_hits` finds."""
+    """Hits and passages with a hit, per transcript and speaker. Words (not phrases, not a regular
+    expression) are counted from the index on SQLite without reading the passages; every other search
+    counts what :func:`find_hits` finds."""
     if (
         query is not None
         and query.phrases
@@ -136,15 +137,17 @@ def passage_counts(session: Session, query: TextQuery | None, filters: Filters) 
         counted = counts_by_word(session, [phrase[0].index_term() for phrase in query.phrases], conditions)
         if counted is not None:
             others = find_hits(session, query, filters, only=other_passages())
-            return counted + _per_passage(others)
-    return _per_passage(find_hits(session, query, filters))
+            return counted + _per_speaker(others)
+    return _per_speaker(find_hits(session, query, filters))
 
 
-def _per_passage(hits: Sequence[Hit]) -> list[Counted]:
-    counts: dict[int, list] = {}
+def _per_speaker(hits: Sequence[Hit]) -> list[Counted]:
+    counts: dict[tuple[int, int | None], list] = {}
     for hit in hits:
-        counts.setdefault(hit.passage_id, [hit.passage_id, hit.transcript_id, hit.speaker_id, 0])[3] += 1
-    return [tuple(row) for row in counts.values()]
+        entry = counts.setdefault((hit.transcript_id, hit.speaker_id), [0, set()])
+        entry[0] += 1
+        entry[1].add(hit.passage_id)
+    return [(tid, sid, n, len(passages)) for (tid, sid), (n, passages) in counts.items()]
 
 
 def count_rows(
@@ -154,7 +157,7 @@ def count_rows(
     grouping = resolve_attributes(session, by)
     attributes = _attributes(session)
     counts: dict[tuple[str, ...], list] = {}
-    for _, transcript, speaker, hits in counted:
+    for transcript, speaker, hits, passages in counted:
         group = tuple(
             (
                 attributes.transcript[transcript]
@@ -165,12 +168,13 @@ def count_rows(
         )
         entry = counts.setdefault(group, [0, 0, set(), set()])
         entry[0] += hits
-        entry[1] += 1
+        entry[1] += passages
         entry[2].add(transcript)
-        entry[3].add(speaker)
+        if speaker is not None:
+            entry[3].add(speaker)
     rows = [
-        (*group, n, passages, len(transcripts), len(speakers - {None}))
-        for group, (n, passages, transcripts, speakers) in sorted(counts.items())
+        (*group, n, in_passages, len(transcripts), len(speakers))
+        for group, (n, in_passages, transcripts, speakers) in sorted(counts.items())
     ]
     return [*(a.label for a in grouping), "hits", "passages", "transcripts", "speakers"], rows
 

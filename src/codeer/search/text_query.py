@@ -8,8 +8,9 @@ maps to the same lemma (``bellen``: belde, gebeld, belt, ...); with ``--fuzzy`` 
 within a few letters (rapidfuzz edit distance: none for words of up to 3 letters, 1 up to 6, else 2). A
 ``--regex`` query is a Python regular expression matched anywhere in the text, case-insensitively.
 
-Where a hit is, is found here, in Python, with :mod:`codeer.search.tokens`; the database's index only
-narrows down the passages to look in, so both backends give the same hits. Overlapping hits of different
+Where a hit is, is found here, in Python, by a regular expression over the folded text that matches exactly
+the words :mod:`codeer.search.tokens` defines; the database's index only narrows down the passages to look
+in, so both backends give the same hits. Overlapping hits of different
 phrases count once (the longer one).
 """
 
@@ -17,14 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
-from codeer.search.tokens import fold, tokens, words
+from codeer.search.tokens import WORD, fold, words
 from codeer.store.search_index import IndexTerm, indexed_words, passage_texts
 
 Span = tuple[int, int]
@@ -39,17 +40,22 @@ class Term:
     prefix: bool = False
     forms: frozenset[str] | None = None
 
-    def matches(self, token: str) -> bool:
-        if self.forms is not None:
-            return token in self.forms
-        if self.prefix:
-            return token.startswith(self.word)
-        return token == self.word
-
     def index_term(self) -> IndexTerm:
         if self.forms is not None:
             return IndexTerm(tuple(sorted(self.forms)))
         return IndexTerm((self.word,), self.prefix)
+
+    def pattern(self) -> str:
+        """A regular expression for the word(s) it matches in a folded text (whole words: see below)."""
+        if self.forms is not None:
+            return "(?:" + "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True)) + ")"
+        return re.escape(self.word) + (r"[^\W_]*" if self.prefix else "")
+
+
+def phrase_pattern(phrase: Sequence[Term]) -> re.Pattern[str]:
+    """The phrase in a folded text: its words in order, only non-word characters between them, each a whole
+    word (no letter or digit just before or after), which is exactly "these tokens, one after another"."""
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(t.pattern() for t in phrase) + r"(?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class TextQuery:
     label: str
     phrases: tuple[tuple[Term, ...], ...] = ()
     pattern: re.Pattern[str] | None = None
+    _compiled: list[re.Pattern[str]] | None = field(default=None, compare=False, repr=False)
 
     def index_terms(self) -> list[list[IndexTerm]]:
         return [[term.index_term() for term in phrase] for phrase in self.phrases]
@@ -68,21 +75,19 @@ class TextQuery:
         if self.pattern is not None:
             found = [m.span() for m in self.pattern.finditer(text) if m.end() > m.start()]
         else:
-            toks = tokens(text)
-            found = []
-            for phrase in self.phrases:
-                first, rest, size = phrase[0], phrase[1:], len(phrase)
-                for i in range(len(toks) - size + 1):
-                    if first.matches(toks[i][2]) and all(
-                        term.matches(toks[i + j][2]) for j, term in enumerate(rest, start=1)
-                    ):
-                        found.append((toks[i][0], toks[i + size - 1][1]))
+            folded = fold(text)
+            found = [m.span() for pattern in self._patterns() for m in pattern.finditer(folded)]
         found.sort(key=lambda span: (span[0], -span[1]))
         kept: list[Span] = []
         for span in found:
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
         return kept
+
+    def _patterns(self) -> list[re.Pattern[str]]:
+        if self._compiled is None:
+            object.__setattr__(self, "_compiled", [phrase_pattern(phrase) for phrase in self.phrases])
+        return self._compiled
 
 
 def _phrase(text: str, lemma: Expand | None, fuzzy: Expand | None) -> tuple[Term, ...]:
@@ -138,7 +143,7 @@ def max_edits(word: str) -> int:
 
 def fuzzy_expander(vocabulary: Iterable[str]) -> Expand:
     """``--fuzzy``: a word's neighbours among the project's words (``vocabulary``, read once)."""
-    known = sorted({fold(w) for w in vocabulary})
+    known = sorted({word for w in vocabulary if WORD.fullmatch(word := fold(w))})
 
     def expand(word: str) -> frozenset[str]:
         found = process.extract(
