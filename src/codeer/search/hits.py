@@ -52,10 +52,15 @@ class Hit:
 
 
 def find_hits(
-    session: Session, query: TextQuery | None, filters: Filters, *, only: Select | None = None
+    session: Session,
+    query: TextQuery | None,
+    filters: Filters,
+    *,
+    only: Select | None = None,
+    limit: int | None = None,
 ) -> list[Hit]:
     """Every hit of ``query`` (or every passage the code query selects) in the filtered passages (and
-    among ``only``, passage ids, if given), transcripts by key, passages by number."""
+    among ``only``, passage ids, if given), transcripts by key, passages by number; the first ``limit``."""
     if query is None and not filters.codes:
         raise CodeerError("give words to search for, or a coded-segment query (--codes)")
     statement = (
@@ -87,6 +92,8 @@ def find_hits(
                 continue
             spans = query.find(text) if query is not None else [(0, len(text))]
             hits.extend(Hit(pid, tid, key, number, sid, speaker or "", ms, s, e, text) for s, e in spans)
+            if limit is not None and len(hits) >= limit:
+                return hits[:limit]
     return hits
 
 

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from codeer.errors import CodeerError
 from codeer.search.filters import Filters
-from codeer.search.hits import Hit, context, find_hits
+from codeer.search.hits import Hit, context, find_hits, passage_counts
 from codeer.search.text_query import parse_text_query
 from codeer.store.coding import CodingKey
 from codeer.store.workbench import CodeInfo, list_codes, list_transcripts, toggle
@@ -34,14 +34,17 @@ from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.coding import CodingScreen
 
-SHOWN = 500  # hits listed at once; the title counts them all
+SHOWN = 200  # hits listed at once; the title counts them all
 LEFT = 32  # characters of context before the hit
 
 
 @dataclass(frozen=True)
 class Found:
     generation: int
-    hits: list[Hit]
+    hits: list[Hit]  # the first SHOWN
+    total: int = 0
+    passages: int = 0
+    transcripts: int = 0
     error: str = ""
 
 
@@ -98,13 +101,21 @@ class SearchScreen(Screen[None]):
         coder = self.app.coder_name
         try:
             query = parse_text_query([words]) if words else None
+            filters = Filters(codes=codes, coders=(coder,) if codes else ())
             with self.app.db.read_session() as session:
-                hits = find_hits(session, query, Filters(codes=codes, coders=(coder,) if codes else ()))
-            found = Found(generation, hits)
+                counted = passage_counts(session, query, filters)
+                hits = find_hits(session, query, filters, limit=SHOWN)
+            found = Found(
+                generation,
+                hits,
+                sum(c[2] for c in counted),
+                sum(c[3] for c in counted),
+                len({c[0] for c in counted}),
+            )
         except CodeerError as exc:
-            found = Found(generation, [], str(exc))
+            found = Found(generation, [], error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a failing search is reported on the screen, never raised
-            found = Found(generation, [], describe_error(exc))
+            found = Found(generation, [], error=describe_error(exc))
         self.app.call_from_thread(self._show, found)
 
     def _show(self, found: Found) -> None:
@@ -113,17 +124,15 @@ class SearchScreen(Screen[None]):
         self.hits = found.hits
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(self._line(hit)) for hit in found.hits[:SHOWN]])
+        options.add_options([Option(self._line(hit)) for hit in found.hits])
         if found.hits:
             options.highlighted = 0
         title = self.query_one("#search-title", Static)
         if found.error:
             title.update(Text(found.error, style="bold red"))
             return
-        passages = len({h.passage_id for h in found.hits})
-        transcripts = len({h.transcript_id for h in found.hits})
-        shown = f" · first {SHOWN} listed" if len(found.hits) > SHOWN else ""
-        counts = f"{len(found.hits)} hits in {passages} passages of {transcripts} transcripts"
+        shown = f" · first {SHOWN} listed" if found.total > SHOWN else ""
+        counts = f"{found.total} hits in {found.passages} passages of {found.transcripts} transcripts"
         title.update(f"{counts}{shown} (moderators left out)")
 
     def _line(self, hit: Hit) -> Text:
@@ -141,7 +150,7 @@ class SearchScreen(Screen[None]):
 
     def _current(self) -> Hit | None:
         index = self.query_one(OptionList).highlighted
-        return self.hits[index] if index is not None and index < min(len(self.hits), SHOWN) else None
+        return self.hits[index] if index is not None and index < len(self.hits) else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.run_worker(self.action_open(), exclusive=True, group="open")
