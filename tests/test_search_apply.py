@@ -13,7 +13,7 @@ from codeer.model import Code, Coding, CodingEvent, Passage, Transcript
 from codeer.store import history
 from codeer.store.coding import CodingKey
 from codeer.store.database import open_database
-from codeer.store.search_index import FTS, FTS_OTHER
+from codeer.store.search_index import FTS, FTS_OTHER, index_needs_work
 from codeer.store.workbench import toggle
 
 CODEBOOK = """codebook: dienst
@@ -137,6 +137,12 @@ def test_span_sentence_codes_the_sentence_of_each_hit(study) -> None:
 
 def test_a_re_import_keeps_the_index_in_step(study) -> None:
     folder, url = study
+    db = open_database(url)
+    try:
+        with db.session() as s:
+            assert index_needs_work(s) is False  # the import made the index (FTS5, or pg_trgm's)
+    finally:
+        db.close()
     assert "1 hit(s)" in cli(study, "search", "altijd").out
     changed = TRANSCRIPT.replace("ik bel altijd", "ik bel nooit")
     (folder / "groep.txt").write_text(changed, encoding="utf-8")

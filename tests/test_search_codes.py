@@ -117,3 +117,17 @@ def test_operator_precedence() -> None:
     assert parse_code_query("NOT (a OR b)") == Not(Binary("OR", Leaf("a"), Leaf("b")))
     with pytest.raises(CodeerError):
         parse_code_query("")
+
+
+@pytest.mark.parametrize(
+    ("args", "passages"),
+    [
+        (("--codes", "herkend-worden AND (mijn-omgeving OR meedenken)"), 6),
+        (("--codes", "oprechte-empathie AND NOT gehoord-worden", "--where", "organisation=Vitens,RET"), 9),
+        (("--codes", "opnieuw-verhaal-doen NEAR/2 oprechte-empathie", "--coders", "anouk"), 2),
+    ],
+)
+def test_the_readme_examples_on_the_sample_study(study, args, passages) -> None:
+    result = search(study, *args)
+    assert result.code == 0, result.err
+    assert f"{passages} hit(s) in {passages} passage(s)" in result.out

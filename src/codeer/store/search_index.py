@@ -248,10 +248,11 @@ def candidates(session: Session, phrases: Sequence[Sequence[IndexTerm]]) -> Colu
 
 def counts_by_word(
     session: Session, terms: Sequence[IndexTerm], conditions: Sequence[ColumnElement[bool]]
-) -> list[tuple[int, int, int | None, int]] | None:
-    """Per passage meeting ``conditions``: (passage, transcript, speaker, occurrences of any of ``terms``),
-    straight from the index's word list (SQLite), without reading a text; passages whose words the index
-    may split otherwise are left out (the caller reads them). None where the index cannot count."""
+) -> list[tuple[int, int | None, int, int]] | None:
+    """Per transcript and speaker, over the passages meeting ``conditions``: (transcript, speaker,
+    occurrences of any of ``terms``, passages with one), straight from the index's word list (SQLite),
+    without reading a text. Passages whose words the index may split otherwise are left out (the caller
+    reads them). None where the index cannot count."""
     if _dialect(session) != "sqlite" or not _sqlite_exists(session):
         return None
     words = table(FTS_INSTANCES, column("term"), column("doc", Integer))
@@ -262,12 +263,19 @@ def counts_by_word(
                 matches.append(and_(words.c.term >= form, words.c.term < form + "\U0010ffff"))
             else:
                 matches.append(words.c.term == form)
+    # Occurrences per passage first (the index reads its own lists), then one lookup per passage.
+    per_passage = (
+        select(words.c.doc, func.count().label("n"))
+        .where(or_(false(), *matches))
+        .group_by(words.c.doc)
+        .subquery("per_passage")
+    )
     query = (
-        select(Passage.id, Passage.transcript_id, Passage.speaker_id, func.count())
-        .select_from(words)
-        .join(Passage, Passage.id == words.c.doc)
-        .where(or_(false(), *matches), *conditions, Passage.id.not_in(other_passages()))
-        .group_by(Passage.id, Passage.transcript_id, Passage.speaker_id)
+        select(Passage.transcript_id, Passage.speaker_id, func.sum(per_passage.c.n), func.count())
+        .select_from(per_passage)
+        .join(Passage, Passage.id == per_passage.c.doc)
+        .where(*conditions, Passage.id.not_in(other_passages()))
+        .group_by(Passage.transcript_id, Passage.speaker_id)
     )
     return [tuple(row) for row in session.execute(query)]
 
