@@ -142,7 +142,7 @@ def _write(args: argparse.Namespace, tables: list[Table]) -> int:
 
 
 def _print_kwic(hits: list[Hit], rows: Iterator[tuple], *, passages: bool) -> None:
-    """``left [hit] right  transcript #passage speaker``, the hits lined up under each other; a coded-segment
+    """``left[hit]right  transcript #passage speaker``, the hits lined up under each other; a coded-segment
     query's passages as ``transcript #passage speaker: text``."""
     for hit, row in zip(hits, rows, strict=True):
         where = f"{hit.transcript} #{hit.number} {row[3]}"
@@ -151,7 +151,7 @@ def _print_kwic(hits: list[Hit], rows: Iterator[tuple], *, passages: bool) -> No
             print(f"{where}: {text[:PASSAGE_WIDTH]}{'…' if len(text) > PASSAGE_WIDTH else ''}")
         else:
             left, word, right = row[-5][-KWIC_WIDTH:], row[-4], row[-3][:KWIC_WIDTH]
-            print(f"{left:>{KWIC_WIDTH}} [{word}] {right:<{KWIC_WIDTH}}  {where}")
+            print(f"{left:>{KWIC_WIDTH}}[{word}]{right:<{KWIC_WIDTH}}  {where}")
 
 
 def _summary(hits: list[Hit], args: argparse.Namespace) -> str:

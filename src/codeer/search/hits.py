@@ -98,14 +98,19 @@ def find_hits(
 
 
 def context(text: str, start: int, end: int, width: int = CONTEXT) -> tuple[str, str, str]:
-    """Left context, the hit and right context, on one line, cut at whole words."""
+    """Left context, the hit and right context, each on one line, cut at whole words; the space between
+    context and hit (if the text has one there) stays with the context."""
     left = text[max(0, start - width) : start]
     if start - width > 0 and " " in left:
         left = left[left.index(" ") + 1 :]
     right = text[end : end + width]
-    if end + width < len(text) and " " in right:
-        right = right[: right.rindex(" ")]
-    return " ".join(left.split()), " ".join(text[start:end].split()), " ".join(right.split())
+    if end + width < len(text) and " " in right.rstrip():
+        right = right[: right.rstrip().rindex(" ")]
+    return (
+        " ".join(left.split()) + (" " if left[-1:].isspace() else ""),
+        " ".join(text[start:end].split()),
+        (" " if right[:1].isspace() else "") + " ".join(right.split()),
+    )
 
 
 @dataclass

@@ -136,11 +136,14 @@ class SearchScreen(Screen[None]):
         title.update(f"{counts}{shown} (moderators left out)")
 
     def _line(self, hit: Hit) -> Text:
+        """``left hit right  transcript #n speaker`` on one line of the list's width."""
         left, word, right = context(hit.text, hit.start, hit.end)
-        line = Text(left[-LEFT:].rjust(LEFT) + " ", no_wrap=True, overflow="ellipsis")
+        where = f"  {hit.transcript} #{hit.number} {hit.speaker}"
+        room = max(0, self.query_one(OptionList).size.width - 3 - LEFT - len(word) - len(where))
+        line = Text(left[-LEFT:].rjust(LEFT))
         line.append(word, style="bold reverse")
-        line.append(f" {right}  ")
-        line.append(f"{hit.transcript} #{hit.number} {hit.speaker}", style="dim")
+        line.append(right[:room].ljust(room))
+        line.append(where, style="dim")
         return line
 
     # -- acting on a hit --------------------------------------------------------------------------------
