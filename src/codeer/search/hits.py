@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.groups import MISSING, resolve_attributes
@@ -148,8 +148,9 @@ def passage_counts(session: Session, query: TextQuery | None, filters: Filters) 
         conditions = passage_conditions(session, filters)
         counted = counts_by_word(session, [phrase[0].index_term() for phrase in query.phrases], conditions)
         if counted is not None:
-            others = find_hits(session, query, filters, only=other_passages())
-            return counted + _per_speaker(others)
+            if session.scalar(select(exists(other_passages()))):
+                counted += _per_speaker(find_hits(session, query, filters, only=other_passages()))
+            return counted
     return _per_speaker(find_hits(session, query, filters))
 
 
