@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench_agreement.py",
     "bench_autocode.py",
     "bench_concurrency.py",
+    "bench_search.py",
 ]
 
 

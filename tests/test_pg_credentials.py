@@ -127,6 +127,7 @@ def _every_command(folder: Path) -> list[tuple[str, ...]]:
         ("export", "qdpx", str(folder / "study.qdpx")),
         ("agreement",),
         ("autocode",),
+        ("search", "klant"),
         ("status",),
         ("log",),
         ("backup",),

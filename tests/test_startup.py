@@ -63,3 +63,11 @@ def test_commands_on_a_current_project_load_no_alembic_and_no_spacy(project: Pat
 def test_an_import_loads_spacy_without_the_lemma_tables(project: Path) -> None:
     modules = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt"))
     assert "spacy" in modules and "spacy_lookups_data" not in modules and "textual" not in modules
+
+
+def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
+    """A keyword-in-context listing is meant to take well under a second: spaCy only with --lemma, openpyxl
+    (and numpy with it) only when a table is written."""
+    assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
+    modules = loaded(project, "search", "terugbellen")
+    assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}

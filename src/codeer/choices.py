@@ -24,3 +24,5 @@ GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cooccurrence-quadrant", ("quadrant",)),
 )
 STANDARD_TABLES = tuple(name for name, _ in GROUPINGS) + ("segments", "codebook")
+# search --code: what each hit codes (its passage, or the sentence(s) it stands in)
+SEARCH_SPANS = ("passage", "sentence")

@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "backup",
     "db",
     "tui",
+    "search",
 )
 
 

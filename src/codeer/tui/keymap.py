@@ -60,6 +60,7 @@ TRANSCRIPTS = [
     KeySpec("transcripts.reverse", "r", "reverse", "Reverse the order"),
     KeySpec("transcripts.agreement", "a", "agreement", "Agreement between coders; settle disagreements"),
     KeySpec("transcripts.analysis", "t", "analysis", "Tables: code frequencies and co-occurrence"),
+    KeySpec("transcripts.search", "ctrl+s", "search_project", "Search every transcript (words or codes)"),
     KeySpec("transcripts.quit", "q", "app.quit", "Quit", show=True, short="Quit"),
 ]
 
@@ -87,6 +88,7 @@ CODING = [
     KeySpec("coding.redo", "U,ctrl+r", "redo", "Redo"),
     KeySpec("coding.select", "s", "select_sentence", "Select a sentence (again: the next one)"),
     KeySpec("coding.search", "slash", "search", "Search in the transcript"),
+    KeySpec("coding.search_project", "ctrl+s", "search_project", "Search every transcript (words or codes)"),
     KeySpec("coding.filter", "f", "filter", "Show only passages with a code, or uncoded ones"),
     KeySpec("coding.others", "v", "toggle_others", "Show / hide other coders' codings"),
     KeySpec("coding.rules", "r", "toggle_rules", "Show the highlighted code's definition and rules"),
@@ -163,6 +165,11 @@ ANALYSIS = [
     KeySpec("analysis.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 
+SEARCH = [
+    KeySpec("search.open", "enter", "open", "Open the passage in its transcript", show=True, short="Open"),
+    KeySpec("search.back", "escape", "back", "Back", show=True, short="Back"),
+]
+
 QUOTES = [
     KeySpec("quotes.back", "q,escape", "dismiss", "Back to the table", show=True, short="Back"),
 ]
@@ -176,6 +183,7 @@ ALL = {
     "Disagreements": DISAGREEMENTS,
     "Analysis": ANALYSIS,
     "Quotes": QUOTES,
+    "Search": SEARCH,
 }
 
 

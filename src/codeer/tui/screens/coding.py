@@ -581,6 +581,11 @@ class CodingScreen(CodeerScreen[None]):
 
         self.app.push_screen(ChoiceScreen("Search this transcript", [], ranker, hint="words to find"), chosen)
 
+    def action_search_project(self) -> None:
+        from codeer.tui.screens.search import SearchScreen  # it opens coding screens itself
+
+        self.app.push_screen(SearchScreen())
+
     def action_filter(self) -> None:
         fixed: list[Choice[int | str]] = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
 

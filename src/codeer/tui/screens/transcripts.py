@@ -23,6 +23,7 @@ from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
+from codeer.tui.screens.search import SearchScreen
 
 
 def progress(row: TranscriptRow) -> Text:
@@ -177,6 +178,9 @@ class TranscriptsScreen(CodeerScreen[None]):
 
     def action_analysis(self) -> None:
         self.app.push_screen(AnalysisScreen())
+
+    def action_search_project(self) -> None:
+        self.app.push_screen(SearchScreen())
 
     def action_sort(self) -> None:
         if self.columns:
