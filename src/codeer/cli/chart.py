@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--coder", dest="coders", metavar="NAME[,NAME...]", help="only these coders' codings (default: all)"
     )
-    p.add_argument("--rollup", action="store_true", help="a parent code also counts its descendants' passages")
+    p.add_argument(
+        "--rollup", action="store_true", help="a parent code also counts its descendants' passages"
+    )
     p.add_argument("--values", metavar="WHAT", help=f"what is counted or shown (first is default): {values}")
     p.add_argument(
         "--threshold", type=float, metavar="X",

@@ -28,7 +28,7 @@ from codeer.analysis import (
 )
 from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
-from codeer.figures.order import jaccard_matrix, seriation, circle_layout
+from codeer.figures.order import circle_layout, jaccard_matrix, seriation
 from codeer.figures.palette import code_colours
 from codeer.figures.words import group_name, say
 from codeer.model import Code, Codebook
@@ -151,7 +151,9 @@ def check_options(options: Options) -> None:
         raise CodeerError(f"unknown chart {options.kind!r}; choose one of {', '.join(KINDS)}")
     choices = VALUES[options.kind]
     if options.values is not None and options.values not in choices:
-        raise CodeerError(f"--values for {options.kind} is one of {', '.join(choices)}, not {options.values!r}")
+        raise CodeerError(
+            f"--values for {options.kind} is one of {', '.join(choices)}, not {options.values!r}"
+        )
     if options.kind == "heatmap" and not options.selection.by:
         raise CodeerError("a heatmap needs --by ATTR (e.g. --by organisation): its columns")
     if options.kind in ("cooccurrence", "network") and options.selection.by:
@@ -248,7 +250,9 @@ def _bars(options: Options, freq: FrequencyTable, codes: list[CodeInfo], colours
     )  # fmt: skip
 
 
-def _heatmap(options: Options, freq: FrequencyTable, codes: list[CodeInfo], colours: list[str]) -> MatrixFigure:
+def _heatmap(
+    options: Options, freq: FrequencyTable, codes: list[CodeInfo], colours: list[str]
+) -> MatrixFigure:
     language, measure = options.language, options.measure
     values = []
     for code in codes:

@@ -4,8 +4,9 @@ Series (organisations, quadrants, ...) take the Okabe-Ito palette (Okabe & Ito 2
 Design*), which people with the common colour-vision deficiencies tell apart; black is left out because the
 axes and text are black. A ninth series and on repeat the colours with a hatch, so no two series look the
 same. Codes take their ``color`` from the codebook; a code without one takes its parent's, and a top-level
-code without one an Okabe-Ito colour by its place among the top-level codes. Matrices use ``cividis`` (light for
-low, dark for high), a sequential colour map made to read the same for colour-blind readers (Nuñez et al. 2018).
+code without one an Okabe-Ito colour by its place among the top-level codes. Matrices use ``cividis``
+(light for low, dark for high), a sequential colour map made to read the same for colour-blind readers
+(Nuñez et al. 2018).
 """
 
 from __future__ import annotations
