@@ -25,7 +25,7 @@ from codeer.store.database import driver_message
 # Command modules under codeer.cli, in the order their commands appear in --help.
 COMMAND_MODULES = (
     "importing", "codebooks", "codings", "code", "export", "agreement", "autocode", "status", "log", "backup",
-    "db", "tui",
+    "db", "tui", "chart", "report",
 )
 
 

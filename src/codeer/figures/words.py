@@ -29,6 +29,54 @@ WORDS: dict[str, dict[str, str]] = {
     "whose": {"nl": "codes van {coders}", "en": "codings of {coders}"},
     "everyone": {"nl": "alle codeurs", "en": "every coder"},
     "codebook": {"nl": "codeboek {key}", "en": "codebook {key}"},
+    # the study report
+    "report": {"nl": "Studierapport", "en": "Study report"},
+    "corpus": {"nl": "Corpus", "en": "Corpus"},
+    "transcripts": {"nl": "transcripten", "en": "transcripts"},
+    "passages": {"nl": "passages", "en": "passages"},
+    "words": {"nl": "woorden", "en": "words"},
+    "speakers": {"nl": "sprekers", "en": "speakers"},
+    "total": {"nl": "totaal", "en": "total"},
+    "crosstab": {"nl": "Transcripten per {a} en {b}", "en": "Transcripts by {a} and {b}"},
+    "per": {"nl": "Per {a}", "en": "By {a}"},
+    "book": {"nl": "Codeboek: {title}", "en": "Codebook: {title}"},
+    "code": {"nl": "code", "en": "code"},
+    "definition": {"nl": "definitie", "en": "definition"},
+    "codings": {"nl": "coderingen", "en": "codings"},
+    "coders": {"nl": "codeurs", "en": "coders"},
+    "with_subcodes": {"nl": "passages met subcodes", "en": "passages with subcodes"},
+    "figures": {"nl": "Figuren", "en": "Figures"},
+    "no_codings": {"nl": "Nog geen coderingen in dit codeboek.", "en": "No codings in this codebook yet."},
+    "quotes": {"nl": "Typerende citaten", "en": "Typical quotes"},
+    "quotes_note": {
+        "nl": "Per code de passages die de meeste codeurs zo codeerden, met de minste andere codes, van "
+        "deelnemers en van leesbare lengte, eerst één per transcript.",
+        "en": "Per code the passages most coders coded so, with the fewest other codes, spoken by "
+        "participants and of readable length, first one per transcript.",
+    },
+    "pseudonymised": {
+        "nl": "Sprekers zijn gepseudonimiseerd (P01, P02, …; M is de moderator).",
+        "en": "Speakers are pseudonymised (P01, P02, …; M is the moderator).",
+    },
+    "agreement": {"nl": "Overeenstemming tussen codeurs", "en": "Agreement between coders"},
+    "agreement_note": {
+        "nl": "Codeurs: {coders}. Eenheden: {passages} passages van {transcripts} transcript(en) die minstens "
+        "twee van hen codeerden; per code is een passage gecodeerd of niet. Alfa: nominaal, met 95%-interval "
+        "(bootstrap).",
+        "en": "Coders: {coders}. Units: {passages} passages of {transcripts} transcript(s) coded by at least "
+        "two of them; per code a passage is coded or not. Alpha: nominal, with a 95% interval (bootstrap).",
+    },
+    "units": {"nl": "eenheden", "en": "units"},
+    "percent": {"nl": "% overeenstemming", "en": "% agreement"},
+    "kappa": {"nl": "Cohens kappa", "en": "Cohen's kappa"},
+    "alpha": {"nl": "Krippendorffs alfa", "en": "Krippendorff's alpha"},
+    "interval": {"nl": "95%-interval", "en": "95% interval"},
+    "all_codes": {"nl": "ALLE", "en": "ALL"},
+    "made_by": {"nl": "Gemaakt met codeer {version}.", "en": "Made with codeer {version}."},
+    "data_note": {
+        "nl": "De getallen achter elke figuur staan als JSON in het bestand.",
+        "en": "The numbers behind each figure are in the file as JSON.",
+    },
 }
 
 
@@ -37,8 +85,8 @@ def language_of(setting: str) -> str:
     return "nl" if setting.strip().lower().split("-")[0].split("_")[0] == "nl" else "en"
 
 
-def say(language: str, key: str, **values: object) -> str:
-    return WORDS[key][language].format(**values)
+def say(language: str, word: str, **values: object) -> str:
+    return WORDS[word][language].format(**values)
 
 
 def group_name(group: tuple[str, ...], language: str) -> str:
