@@ -60,9 +60,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "agreement": {"nl": "Overeenstemming tussen codeurs", "en": "Agreement between coders"},
     "agreement_note": {
-        "nl": "Codeurs: {coders}. Eenheden: {passages} passages van {transcripts} transcript(en) die minstens "
-        "twee van hen codeerden; per code is een passage gecodeerd of niet. Alfa: nominaal, met 95%-interval "
-        "(bootstrap).",
+        "nl": "Codeurs: {coders}. Eenheden: {passages} passages van {transcripts} transcript(en) die "
+        "minstens twee van hen codeerden; per code is een passage gecodeerd of niet. Alfa: nominaal, met "
+        "95%-interval (bootstrap).",
         "en": "Coders: {coders}. Units: {passages} passages of {transcripts} transcript(s) coded by at least "
         "two of them; per code a passage is coded or not. Alpha: nominal, with a 95% interval (bootstrap).",
     },
