@@ -172,7 +172,8 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
                 colour = matplotlib.colors.to_hex(cmap(norm(value)))
                 ax.text(j + 0.5, i + 0.5, _cell_text(figure.measure, float(value)), ha="center",
                         va="center", fontsize=7, color=ink_on(colour))  # fmt: skip
-    canvas.colorbar(mesh, ax=ax, label=figure.label, shrink=min(1.0, 6 / max(n_rows, 1)) if n_rows > 6 else 1)
+    bar = canvas.colorbar(mesh, ax=ax, label=figure.label, shrink=min(1.0, 6 / n_rows) if n_rows > 6 else 1)
+    bar.solids.set_rasterized(False)  # matplotlib rasterizes a long colour bar; keep the file all vector
 
 
 def _cell_text(measure: str, value: float) -> str:
