@@ -31,9 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "file are deleted, unless they have codings or memos (then --force is needed).",
     )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE.yaml")
-    load.add_argument(
-        "--force", action="store_true", help="also delete missing codes that have codings (and those codings)"
-    )
+    load.add_argument("--force", action="store_true",
+                      help="also delete missing codes that have codings (and those codings)")
     load.set_defaults(handler=run_load)
 
     check = sub.add_parser("check", help="validate codebook files without touching the project")

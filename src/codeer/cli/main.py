@@ -24,20 +24,8 @@ from codeer.store.database import driver_message
 
 # Command modules under codeer.cli, in the order their commands appear in --help.
 COMMAND_MODULES = (
-    "importing",
-    "codebooks",
-    "codings",
-    "code",
-    "export",
-    "agreement",
-    "autocode",
-    "status",
-    "log",
-    "backup",
-    "db",
-    "tui",
-    "chart",
-    "report",
+    "importing", "codebooks", "codings", "code", "export", "agreement", "autocode", "status", "log", "backup",
+    "db", "tui", "chart", "report",
 )
 
 

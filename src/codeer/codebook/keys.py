@@ -19,33 +19,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 RESERVED_KEYS: frozenset[str] = frozenset(
-    [
-        "j",
-        "k",
-        "g",
-        "G",
-        "q",
-        "u",
-        "U",
-        "n",
-        "/",
-        "?",
-        "m",
-        "s",
-        "x",
-        "v",
-        "r",
-        "a",
-        "p",
-        "f",
-        "+",
-        "-",
-        "escape",
-        "enter",
-        "space",
-        "tab",
-        " ",
-    ]
+    ["j", "k", "g", "G", "q", "u", "U", "n", "/", "?", "m", "s", "x", "v", "r", "a", "p", "f", "+", "-",
+     "escape", "enter", "space", "tab", " "]
 )
 
 
@@ -72,13 +47,8 @@ def free_keys(name: str, used: Collection[str], *, limit: int = 3) -> list[str]:
     """Letters of ``name`` that are neither reserved nor taken: what to offer instead of a bad hotkey."""
     found: list[str] = []
     for char in name.lower():
-        if (
-            char.isalpha()
-            and char.isascii()
-            and char not in used
-            and not is_reserved(char)
-            and char not in found
-        ):
+        if char.isalpha() and char.isascii() and char not in used and not is_reserved(char) \
+                and char not in found:
             found.append(char)
             if len(found) == limit:
                 break

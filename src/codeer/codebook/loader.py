@@ -46,34 +46,14 @@ from codeer.errors import CodeerError, raise_all
 from codeer.yamlguard import check_nesting
 
 TOP_FIELDS = ("codebook", "title", "description", "codes")
-CODE_FIELDS = (
-    "id",
-    "name",
-    "definition",
-    "include",
-    "exclude",
-    "examples",
-    "keywords",
-    "key",
-    "color",
-    "codes",
-)
+CODE_FIELDS = ("id", "name", "definition", "include", "exclude", "examples", "keywords", "key", "color",
+               "codes")
 # Words people reach for that fuzzy matching would not find (or would map to the wrong field).
 TOP_ALIASES = {"id": "codebook", "key": "codebook", "name": "title"}
 CODE_ALIASES = {
-    "hotkey": "key",
-    "shortcut": "key",
-    "colour": "color",
-    "children": "codes",
-    "subcodes": "codes",
-    "description": "definition",
-    "title": "name",
-    "label": "name",
-    "example": "examples",
-    "keyword": "keywords",
-    "includes": "include",
-    "excludes": "exclude",
-    "code": "id",
+    "hotkey": "key", "shortcut": "key", "colour": "color", "children": "codes", "subcodes": "codes",
+    "description": "definition", "title": "name", "label": "name", "example": "examples",
+    "keyword": "keywords", "includes": "include", "excludes": "exclude", "code": "id",
 }
 COLOR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_NAME_LENGTH = 500  # the width of the name and title columns
@@ -106,7 +86,9 @@ def parse_codebook(text: str, path: Path) -> CodebookSpec:
     if data is None:
         raise CodeerError("the codebook file has no content (only comments?)", path, 1)
     if not isinstance(data, LocatedDict):
-        raise CodeerError(f"expected a mapping with codebook:, title: and codes:, not {_kind(data)}", path, 1)
+        raise CodeerError(
+            f"expected a mapping with codebook:, title: and codes:, not {_kind(data)}", path, 1
+        )
     return _Checker(path).codebook(data)
 
 
@@ -172,9 +154,8 @@ class _Checker:
         if codes is None:
             self.warn("the codebook has no codes", data.line_of("codes"))
         elif not isinstance(codes, LocatedList):
-            self.error(
-                f"codes must be a list of codes (- id: ...), not {_kind(codes)}", data.line_of("codes")
-            )
+            self.error(f"codes must be a list of codes (- id: ...), not {_kind(codes)}",
+                       data.line_of("codes"))
         else:
             if not codes:
                 self.warn("the codebook has no codes", data.line_of("codes"))
@@ -184,11 +165,7 @@ class _Checker:
         raise_all(self.errors)
         self.warnings.sort(key=lambda w: w[0])
         return CodebookSpec(
-            key=key,
-            title=title,
-            description=description,
-            codes=self.codes,
-            source=self.path,
+            key=key, title=title, description=description, codes=self.codes, source=self.path,
             warnings=[f"{self.path}:{line}: warning: {message}" for line, message in self.warnings],
         )
 
@@ -199,15 +176,11 @@ class _Checker:
             if isinstance(item, LocatedDict):
                 self.code(item, parent, depth)
             elif isinstance(item, str):
-                self.error(
-                    f"a code must be a mapping (- id: {slugify(item) or '...'}, name: {item}), "
-                    f"not text {item!r}",
-                    items.line_at(index),
-                )
+                self.error(f"a code must be a mapping (- id: {slugify(item) or '...'}, name: {item}), "
+                           f"not text {item!r}", items.line_at(index))
             else:
-                self.error(
-                    f"a code must be a mapping with id: and name:, not {_kind(item)}", items.line_at(index)
-                )
+                self.error(f"a code must be a mapping with id: and name:, not {_kind(item)}",
+                           items.line_at(index))
 
     def code(self, data: LocatedDict, parent: str | None, depth: int) -> None:
         self.fields(data, CODE_FIELDS, CODE_ALIASES, "code")
@@ -228,19 +201,11 @@ class _Checker:
         if hotkey is not None and key is not None:
             self.hotkey_checks.append((hotkey, key, name, data.value_line("key")))
         spec = CodeSpec(
-            key=key or "",
-            name=name,
-            definition=definition,
-            include=self.text(data, "include"),
-            exclude=self.text(data, "exclude"),
-            examples=self.strings(data, "examples"),
-            keywords=self.strings(data, "keywords"),
-            hotkey=hotkey,
-            color=self.color(data),
-            parent_key=parent,
-            position=len(self.codes),
-            line=data.line,
-            depth=depth,
+            key=key or "", name=name, definition=definition,
+            include=self.text(data, "include"), exclude=self.text(data, "exclude"),
+            examples=self.strings(data, "examples"), keywords=self.strings(data, "keywords"),
+            hotkey=hotkey, color=self.color(data), parent_key=parent, position=len(self.codes),
+            line=data.line, depth=depth,
         )
         if key is not None:
             self.codes.append(spec)
@@ -248,9 +213,8 @@ class _Checker:
         if isinstance(children, LocatedList):
             self.code_list(children, parent=key, depth=depth + 1)
         elif children is not None:
-            self.error(
-                f"codes must be a list of codes (- id: ...), not {_kind(children)}", data.line_of("codes")
-            )
+            self.error(f"codes must be a list of codes (- id: ...), not {_kind(children)}",
+                       data.line_of("codes"))
 
     def check_hotkeys(self) -> None:
         """Reserved and duplicate hotkeys, checked once all are known so a hint can offer free ones."""
@@ -263,9 +227,8 @@ class _Checker:
                 continue
             first = self.hotkeys.get(hotkey)
             if first is not None:
-                self.error(
-                    f"duplicate key {hotkey!r} (first used by {first[0]!r} at line {first[1]}){hint}", line
-                )
+                self.error(f"duplicate key {hotkey!r} (first used by {first[0]!r} at line {first[1]}){hint}",
+                           line)
             else:
                 self.hotkeys[hotkey] = (key, line)
 
@@ -320,15 +283,12 @@ class _Checker:
         if not is_valid_id(value):
             suggestion = slugify(value)
             if len(value) > MAX_ID_LENGTH:
-                self.error(
-                    f"{what} is {len(value)} characters long; at most {MAX_ID_LENGTH}", data.value_line(name)
-                )
+                self.error(f"{what} is {len(value)} characters long; at most {MAX_ID_LENGTH}",
+                           data.value_line(name))
             else:
                 offer = f"; did you mean {suggestion!r}?" if suggestion else ""
-                self.error(
-                    f"invalid {what} {value!r}: use lowercase letters, digits and hyphens{offer}",
-                    data.value_line(name),
-                )
+                self.error(f"invalid {what} {value!r}: use lowercase letters, digits and hyphens{offer}",
+                           data.value_line(name))
             return None
         return value
 
@@ -346,10 +306,8 @@ class _Checker:
             if not isinstance(item, str):
                 raw = value.raw[index] if index < len(value.raw) else None
                 quote = f' (quote it: "{raw}")' if raw and item is not None else ""
-                self.error(
-                    f"{name} must be a list of strings; item {index + 1} is {_kind(item)}{quote}",
-                    value.line_at(index),
-                )
+                self.error(f"{name} must be a list of strings; item {index + 1} is {_kind(item)}{quote}",
+                           value.line_at(index))
             elif not item.strip():
                 self.error(f"{name}: item {index + 1} is empty", value.line_at(index))
             else:
@@ -381,9 +339,8 @@ class _Checker:
         value = data["color"]
         line = data.value_line("color")
         if value is None:
-            self.error(
-                'color is empty; quote the colour (color: "#d55e00"): an unquoted # starts a comment', line
-            )
+            self.error('color is empty; quote the colour (color: "#d55e00"): an unquoted # starts a comment',
+                       line)
             return None
         if not isinstance(value, str):
             self.error(f'color must be "#rrggbb" or "#rgb" text, not {_kind(value)}', line)

@@ -71,9 +71,7 @@ def _construct_mapping(loader: LocatedLoader, node: MappingNode) -> Iterator[Loc
             hash(key)
         except TypeError as exc:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
-                node.start_mark,
-                "found an unhashable key",
+                "while constructing a mapping", node.start_mark, "found an unhashable key",
                 key_node.start_mark,
             ) from exc
         if key in data.key_lines:

@@ -180,8 +180,8 @@ class Coder(Base):
 
 
 SPAN_CHECKS = (
-    CheckConstraint('(start IS NULL) = ("end" IS NULL)', name="span_both_or_none"),
-    CheckConstraint('start IS NULL OR (start >= 0 AND "end" > start)', name="span_ordered"),
+    CheckConstraint("(start IS NULL) = (\"end\" IS NULL)", name="span_both_or_none"),
+    CheckConstraint("start IS NULL OR (start >= 0 AND \"end\" > start)", name="span_ordered"),
 )
 
 
@@ -258,7 +258,9 @@ class CodingEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     action: Mapped[str] = mapped_column(String(20))
     coding_id: Mapped[int | None] = mapped_column(Integer)
-    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id", ondelete="SET NULL"), index=True)
+    passage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("passages.id", ondelete="SET NULL"), index=True
+    )
     code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"))
     transcript_key: Mapped[str] = mapped_column(String(200), default="")

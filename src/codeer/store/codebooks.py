@@ -41,10 +41,8 @@ class SyncReport:
 
     def summary(self) -> str:
         """``key: 3 added, 1 updated, 40 unchanged, 0 removed``."""
-        return (
-            f"{self.codebook}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
-        )
+        return (f"{self.codebook}: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged, {len(self.removed)} removed")
 
 
 def _wanted(spec: CodeSpec, name: str) -> object:
@@ -74,16 +72,12 @@ def _work_counts(session: Session, codes: list[Code]) -> dict[int, tuple[int, in
     if not ids:
         return {}
     codings: dict[int, int] = {
-        code_id: count
-        for code_id, count in session.execute(
-            select(Coding.code_id, func.count()).where(Coding.code_id.in_(ids)).group_by(Coding.code_id)
-        )
+        code_id: count for code_id, count in session.execute(
+            select(Coding.code_id, func.count()).where(Coding.code_id.in_(ids)).group_by(Coding.code_id))
     }
     memos: dict[int, int] = {
-        code_id: count
-        for code_id, count in session.execute(
-            select(Memo.code_id, func.count()).where(Memo.code_id.in_(ids)).group_by(Memo.code_id)
-        )
+        code_id: count for code_id, count in session.execute(
+            select(Memo.code_id, func.count()).where(Memo.code_id.in_(ids)).group_by(Memo.code_id))
     }
     return {i: (codings.get(i, 0), memos.get(i, 0)) for i in ids if codings.get(i) or memos.get(i)}
 
@@ -113,21 +107,16 @@ def sync_codebook(
         listed = ", ".join(
             f"{c.key} ({_plural(counts[c.id][0], 'coding')}"
             + (f", {_plural(counts[c.id][1], 'memo')})" if counts[c.id][1] else ")")
-            for c in missing
-            if c.id in counts
+            for c in missing if c.id in counts
         )
-        raise CodeerError(
-            f"codes with codings missing from the file: {listed}; use --force to delete them", spec.source
-        )
+        raise CodeerError(f"codes with codings missing from the file: {listed}; use --force to delete them",
+                          spec.source)
 
     if codebook is None:
         codebook = Codebook(key=spec.key)
         session.add(codebook)
-    for name, value in (
-        ("title", spec.title),
-        ("description", spec.description),
-        ("source_file", source_file or str(spec.source)),
-    ):
+    for name, value in (("title", spec.title), ("description", spec.description),
+                        ("source_file", source_file or str(spec.source))):
         if getattr(codebook, name) != value:
             setattr(codebook, name, value)
             if not report.created and name != "source_file":
@@ -135,10 +124,8 @@ def sync_codebook(
 
     # Decide what changes before touching anything: deleting codes below nulls their children's parents.
     kept = set(existing) & set(wanted)
-    old_pairs = [
-        (c.key, c.parent.key if c.parent else None)
-        for c in sorted(existing.values(), key=lambda c: c.position)
-    ]
+    old_pairs = [(c.key, c.parent.key if c.parent else None)
+                 for c in sorted(existing.values(), key=lambda c: c.position)]
     old_parent = dict(old_pairs)
     stayed = {k for k in kept if old_parent[k] == wanted[k].parent_key}
     old_order = _sibling_orders(old_pairs, stayed)
@@ -223,8 +210,6 @@ def find_code(session: Session, ref: str, *, path: str | None = None, line: int 
         books = ", ".join(c.codebook.key for c in found)
         raise CodeerError(
             f"code {code_key!r} is in several codebooks ({books}); write codebook:code, "
-            f"e.g. {found[0].codebook.key}:{code_key}",
-            path,
-            line,
+            f"e.g. {found[0].codebook.key}:{code_key}", path, line,
         )
     return found[0] if found else None
