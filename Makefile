@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run sample test lint bench clean postgres
+.PHONY: run sample test lint bench clean postgres chromium
 
 $(BIN)/codeer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: sample
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check src tests bench
 
-test: $(VENV)/.test-deps postgres
+test: $(VENV)/.test-deps postgres chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 
@@ -40,6 +40,11 @@ bench: $(VENV)/.test-deps
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
 		(apt-get install -y -qq postgresql-15 || apt-get install -y -qq postgresql); }
+
+# The report tests open report.html in a real headless Chromium (driven by playwright, without its own
+# browser download): install Debian's when a fresh machine lacks it.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 clean:
 	rm -rf $(VENV) codeer.db codeer.db-wal codeer.db-shm

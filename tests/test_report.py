@@ -88,11 +88,18 @@ def test_the_report_opens_in_chromium_with_every_figure_drawn_and_no_network(
     names = [f["id"] for f in figures]
     assert names == [
         f"figure-persoonlijke-dienstverlening-{n}"
-        for n in ("frequencies", "frequencies-organisation-quadrant", "heatmap-organisation",
-                  "heatmap-quadrant", "cooccurrence", "network")
+        for n in (
+            "frequencies",
+            "frequencies-organisation-quadrant",
+            "heatmap-organisation",
+            "heatmap-quadrant",
+            "cooccurrence",
+            "network",
+        )
     ]  # fmt: skip  (klantreis has no codings in the sample: no figures, a sentence says so)
     for figure in figures:
-        assert figure["complete"] and figure["width"] > 300 and figure["height"] > 300 and figure["shown"], figure
+        assert figure["complete"] and figure["shown"], figure
+        assert figure["width"] > 300 and figure["height"] > 300, figure
     # the figures' numbers are those of the tables
     by_org = figures[0]["data"]
     expected = {
@@ -169,7 +176,8 @@ def test_typical_quotes_follow_the_documented_rule(hand) -> None:
     assert wacht[0].speaker == "P02" and wacht[0].text.startswith("P01 zei het al")
     assert real[codes["wacht"]][0].speaker == "Bert" and real[codes["wacht"]][0].text.startswith("Anna zei")
     contact = every[codes["contact"]]
-    assert [(q.transcript, q.passage) for q in contact][:3] == [("t1", 4), ("t2", 3), ("t3", 4)]  # t2.p3 readable
+    # t2.p3 (51 characters) before t2.p2 (38, too short to read well)
+    assert [(q.transcript, q.passage) for q in contact][:3] == [("t1", 4), ("t2", 3), ("t3", 4)]
     assert len(contact) == 5  # every passage with the code, when as many are asked for
     t3 = next(q for q in contact if q.transcript == "t3" and q.passage == 2)
     assert t3.text == "Ik vond het fijn dat ze zo snel belde."[3:7]  # only a span was coded: the span
