@@ -141,6 +141,9 @@ ANALYSIS = [
         show=True,
         short="Heat map",
     ),
+    KeySpec(
+        "analysis.chart", "c", "toggle_chart", "Frequencies: table or bar chart", show=True, short="Chart"
+    ),
     KeySpec("analysis.group", "g", "next_group", "Heat map: the next group", show=True, short="Group"),
     KeySpec("analysis.measure", "m", "toggle_measure", "Heat map: passages or Jaccard"),
     KeySpec("analysis.back", "q,escape", "back", "Back", show=True, short="Back"),
