@@ -251,3 +251,13 @@ def test_rendering_needs_no_database(hand) -> None:
     with hand.read_session() as session:
         figure = build_figure(session, Options("cooccurrence", values="jaccard"))
     assert render(figure, "svg").startswith(b"<?xml")
+
+
+def test_rollup_counts_a_parent_with_its_subcodes_as_the_export_does(hand_project: Path) -> None:
+    data = chart(hand_project, "frequencies", "--rollup", "-o", str(hand_project / "r.svg"))
+    expected = {r["code"]: int(r["passages"]) for r in export_rows(hand_project, "frequencies", "--rollup")}
+    assert dict(zip(data["codes"], data["panels"][0]["series"][0]["values"], strict=True)) == expected
+    # emotie or a subcode: t1.p2, t1.p3, t2.p2, t2.p3, t3.p2, t3.p4, t4.p2; emotie itself only t2.p2
+    assert expected["emotie"] == 7
+    plain = chart(hand_project, "frequencies", "-o", str(hand_project / "p.svg"))
+    assert plain["panels"][0]["series"][0]["values"][plain["codes"].index("emotie")] == 1

@@ -21,7 +21,8 @@ from sqlalchemy import delete, select
 from codeer.analysis import Selection
 from codeer.analysis.agreement_report import agreement_report
 from codeer.analysis.codes import load_codes
-from codeer.model import Coder, Coding, Speaker
+from codeer.model import Coder, Coding, Speaker, TranscriptAttribute
+from codeer.report.build import report_attributes
 from codeer.report.typical import typical_quotes
 from codeer.store.database import open_database
 from codeer.store.status import project_status
@@ -238,3 +239,24 @@ def test_figure_data_is_valid_json_in_the_page(sample_project: Path) -> None:
     blobs = re.findall(r'<script type="application/json" class="figure-data">(.*?)</script>', out.read_text())
     assert len(blobs) == 6
     assert {json.loads(b)["kind"] for b in blobs} == {"frequencies", "heatmap", "cooccurrence", "network"}
+
+
+def test_default_grouping_falls_back_to_attributes_that_group(hand) -> None:
+    with hand.read_session() as session:
+        assert report_attributes(session, ()) == ("organisation", "quadrant")
+        assert report_attributes(session, ("quadrant",)) == ("quadrant",)
+    with hand.session() as session:
+        for old, new in (("organisation", "org"), ("quadrant", "kw")):
+            query = select(TranscriptAttribute).where(TranscriptAttribute.name == old)
+            for attribute in session.scalars(query):
+                attribute.name = new
+    with hand.read_session() as session:
+        assert report_attributes(session, ()) == ("kw", "org")
+
+
+def test_quotes_per_code_as_asked(sample_project: Path) -> None:
+    out = sample_project / "one.html"
+    assert run_cli(sample_project, "report", "--quotes", "1", "-o", str(out)).code == 0
+    html = out.read_text(encoding="utf-8")
+    blocks = re.findall(r"<h4>[^<]*</h4>((?:<blockquote>.*?</blockquote>)*)", html, re.S)
+    assert blocks and all(block.count("<blockquote>") == 1 for block in blocks)
