@@ -4,9 +4,9 @@ Series (organisations, quadrants, ...) take the Okabe-Ito palette (Okabe & Ito 2
 Design*), which people with the common colour-vision deficiencies tell apart; black is left out because the
 axes and text are black. A ninth series and on repeat the colours with a hatch, so no two series look the
 same. Codes take their ``color`` from the codebook; a code without one takes its parent's, and a top-level
-code without one an Okabe-Ito colour by its place among the top-level codes. Matrices use ``cividis``
-(light for low, dark for high), a sequential colour map made to read the same for colour-blind readers
-(Nuñez et al. 2018).
+code without one an Okabe-Ito colour by its place among the top-level codes. Matrices use ColorBrewer's
+single-hue ``Blues`` (Harrower & Brewer 2003): white for none, darker for more, read by lightness alone, so
+colour-blind readers and grey-scale prints see the same order.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from codeer.analysis import CodeInfo
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 HATCHES = ("", "//", "..", "xx", "\\\\")
-SEQUENTIAL = "cividis_r"  # light for few, dark for many
+SEQUENTIAL = "Blues"  # white for none, dark blue for many
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

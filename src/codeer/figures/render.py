@@ -40,7 +40,7 @@ METADATA = {
     "png": {"Software": "codeer"},
 }
 MISSING_CELL = "#E6E6E6"  # the masked diagonal of a co-occurrence matrix
-ANNOTATE_UP_TO = 30  # codes: a larger co-occurrence matrix shows colours only
+ANNOTATE_UP_TO = 45  # rows or columns: a larger matrix shows colours only
 
 
 def check_output(path: Path) -> str:
