@@ -126,20 +126,20 @@ def build_report(
     resolved = resolve_attributes(session, attributes)
     selection = Selection(coders=coders)
     corpus = corpus_summary(session, tuple(a.name for a in resolved if a.kind == "transcript"))
-    entries = codebook_entries(session, coders)
-    books = [
-        BookSection(key, title or key, [e for e in entries if e.code.codebook == key])
-        for key, title in session.execute(select(Codebook.key, Codebook.title).order_by(Codebook.id))
-    ]
-    plans = [
-        (book, name, options)
-        for book in books
-        if any(entry.passages for entry in book.entries)
-        for name, options in _figures(book.key, selection, attributes, language)
-    ]
-    steps = len(plans) + 2
     tell = progress or (lambda done, total, what: None)
     with shared_cells(session):
+        entries = codebook_entries(session, coders)
+        books = [
+            BookSection(key, title or key, [e for e in entries if e.code.codebook == key])
+            for key, title in session.execute(select(Codebook.key, Codebook.title).order_by(Codebook.id))
+        ]
+        plans = [
+            (book, name, options)
+            for book in books
+            if any(entry.passages for entry in book.entries)
+            for name, options in _figures(book.key, selection, attributes, language)
+        ]
+        steps = len(plans) + 2
         tables: dict[tuple[str, ...], FrequencyTable | CooccurrenceTable] = {}
         for step, (book, name, options) in enumerate(plans):
             tell(step, steps, name)
