@@ -50,11 +50,11 @@ def _block(block: Block, folder: str) -> list[str]:
 def write_markdown(report: Report, path: Path) -> list[Path]:
     """Write ``path`` and its figures; the files written, the Markdown first."""
     folder = path.with_name(f"{path.stem}_files")
-    folder.mkdir(parents=True, exist_ok=True)
     written = [path]
     lines: list[str] = []
     for block in report_blocks(report):
         if isinstance(block, FigureBlock):
+            folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{block.drawn.name}.svg"
             target.write_bytes(block.drawn.svg)
             written.append(target)
