@@ -188,7 +188,7 @@ def _network(canvas: Any, figure: NetworkFigure) -> None:
     import numpy as np
     from matplotlib.collections import LineCollection
 
-    canvas.set_size_inches(10, 8.5)
+    canvas.set_size_inches(10, 10)
     ax = canvas.subplots()
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -205,10 +205,12 @@ def _network(canvas: Any, figure: NetworkFigure) -> None:
     areas = [30 + 400 * size / top_size for size in figure.sizes]
     ax.scatter(xy[:, 0], xy[:, 1], s=areas, c=figure.colours, edgecolors="#000000", linewidths=0.5, zorder=2)
     for (x, y), code, size in zip(xy, figure.codes, figure.sizes, strict=True):
+        angle = math.degrees(math.atan2(y, x))
+        right = x >= -1e-9  # labels point outwards along the radius, never upside down
         ax.text(
-            1.13 * x, 1.13 * y, f"{code.name} ({size})", ha="left" if x > 0.2 else "right" if x < -0.2 else
-            "center", va="bottom" if y > 0.9 else "top" if y < -0.9 else "center", fontsize=7.5, zorder=3,
+            1.1 * x, 1.1 * y, f"{code.name} ({size})", rotation=angle if right else angle + 180,
+            rotation_mode="anchor", ha="left" if right else "right", va="center", fontsize=7.5, zorder=3,
         )  # fmt: skip
-    ax.set_xlim(-1.2, 1.2)
-    ax.set_ylim(-1.2, 1.2)
+    ax.set_xlim(-1.12, 1.12)
+    ax.set_ylim(-1.12, 1.12)
     canvas.supxlabel(figure.note, fontsize=8)
