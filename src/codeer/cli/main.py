@@ -39,6 +39,8 @@ COMMAND_MODULES = (
     "backup",
     "db",
     "tui",
+    "chart",
+    "report",
 )
 
 
