@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench_import.py",
     "bench_tui.py",
     "bench_export.py",
+    "bench_report.py",
     "bench_agreement.py",
     "bench_autocode.py",
     "bench_concurrency.py",

@@ -126,6 +126,8 @@ def _every_command(folder: Path) -> list[tuple[str, ...]]:
         ("export", "all", "--dir", str(folder / "exports")),
         ("export", "qdpx", str(folder / "study.qdpx")),
         ("agreement",),
+        ("chart", "network", "-o", str(folder / "network.svg")),
+        ("report", "-o", str(folder / "report.html")),
         ("autocode",),
         ("search", "klant"),
         ("status",),

@@ -90,6 +90,8 @@ def test_blind_coding_hides_other_coders_on_every_route_until_the_round_opens(
         cli_as(team, project, "anouk", "agreement"),
         cli_as(team, project, "anouk", "agreement", "--coders", "anouk,bram"),
         cli_as(team, project, "anouk", "log", "--coder", "bram"),
+        cli_as(team, project, "anouk", "chart", "network", "--coder", "bram", "-o", str(tmp_path / "b.png")),
+        cli_as(team, project, "anouk", "report", "--coder", "bram", "-o", str(tmp_path / "b.html")),
     ]
     for result in refused:
         assert result.code == 2 and "blind coding is on" in result.err, result.err

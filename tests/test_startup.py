@@ -2,7 +2,8 @@
 
 Each command runs in a fresh interpreter, as from a shell, and reports the top-level packages it imported:
 ``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a current project
-loads no Alembic; only an import loads spaCy, and without the lemmatizer's lookup tables.
+loads no Alembic; only an import loads spaCy, and without the lemmatizer's lookup tables; only a command
+that draws (``chart``, ``report``) loads matplotlib.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_TRANSCRIPTS, run_cli
 
-HEAVY = {"sqlalchemy", "alembic", "spacy", "spacy_lookups_data", "numpy", "openpyxl", "textual", "rapidfuzz"}
+HEAVY = {
+    "sqlalchemy", "alembic", "spacy", "spacy_lookups_data", "numpy", "openpyxl", "textual", "rapidfuzz",
+    "matplotlib",
+}  # fmt: skip
 
 SCRIPT = """\
 import contextlib, io, json, sys

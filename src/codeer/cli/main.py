@@ -40,6 +40,8 @@ COMMAND_MODULES = (
     "db",
     "tui",
     "search",
+    "chart",
+    "report",
 )
 
 

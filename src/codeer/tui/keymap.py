@@ -159,6 +159,9 @@ ANALYSIS = [
         show=True,
         short="Heat map",
     ),
+    KeySpec(
+        "analysis.chart", "c", "toggle_chart", "Frequencies: table or bar chart", show=True, short="Chart"
+    ),
     KeySpec("analysis.group", "g", "next_group", "Heat map: the next group", show=True, short="Group"),
     KeySpec("analysis.measure", "m", "toggle_measure", "Heat map: passages or Jaccard"),
     KeySpec("analysis.others", "v", "toggle_others", "Count other coders' codings too, or only yours"),
