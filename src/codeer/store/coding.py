@@ -140,6 +140,25 @@ def update_coding(
     _record(session, "update", coding, previous=previous, note=note)
 
 
+def recode(session: Session, coding: Coding, code_id: int, *, note: str = "") -> None:
+    """Move a coding to another code (a merge or split), recorded as its removal from the old code and its
+    application of the new one, so each moved coding is in the history under both codes."""
+    _record(session, "remove", coding, note=note)
+    coding.code_id = code_id
+    coding.updated_at = utcnow()
+    session.flush()
+    session.expire(coding, ["code"])
+    _record(session, "apply", coding, note=note)
+
+
+def restore_coding(session: Session, coding: Coding, *, note: str = "") -> None:
+    """Put back a coding exactly as it was (its id, memo and times), recorded as applied: undoing a codebook
+    change that removed it."""
+    session.add(coding)
+    session.flush()
+    _record(session, "apply", coding, note=note)
+
+
 def toggle_coding(session: Session, key: CodingKey) -> bool:
     """Apply the code if this coder has not, else remove it; return True if it is now applied."""
     existing = find_coding(session, key)
