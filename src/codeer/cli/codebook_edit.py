@@ -32,7 +32,9 @@ from codeer.store.coding import get_or_create_coder
 def register(sub: argparse._SubParsersAction) -> None:
     def command(name: str, help: str, handler, description: str = "") -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=description or None)
-        p.add_argument("--codebook", dest="in_codebook", metavar="ID", help="the codebook (when there are several)")
+        p.add_argument(
+            "--codebook", dest="in_codebook", metavar="ID", help="the codebook (when there are several)"
+        )
         p.set_defaults(handler=handler)
         return p
 
@@ -53,20 +55,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("parent", nargs="?", metavar="PARENT")
     p.add_argument("--top", action="store_true", help="to the top level")
 
-    command("merge", "merge code A into code B: every coder's codings of A move to B, A disappears", run_merge,
-            "Every coder's codings of A move to B. A coding that would duplicate one of B (same passage, coder "
-            "and span) is folded into it, keeping both memos. A's children move under B, A's memo is added to "
-            "B's. Undo with: codeer codebook undo.").add_argument("codes", nargs=2, metavar=("A", "B"))
+    command(
+        "merge",
+        "merge code A into code B: every coder's codings of A move to B, A disappears",
+        run_merge,
+        "Every coder's codings of A move to B. A coding that would duplicate one of B (same passage, coder "
+        "and span) is folded into it, keeping both memos. A's children move under B, A's memo is added to "
+        "B's. Undo with: codeer codebook undo.",
+    ).add_argument("codes", nargs=2, metavar=("A", "B"))
 
-    p = command("split", "move chosen codings of a code to another (or a new) code", run_split,
-                "Moves the codings given with --coding (ids from: codeer codebook codings CODE) from CODE to "
-                "TARGET, an existing code, or a new one with --new NAME (beside CODE).")
+    p = command(
+        "split",
+        "move chosen codings of a code to another (or a new) code",
+        run_split,
+        "Moves the codings given with --coding (ids from: codeer codebook codings CODE) from CODE to "
+        "TARGET, an existing code, or a new one with --new NAME (beside CODE).",
+    )
     p.add_argument("code", metavar="CODE")
     p.add_argument("target", metavar="TARGET")
     p.add_argument("--coding", dest="codings", type=int, action="append", default=[], metavar="ID")
     p.add_argument("--new", dest="new_name", metavar="NAME", help="make TARGET as a new code with this name")
 
-    p = command("delete", "delete a code without codings (--force: with them, after listing them)", run_delete)
+    p = command(
+        "delete", "delete a code without codings (--force: with them, after listing them)", run_delete
+    )
     p.add_argument("code", metavar="CODE")
     p.add_argument("--force", action="store_true", help="also delete its codings (listed first)")
 
@@ -74,8 +86,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("code", metavar="CODE")
     for name in ("name", "definition", "include", "exclude", "key", "color"):
         p.add_argument(f"--{name}", metavar="TEXT")
-    p.add_argument("--example", dest="examples", action="append", metavar="TEXT", help="(repeat; replaces all)")
-    p.add_argument("--keyword", dest="keywords", action="append", metavar="WORD", help="(repeat; replaces all)")
+    p.add_argument(
+        "--example", dest="examples", action="append", metavar="TEXT", help="(repeat; replaces all)"
+    )
+    p.add_argument(
+        "--keyword", dest="keywords", action="append", metavar="WORD", help="(repeat; replaces all)"
+    )
 
     p = command("memo", "show or write the memo on a code (empty text deletes it)", run_memo)
     p.add_argument("code", metavar="CODE")
@@ -86,14 +102,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command("codings", "a code's codings with their ids (to choose codings for split)", run_codings)
     p.add_argument("code", metavar="CODE")
 
-    p = command("search", "codes whose name, id, definition, rules, examples or memo contain the words",
-                run_search)
+    p = command(
+        "search", "codes whose name, id, definition, rules, examples or memo contain the words", run_search
+    )
     p.add_argument("words", nargs="+", metavar="WORD")
 
 
 def _coder(ctx: Context, session) -> int:
     if not ctx.settings.coder:
-        raise CodeerError("who changes the codebook? give --coder NAME (or CODEER_CODER, or coder: in codeer.yaml)")
+        raise CodeerError(
+            "who changes the codebook? give --coder NAME (or CODEER_CODER, or coder: in codeer.yaml)"
+        )
     return get_or_create_coder(session, ctx.settings.coder).id
 
 
@@ -105,14 +124,26 @@ def _run(ctx: Context, change) -> int:
 
 
 def run_add(ctx: Context, args: argparse.Namespace) -> int:
-    return _run(ctx, lambda s, me: add_code(
-        s, me, args.name, codebook=args.in_codebook, key=args.code_id, parent=args.parent, hotkey=args.key,
-        definition=args.definition))
+    return _run(
+        ctx,
+        lambda s, me: add_code(
+            s,
+            me,
+            args.name,
+            codebook=args.in_codebook,
+            key=args.code_id,
+            parent=args.parent,
+            hotkey=args.key,
+            definition=args.definition,
+        ),
+    )
 
 
 def run_rename(ctx: Context, args: argparse.Namespace) -> int:
-    return _run(ctx, lambda s, me: rename_code(s, me, args.code, args.name, key=args.code_id,
-                                               codebook=args.in_codebook))
+    return _run(
+        ctx,
+        lambda s, me: rename_code(s, me, args.code, args.name, key=args.code_id, codebook=args.in_codebook),
+    )
 
 
 def run_move(ctx: Context, args: argparse.Namespace) -> int:
@@ -127,8 +158,12 @@ def run_merge(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_split(ctx: Context, args: argparse.Namespace) -> int:
-    return _run(ctx, lambda s, me: split_code(s, me, args.code, args.codings, args.target,
-                                              new_name=args.new_name, codebook=args.in_codebook))
+    return _run(
+        ctx,
+        lambda s, me: split_code(
+            s, me, args.code, args.codings, args.target, new_name=args.new_name, codebook=args.in_codebook
+        ),
+    )
 
 
 def run_delete(ctx: Context, args: argparse.Namespace) -> int:
@@ -144,14 +179,18 @@ def run_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_edit(ctx: Context, args: argparse.Namespace) -> int:
-    fields = {name: getattr(args, name) for name in ("name", "definition", "include", "exclude", "color",
-                                                     "examples", "keywords")
-              if getattr(args, name) is not None}
+    fields = {
+        name: getattr(args, name)
+        for name in ("name", "definition", "include", "exclude", "color", "examples", "keywords")
+        if getattr(args, name) is not None
+    }
     if args.key is not None:
         fields["hotkey"] = args.key
     if not fields:
-        raise CodeerError("say what to change: --definition, --include, --exclude, --example, --keyword, "
-                          "--name, --key or --color")
+        raise CodeerError(
+            "say what to change: --definition, --include, --exclude, --example, --keyword, "
+            "--name, --key or --color"
+        )
     return _run(ctx, lambda s, me: edit_code(s, me, args.code, codebook=args.in_codebook, **fields))
 
 
@@ -175,9 +214,11 @@ def run_undo(ctx: Context, args: argparse.Namespace) -> int:
 def _coding_lines(session, code: Code) -> list[str]:
     rows = session.execute(
         select(Coding.id, Coder.name, Transcript.key, Passage.number, Coding.start, Coding.end, Passage.text)
-        .join(Coder, Coder.id == Coding.coder_id).join(Passage, Passage.id == Coding.passage_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Passage, Passage.id == Coding.passage_id)
         .join(Transcript, Transcript.id == Passage.transcript_id)
-        .where(Coding.code_id == code.id).order_by(Transcript.key, Passage.number, Coding.id)
+        .where(Coding.code_id == code.id)
+        .order_by(Transcript.key, Passage.number, Coding.id)
     )
     lines = []
     for coding_id, coder, transcript, number, start, end, text in rows:
@@ -202,13 +243,22 @@ def run_search(ctx: Context, args: argparse.Namespace) -> int:
         if args.in_codebook:
             query = query.where(Codebook.key == args.in_codebook)
         memos: dict[int, list[str]] = {}
-        for code_id, text in session.execute(select(Memo.code_id, Memo.text).where(Memo.code_id.is_not(None))):
+        for code_id, text in session.execute(
+            select(Memo.code_id, Memo.text).where(Memo.code_id.is_not(None))
+        ):
             memos.setdefault(code_id, []).append(text)
         found = []
         for code, book in session.execute(query):
-            fields = {"name": code.name, "id": code.key, "definition": code.definition, "include": code.include,
-                      "exclude": code.exclude, "examples": " ".join(code.examples or ()),
-                      "keywords": " ".join(code.keywords or ()), "memo": " ".join(memos.get(code.id, ()))}
+            fields = {
+                "name": code.name,
+                "id": code.key,
+                "definition": code.definition,
+                "include": code.include,
+                "exclude": code.exclude,
+                "examples": " ".join(code.examples or ()),
+                "keywords": " ".join(code.keywords or ()),
+                "memo": " ".join(memos.get(code.id, ())),
+            }
             where = [f for f, text in fields.items() if all(w in (text or "").lower() for w in words)]
             if where:
                 found.append(f"{book}:{code.key}  {code.name}  (in {', '.join(where)})")

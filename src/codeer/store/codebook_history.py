@@ -305,7 +305,7 @@ def undo_change(session: Session, coder_id: int, event: CodebookEvent | None = N
         coder_id,
         event.codebook_key,
         event.code_key,
-        f"undid #{event.id}: {event.action} {event.detail}".rstrip(),
+        f"undid #{event.id}: {event.detail}",
         reverts=event.id,
     )
 
@@ -398,3 +398,25 @@ def codes_changed_after(session: Session, coders: list[str] | None = None) -> li
             if code_id in (event.state or {}).get("meaning", ()) and _when(event.at) > _when(first):
                 found.append(LaterChange(key, coder, event.action, _when(event.at), event.detail))
     return sorted(found, key=lambda c: (c.code, c.coder, c.at))
+
+
+def not_in_file(session: Session, codebook: str, file: str, missing: dict[int, str]) -> set[int]:
+    """Of the codes ``missing`` from ``file`` (id -> key), those made in the project rather than deleted
+    from the file: not in the file when it was last loaded or saved, or (if it never was) made while
+    coding."""
+    events = session.scalars(
+        select(CodebookEvent)
+        .where(CodebookEvent.codebook_key == codebook, CodebookEvent.action.in_(("load", "save")))
+        .order_by(CodebookEvent.id.desc())
+    )
+    last = next((e for e in events if (e.state or {}).get("file") == file), None)
+    if last is not None:
+        known = set((last.state or {}).get("keys", ()))
+        return {code_id for code_id, key in missing.items() if key not in known}
+    made = {
+        code_id
+        for e in _live(session)
+        if e.codebook_key == codebook and e.action in ("add", "split")
+        for code_id in (e.state or {}).get("codes_created", ())
+    }
+    return made & set(missing)
