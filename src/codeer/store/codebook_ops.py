@@ -31,7 +31,7 @@ from codeer.codebook.keys import free_keys, hotkey_problem
 from codeer.codebook.loader import COLOR_PATTERN, MAX_NAME_LENGTH
 from codeer.codebook.slug import MAX_ID_LENGTH, is_valid_id, nearest, slugify
 from codeer.errors import CodeerError
-from codeer.model import Code, Codebook, Coding, Memo
+from codeer.model import Code, Codebook, Coder, Coding, Memo, Passage, Transcript
 from codeer.store.codebook_history import Change, coding_state, record
 from codeer.store.coding import CodingKey, apply_coding, find_coding, recode, remove_coding, update_coding
 
@@ -526,3 +526,53 @@ def set_code_memo(
     detail = "memo written" if text else "memo deleted"
     event = record(session, "memo", coder_id, code.codebook.key, code.key, detail, change.as_json())
     return Outcome(event.id, code.id, code.key, f"{code.codebook.key}:{code.key}: {detail}")
+
+
+# -- reads for the codebook screen ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """One coding of a code, as the split picker shows it."""
+
+    coding_id: int
+    coder: str
+    transcript: str
+    passage: int
+    text: str
+
+
+def coding_counts(session: Session) -> dict[int, int]:
+    """Codings per code id, every coder's."""
+    return dict(session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id)).all())
+
+
+def code_quotes(session: Session, code_id: int, coder_id: int | None) -> list[QuoteRow]:
+    """The codings of a code with the words they cover: of one coder (blind), or of all (``None``)."""
+    query = (
+        select(Coding.id, Coder.name, Transcript.key, Passage.number, Passage.text, Coding.start, Coding.end)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Passage, Passage.id == Coding.passage_id)
+        .join(Transcript, Transcript.id == Passage.transcript_id)
+        .where(Coding.code_id == code_id)
+        .order_by(Transcript.key, Passage.number, Coding.id)
+    )
+    if coder_id is not None:
+        query = query.where(Coding.coder_id == coder_id)
+    return [
+        QuoteRow(i, coder, key, number, text if start is None else text[start:end])
+        for i, coder, key, number, text, start, end in session.execute(query)
+    ]
+
+
+def code_memos(session: Session) -> dict[int, str]:
+    """Every code's memo, by code id (the codebook screen shows and searches them)."""
+    rows = session.execute(
+        select(Memo.code_id, Memo.text)
+        .where(Memo.code_id.is_not(None), Memo.passage_id.is_(None))
+        .order_by(Memo.id)
+    )
+    memos: dict[int, str] = {}
+    for code_id, text in rows:
+        memos.setdefault(code_id, text)
+    return memos

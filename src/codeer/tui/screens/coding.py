@@ -48,6 +48,8 @@ from codeer.store.workbench import (
 from codeer.tui import keymap, selection
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.fuzzy import rank_codes, search_passages, snippet
+from codeer.tui.screens import new_code
+from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.dialogs import ChoiceScreen, MemoScreen, MemoTarget
 from codeer.tui.widgets.codebook_panel import CodebookPanel
 from codeer.tui.widgets.transcript_view import TranscriptView, clock
@@ -542,6 +544,17 @@ class CodingScreen(Screen[None]):
 
     def action_toggle_dim(self) -> None:
         self.view.set_dim_moderator(not self.view.dim_moderator)
+
+    # -- open coding: the codebook grows and changes while coding (screens/new_code.py) -------------------
+
+    def action_new_code(self) -> None:
+        new_code.new_code(self)
+
+    def action_edit_code(self) -> None:
+        new_code.edit_highlighted(self)
+
+    def action_codebook_screen(self) -> None:
+        self.app.push_screen(CodebookScreen(), lambda _: new_code.reload_codebook(self))
 
     # -- selection --------------------------------------------------------------------------------------
 

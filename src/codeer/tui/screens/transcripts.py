@@ -13,6 +13,7 @@ from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.analysis import AnalysisScreen
+from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.coding import CodingScreen
 
 
@@ -136,6 +137,9 @@ class TranscriptsScreen(Screen[None]):
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen())
+
+    def action_codebook(self) -> None:
+        self.app.push_screen(CodebookScreen())
 
     def action_analysis(self) -> None:
         self.app.push_screen(AnalysisScreen())
