@@ -187,6 +187,8 @@ async def test_definition_rules_examples_and_memo_are_edited_from_the_definition
         await press(pilot, "ctrl+s")
         code = next(c for c in coding.codes if c.key == "empathie")
         assert code.definition == "Gemeend begrip."
+        shown = str(coding.panel.query_one("#code-rules-text").render())
+        assert "Gemeend begrip." in shown and "Memo: Hangt samen met luisteren?" in shown
     assert rows(settings, select(Code.definition, Code.examples).where(Code.key == "empathie")) == [
         ("Gemeend begrip.", ["Ze luisterden echt.", "Dat voelde oprecht."])]
     assert rows(settings, select(Memo.text).where(Memo.code_id.is_not(None))) == [("Hangt samen met luisteren?",)]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import code_cells, coded_passages
 from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, code_closure, coder_ids, load_codes
+from codeer.store.codebook_ops import code_memos
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class CodebookEntry:
     keywords: tuple[str, ...]
     hotkey: str
     color: str
+    memo: str  # the code's memo: the analyst's developing ideas about it
     codings: int
     coders: int
     passages: int
@@ -76,6 +78,7 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
             )
         )
     }
+    memos = code_memos(session)
     entries = []
     for code in codes.values():
         text = texts[code.id]
@@ -92,6 +95,7 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
                 tuple(str(k) for k in text.keywords or ()),
                 text.hotkey or "",
                 text.color or "",
+                memos.get(code.id, ""),
                 codings,
                 coder_count,
                 passages,

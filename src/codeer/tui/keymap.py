@@ -83,7 +83,7 @@ CODING = [
     KeySpec("coding.codebook", "ctrl+o", "toggle_codebook", "Hide / show the codebook"),
     KeySpec("coding.next_codebook", "ctrl+n", "next_codebook", "Next codebook: its codes get the keys"),
     KeySpec("coding.dim", "ctrl+t", "toggle_dim", "Dim the moderator's turns or not"),
-    KeySpec("coding.new_code", "ctrl+k", "new_code", "New code on the passage or selection (its words: in-vivo)"),
+    KeySpec("coding.new_code", "ctrl+k", "new_code", "New code on the passage or selection (in-vivo)"),
     KeySpec("coding.edit_code", "ctrl+e", "edit_code", "Edit the highlighted code: definition, rules, memo"),
     KeySpec("coding.codebook_screen", "ctrl+g", "codebook_screen", "Codebook: rename, move, merge, split"),
     KeySpec("coding.back", "q", "back", "Back to the transcripts", show=True, short="Back"),

@@ -116,7 +116,8 @@ class NewCodeScreen(ModalScreen[Any]):
         )
         first = 1 if query.strip() and len(self.shown) > 1 else 0
         if self.parent_code is not None and not query.strip():
-            first = next((i for i, (code_id, _) in enumerate(self.shown) if code_id == self.parent_code.id), 0)
+            wanted = self.parent_code.id
+            first = next((i for i, (code_id, _) in enumerate(self.shown) if code_id == wanted), 0)
         options.highlighted = first
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -328,7 +329,11 @@ def edit_highlighted(screen: CodingScreen) -> None:
     if code is None:
         screen.notify("Highlight a code in the codebook (Tab) to edit it.", timeout=3)
         return
-    open_edit(screen, code, lambda: reload_codebook(screen))
+    def after() -> None:
+        reload_codebook(screen)
+        screen.panel.highlight(code.id)
+
+    open_edit(screen, code, after)
 
 
 def open_edit(screen: Any, code: CodeInfo, after: Callable[[], None]) -> None:

@@ -32,6 +32,9 @@ def rules_text(code: CodeInfo) -> Text:
     if code.keywords:
         text.append("Keywords: ", style="bold")
         text.append(", ".join(code.keywords), style="dim")
+    if code.memo:
+        text.append("\nMemo: ", style="bold")
+        text.append(code.memo, style="italic")
     return text
 
 
