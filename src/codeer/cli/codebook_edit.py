@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from codeer.cli.context import Context
 from codeer.errors import CodeerError
-from codeer.model import Code, Codebook, Coder, Coding, Memo, Passage, Transcript
+from codeer.model import Code, Codebook, Memo
 from codeer.store.codebook_history import undo_change
 from codeer.store.codebook_ops import (
     add_code,
     code_by_ref,
     code_memo,
+    code_quotes,
     delete_code,
     edit_code,
     merge_codes,
@@ -27,6 +28,7 @@ from codeer.store.codebook_ops import (
     split_code,
 )
 from codeer.store.coding import get_or_create_coder
+from codeer.store.retry import run_in_transaction
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -117,8 +119,8 @@ def _coder(ctx: Context, session) -> int:
 
 
 def _run(ctx: Context, change) -> int:
-    with ctx.db.session() as session:
-        outcome = change(session, _coder(ctx, session))
+    """One change in one transaction, run again if a concurrent coder's write got in the way."""
+    outcome = run_in_transaction(ctx.db, lambda session: change(session, _coder(ctx, session)))
     print(outcome.message)
     return 0
 
@@ -212,19 +214,11 @@ def run_undo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _coding_lines(session, code: Code) -> list[str]:
-    rows = session.execute(
-        select(Coding.id, Coder.name, Transcript.key, Passage.number, Coding.start, Coding.end, Passage.text)
-        .join(Coder, Coder.id == Coding.coder_id)
-        .join(Passage, Passage.id == Coding.passage_id)
-        .join(Transcript, Transcript.id == Passage.transcript_id)
-        .where(Coding.code_id == code.id)
-        .order_by(Transcript.key, Passage.number, Coding.id)
-    )
     lines = []
-    for coding_id, coder, transcript, number, start, end, text in rows:
-        quote = " ".join((text if start is None else text[start:end]).split())
-        quote = quote if len(quote) <= 70 else quote[:69] + "…"
-        lines.append(f"{coding_id:>6}  {coder:<12} {transcript} #{number}  {quote}")
+    for quote in code_quotes(session, code.id, None):
+        text = " ".join(quote.text.split())
+        text = text if len(text) <= 70 else text[:69] + "…"
+        lines.append(f"{quote.coding_id:>6}  {quote.coder:<12} {quote.transcript} #{quote.passage}  {text}")
     return lines
 
 
@@ -257,10 +251,11 @@ def run_search(ctx: Context, args: argparse.Namespace) -> int:
                 "exclude": code.exclude,
                 "examples": " ".join(code.examples or ()),
                 "keywords": " ".join(code.keywords or ()),
-                "memo": " ".join(memos.get(code.id, ())),
+                "memo": memos.get(code.id, ""),
             }
-            where = [f for f, text in fields.items() if all(w in (text or "").lower() for w in words)]
-            if where:
+            lowered = {f: (text or "").lower() for f, text in fields.items()}
+            where = [f for f, text in lowered.items() if any(w in text for w in words)]
+            if all(any(w in text for text in lowered.values()) for w in words):
                 found.append(f"{book}:{code.key}  {code.name}  (in {', '.join(where)})")
     print("\n".join(found) if found else "no code matches")
     return 0
