@@ -30,17 +30,42 @@ def bare(project: Path) -> Settings:
 
 
 def codings(settings: Settings) -> set[tuple[int, str, int | None, int | None]]:
-    return set(rows(settings, select(Passage.number, Code.key, Coding.start, Coding.end)
-                    .join(Passage, Passage.id == Coding.passage_id).join(Code, Code.id == Coding.code_id)))
+    return set(
+        rows(
+            settings,
+            select(Passage.number, Code.key, Coding.start, Coding.end)
+            .join(Passage, Passage.id == Coding.passage_id)
+            .join(Code, Code.id == Coding.code_id),
+        )
+    )
 
 
 def snapshot(settings: Settings) -> tuple[set, set, set]:
     """Codes, codings and code memos exactly (ids, fields, times): what undo must give back."""
     return (
-        set(rows(settings, select(Code.id, Code.key, Code.name, Code.parent_id, Code.hotkey, Code.definition,
-                                  Code.position))),
-        set(rows(settings, select(Coding.id, Coding.passage_id, Coding.code_id, Coding.coder_id, Coding.start,
-                                  Coding.end, Coding.memo, Coding.created_at))),
+        set(
+            rows(
+                settings,
+                select(
+                    Code.id, Code.key, Code.name, Code.parent_id, Code.hotkey, Code.definition, Code.position
+                ),
+            )
+        ),
+        set(
+            rows(
+                settings,
+                select(
+                    Coding.id,
+                    Coding.passage_id,
+                    Coding.code_id,
+                    Coding.coder_id,
+                    Coding.start,
+                    Coding.end,
+                    Coding.memo,
+                    Coding.created_at,
+                ),
+            )
+        ),
         set(rows(settings, select(Memo.id, Memo.code_id, Memo.text))),
     )
 
@@ -136,7 +161,9 @@ async def test_merge_in_the_codebook_screen_and_undo_restores_exactly(project: P
         await press(pilot, "q")
         assert {c.key for c in coding.codes} >= {"informatie", "deskundigheid"}
     assert [a for (a,) in rows(settings, select(CodebookEvent.action).order_by(CodebookEvent.id))] == [
-        "merge", "undo"]
+        "merge",
+        "undo",
+    ]
 
 
 @headless
@@ -150,8 +177,11 @@ async def test_split_moves_the_marked_quotes_to_a_new_code(project: Path) -> Non
         await press(pilot, "enter")  # "(a new code…)"
         await pilot.press(*"Luisteren")
         await press(pilot, "enter")
-        assert codings(settings) == {(2, "empathie", None, None), (3, "luisteren", None, None),
-                                     (4, "empathie", None, None)}
+        assert codings(settings) == {
+            (2, "empathie", None, None),
+            (3, "luisteren", None, None),
+            (4, "empathie", None, None),
+        }
         await press(pilot, "escape")
         assert any(c.key == "luisteren" for c in coding.codes)
 
@@ -190,7 +220,12 @@ async def test_definition_rules_examples_and_memo_are_edited_from_the_definition
         shown = str(coding.panel.query_one("#code-rules-text").render())
         assert "Gemeend begrip." in shown and "Memo: Hangt samen met luisteren?" in shown
     assert rows(settings, select(Code.definition, Code.examples).where(Code.key == "empathie")) == [
-        ("Gemeend begrip.", ["Ze luisterden echt.", "Dat voelde oprecht."])]
-    assert rows(settings, select(Memo.text).where(Memo.code_id.is_not(None))) == [("Hangt samen met luisteren?",)]
+        ("Gemeend begrip.", ["Ze luisterden echt.", "Dat voelde oprecht."])
+    ]
+    assert rows(settings, select(Memo.text).where(Memo.code_id.is_not(None))) == [
+        ("Hangt samen met luisteren?",)
+    ]
     assert [a for (a,) in rows(settings, select(CodebookEvent.action).order_by(CodebookEvent.id))] == [
-        "edit", "memo"]
+        "edit",
+        "memo",
+    ]

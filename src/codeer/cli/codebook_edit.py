@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from codeer.cli.context import Context
 from codeer.errors import CodeerError
-from codeer.model import Code, Codebook, Memo
+from codeer.model import Code, Codebook
 from codeer.store.codebook_history import undo_change
 from codeer.store.codebook_ops import (
     add_code,
     code_by_ref,
     code_memo,
+    code_memos,
     code_quotes,
     delete_code,
     edit_code,
@@ -236,11 +237,7 @@ def run_search(ctx: Context, args: argparse.Namespace) -> int:
         query = select(Code, Codebook.key).join(Codebook).order_by(Codebook.key, Code.position)
         if args.in_codebook:
             query = query.where(Codebook.key == args.in_codebook)
-        memos: dict[int, list[str]] = {}
-        for code_id, text in session.execute(
-            select(Memo.code_id, Memo.text).where(Memo.code_id.is_not(None))
-        ):
-            memos.setdefault(code_id, []).append(text)
+        memos = code_memos(session)
         found = []
         for code, book in session.execute(query):
             fields = {
