@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOT, run_cli
-from small_study import checksum_of, write_study
+from small_study import checksum_of, load_study, write_study
 from sqlalchemy import select
 
 from codeer.codebook import load_codebook
@@ -197,3 +197,15 @@ def test_bad_codebook_changes_say_why_and_change_nothing(project: Path) -> None:
     assert checksum_of(project) == before
     result = run_cli(project, "codebook", "add", "Nieuw")
     assert result.code == 2 and "who changes the codebook?" in result.err
+
+
+def test_the_agreement_report_names_codes_changed_after_the_codings(project: Path) -> None:
+    load_study(project)
+    plain = ok(project, "agreement")
+    assert "note:" not in plain
+    ok(project, "codebook", "memo", "kanaal", "alleen een memo")  # a memo changes no meaning
+    ok(project, "codebook", "edit", "empathie", "--definition", "Smaller dan eerst.")
+    out = ok(project, "agreement")
+    notes = [line for line in out.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1
+    assert notes[0].startswith("note: empathie was edited 20") and "after codings by anouk, bram" in notes[0]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +53,7 @@ from codeer.analysis.codes import CodeInfo, coder_ids, load_codes
 from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
+from codeer.store.codebook_history import LaterChange, codes_changed_after
 
 PASSAGES = Passage.__table__
 CODINGS = Coding.__table__
@@ -105,6 +106,7 @@ class AgreementReport:
     transcripts: int
     passages: int
     rows: list[AgreementRow]
+    changed: list[LaterChange] = field(default_factory=list)  # codes changed after coders' codings
 
 
 # --------------------------------------------------------------------------- which coders, which codings
@@ -368,6 +370,8 @@ def agreement_report(
     """The agreement table (module docstring); ``bootstrap``: replicates for alpha's interval (0: none)."""
     ratings = load_ratings(session, coders, by, codebook)
     rows = [row for g in range(len(ratings.groups)) for row in _group_rows(ratings, g, bootstrap)]
+    compared = {code.id for code in ratings.codes}
+    changed = [c for c in codes_changed_after(session, list(ratings.coders)) if c.code_id in compared]
     return AgreementReport(
-        ratings.coders, ratings.attributes, ratings.transcripts, len(ratings.passage_ids), rows
+        ratings.coders, ratings.attributes, ratings.transcripts, len(ratings.passage_ids), rows, changed
     )

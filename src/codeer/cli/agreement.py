@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from codeer.analysis import parse_names
@@ -23,6 +24,7 @@ from codeer.analysis.confusion import Confusion, confusion
 from codeer.cli.context import Context
 from codeer.errors import CodeerError
 from codeer.export.tables import Cell, Table, check_format, render_text, write_tables
+from codeer.store.codebook_history import describe_later_changes
 
 STATISTICS = (
     "units",
@@ -136,6 +138,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if args.bootstrap < 0:
         raise CodeerError("--bootstrap needs a number of replicates, 0 or more")
     coders, by = parse_names(args.coders), parse_names(args.by)
+    notes: list[str] = []
     with ctx.db.session() as session:
         if args.confusion:
             result = confusion(session, coders, by, args.codebook)
@@ -150,10 +153,14 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 f"coders: {', '.join(report.coders)}; units: {report.passages} passages of "
                 f"{report.transcripts} transcript(s) coded by at least two of them"
             )
+            notes = describe_later_changes(report.changed)
     if args.output is None:
         print(summary)
         print(render_text([table]), end="")
+        print("\n".join(notes), end="\n" if notes else "")
         return 0
+    for note in notes:
+        print(note, file=sys.stderr)
     rows = write_tables([table], args.output, excel=args.excel)
     print(f"{args.output}: {rows} row(s)")
     return 0

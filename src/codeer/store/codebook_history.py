@@ -371,6 +371,7 @@ def _memo(values: dict[str, Any]) -> Memo:
 class LaterChange:
     """A change to a code made after a coder had already applied it."""
 
+    code_id: int
     code: str
     coder: str
     action: str
@@ -396,7 +397,7 @@ def codes_changed_after(session: Session, coders: list[str] | None = None) -> li
             continue
         for event in events:
             if code_id in (event.state or {}).get("meaning", ()) and _when(event.at) > _when(first):
-                found.append(LaterChange(key, coder, event.action, _when(event.at), event.detail))
+                found.append(LaterChange(code_id, key, coder, event.action, _when(event.at), event.detail))
     return sorted(found, key=lambda c: (c.code, c.coder, c.at))
 
 
@@ -420,3 +421,19 @@ def not_in_file(session: Session, codebook: str, file: str, missing: dict[int, s
         for code_id in (e.state or {}).get("codes_created", ())
     }
     return made & set(missing)
+
+
+def describe_later_changes(changes: list[LaterChange]) -> list[str]:
+    """One line per code: what changed and after whose codings, for under an agreement table."""
+    by_code: dict[str, list[LaterChange]] = {}
+    for change in changes:
+        by_code.setdefault(change.code, []).append(change)
+    lines = []
+    for code, found in by_code.items():
+        what = sorted({f"{PAST[c.action]} {c.at:%Y-%m-%d}" for c in found})
+        coders = sorted({c.coder for c in found})
+        lines.append(
+            f"note: {code} was {', '.join(what)}, after codings by {', '.join(coders)} had been made; "
+            "those codings used the older meaning and compare less well"
+        )
+    return lines
