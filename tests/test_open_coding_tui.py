@@ -81,7 +81,15 @@ async def test_the_first_code_makes_a_codebook_and_is_applied_in_the_same_action
         assert rows(bare, select(Codebook.key)) == [("codes",)]
         assert codings(bare) == {(2, "werkt-gewoon", None, None)}
         assert [c.key for c in screen.codes] == ["werkt-gewoon"]
-    assert rows(bare, select(CodebookEvent.action, CodebookEvent.code_key)) == [("add", "werkt-gewoon")]
+        await press(pilot, "u")  # one undo takes back the code with its coding, and the codebook it made
+        assert codings(bare) == set() and rows(bare, select(Codebook.key)) == []
+        assert screen.codes == []
+        await press(pilot, "u")  # nothing older to undo
+        assert codings(bare) == set()
+    assert rows(bare, select(CodebookEvent.action, CodebookEvent.code_key)) == [
+        ("add", "werkt-gewoon"),
+        ("undo", "werkt-gewoon"),
+    ]
 
 
 @headless

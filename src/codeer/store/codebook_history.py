@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
-from codeer.model import Code, Codebook, CodebookEvent, Coder, Coding, Memo
+from codeer.model import Code, Codebook, CodebookEvent, Coder, Coding, CodingEvent, Memo
 from codeer.store.coding import recode, remove_coding, restore_coding, update_coding
+from codeer.store.history import undo_redo_stacks
 
 CODE_FIELDS = (
     "codebook_id",
@@ -437,3 +438,16 @@ def describe_later_changes(changes: list[LaterChange]) -> list[str]:
             "those codings used the older meaning and compare less well"
         )
     return lines
+
+
+def undo_latest_codebook_change(session: Session, coder_id: int) -> CodebookEvent | None:
+    """Undo this coder's last codebook change if it is newer than their last undoable coding action (the
+    workbench's one undo key then takes back whichever came last); None when the coding action is newer."""
+    event = last_undoable(session, coder_id)
+    if event is None:
+        return None
+    stack = undo_redo_stacks(session, coder_id)[0]
+    coding_at = session.scalar(select(CodingEvent.at).where(CodingEvent.id == stack[-1])) if stack else None
+    if coding_at is not None and _when(coding_at) > _when(event.at):
+        return None
+    return undo_change(session, coder_id, event)

@@ -508,7 +508,8 @@ class CodingScreen(Screen[None]):
         self.write(verb, job, done)
 
     def action_undo(self) -> None:
-        self._history("undo")
+        if not new_code.undo_codebook_change(self):  # a code made or changed after the last coding action
+            self._history("undo")
 
     def action_redo(self) -> None:
         self._history("redo")

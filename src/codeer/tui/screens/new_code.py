@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook
+from codeer.store.codebook_history import undo_latest_codebook_change
 from codeer.store.codebook_ops import add_code, code_memo, edit_code, set_code_memo
 from codeer.store.coding import CodingKey
 from codeer.store.workbench import CodeInfo, list_codes, load_codings
@@ -350,3 +351,19 @@ def open_edit(screen: Any, code: CodeInfo, after: Callable[[], None]) -> None:
         screen.notify("; ".join(messages), timeout=4)
 
     screen.app.push_screen(EditCodeScreen(code, memo, save), done)
+
+
+def undo_codebook_change(screen: CodingScreen) -> bool:
+    """``u`` on the coding screen: undo the coder's last codebook change (e.g. a code made with Ctrl+K, and
+    its coding) when it came after their last coding action; False leaves ``u`` to the coding history."""
+    me = screen.app.coder_id
+    try:
+        event = screen.app.queue.call(lambda session: undo_latest_codebook_change(session, me))
+    except CodeerError as exc:
+        screen.notify(str(exc), title="Not undone", severity="warning", timeout=8)
+        return True
+    if event is None:
+        return False
+    reload_codebook(screen)
+    screen.notify(event.detail, timeout=4)
+    return True
