@@ -209,3 +209,36 @@ def test_the_agreement_report_names_codes_changed_after_the_codings(project: Pat
     notes = [line for line in out.splitlines() if line.startswith("note:")]
     assert len(notes) == 1
     assert notes[0].startswith("note: empathie was edited 20") and "after codings by anouk, bram" in notes[0]
+
+
+def test_a_codebook_made_in_codeer_saves_to_codebooks_and_awkward_values_load_back(project: Path) -> None:
+    transcripts_only(project)
+    ok(
+        project, "codebook", "add", "no", "--definition", "1.0"
+    )  # YAML would read these as yes/no and a number
+    ok(project, "codebook", "edit", "no", "--keyword", "on", "--keyword", "#hash", "--example", "'quoted'")
+    assert (
+        ok(project, "codebook", "save")
+        == f"{project / 'codebooks' / 'codes.yaml'}: codebook codes, 1 code(s)\n"
+    )
+    loaded = load_codebook(project / "codebooks" / "codes.yaml")
+    code = loaded.code("no")
+    assert (code.name, code.definition, code.keywords, code.examples) == (
+        "no",
+        "1.0",
+        ("on", "#hash"),
+        ("'quoted'",),
+    )
+
+
+def test_code_memos_travel_with_the_codebook_exports(project: Path, tmp_path: Path) -> None:
+    codebook, _ = write_study(project.parent / "study-files")
+    ok(project, "codebook", "load", str(codebook))
+    ok(project, "codebook", "memo", "kanaal", "Kanaalwissels apart coderen?")
+    assert ok(project, "codebook", "memo", "kanaal") == "Kanaalwissels apart coderen?\n"
+    ok(project, "export", "codebook", "-o", str(tmp_path / "codebook.csv"))
+    table = (tmp_path / "codebook.csv").read_text(encoding="utf-8")
+    assert ",memo," in table.splitlines()[0] and "Kanaalwissels apart coderen?" in table
+    ok(project, "codebook", "export", str(tmp_path / "dienst.qdc"))
+    assert "Memo: Kanaalwissels apart coderen?" in (tmp_path / "dienst.qdc").read_text(encoding="utf-8")
+    assert load_codebook(codebook).code("kanaal").definition == "Telefoon, chat, brief of balie."

@@ -316,3 +316,16 @@ def test_coders_coding_while_the_codebook_is_merged_and_undone_lose_nothing(
         assert got[coder] == want, coder
     assert actions == ["merge"] * 5 + ["undo"] * 2
     db.close()
+
+
+def test_undo_is_refused_when_codings_were_made_since_with_the_code_it_would_remove(db: Database) -> None:
+    anouk, bram = me(db), me(db, "bram")
+    with db.session() as s:
+        code_id = add_code(s, anouk, "Nieuw").code_id
+        passage = s.scalar(select(Passage.id).order_by(Passage.id))
+    with db.session() as s:
+        apply_coding(s, CodingKey(passage, code_id, bram))
+    before = state(db)
+    with db.session() as s, pytest.raises(CodeerError, match="1 coding\\(s\\) were made since"):
+        undo_change(s, anouk)
+    assert state(db) == before

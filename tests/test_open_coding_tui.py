@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_tui_app import press, rows, settle, workbench
+from test_tui_app import SIZE, press, rows, settle, workbench
 from test_tui_support import TURNS, add_transcript, headless, make_project
 
 from codeer.config import Settings
 from codeer.model import Code, Codebook, CodebookEvent, Coding, Memo, Passage
 from codeer.store.database import open_database
+from codeer.tui.app import make_app
 from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.new_code import EditCodeScreen, NewCodeScreen
 
@@ -237,3 +238,27 @@ async def test_definition_rules_examples_and_memo_are_edited_from_the_definition
         "edit",
         "memo",
     ]
+
+
+@headless
+async def test_the_codebook_screen_opens_from_the_transcripts_list_and_finds_codes_by_memo(
+    project: Path,
+) -> None:
+    settings = make_project(project)
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        screen = pilot.app.screen
+        assert isinstance(screen, CodebookScreen)
+        await _highlight(pilot, screen, "nabellen")
+        await press(pilot, "e")
+        pilot.app.screen.query_one("#edit-memo").text = "Vaak bij de gemeente"
+        await press(pilot, "ctrl+s")
+        await press(pilot, "slash")
+        await pilot.press(*"gemeente")
+        await press(pilot, "enter")
+        assert list(screen.code_nodes) == [next(c.id for c in screen.codes if c.key == "nabellen")]
+        assert "Memo: Vaak bij de gemeente" in str(screen.query_one("#codebook-detail-text").render())
+    assert rows(
+        settings, select(Memo.text).join(Code, Code.id == Memo.code_id).where(Code.key == "nabellen")
+    ) == [("Vaak bij de gemeente",)]

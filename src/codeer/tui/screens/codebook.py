@@ -180,9 +180,16 @@ class CodebookScreen(Screen[bool]):
         if not self.codes:
             tree.root.add_leaf(Text("No codes yet: press a to make one.", style="italic"))
         node = self.code_nodes.get(keep) if keep is not None else None
-        tree.move_cursor(node or next(iter(self.code_nodes.values()), None))
+        target = node or next(iter(self.code_nodes.values()), None)
+        tree.move_cursor(target)
+        self.call_after_refresh(self._settle_cursor, target)  # the new lines exist after the next refresh
         self.show_detail()
         self._status()
+
+    def _settle_cursor(self, node: TreeNode[int] | None) -> None:
+        if node is not None and self.tree.cursor_node is not node:
+            self.tree.move_cursor(node)
+        self.show_detail()
 
     def _text_matches(self, code: CodeInfo) -> bool:
         """The search words all in the code's definition, rules, examples or memo."""
