@@ -329,3 +329,19 @@ def test_undo_is_refused_when_codings_were_made_since_with_the_code_it_would_rem
     with db.session() as s, pytest.raises(CodeerError, match="1 coding\\(s\\) were made since"):
         undo_change(s, anouk)
     assert state(db) == before
+
+
+def test_codes_made_or_moved_take_their_place_in_tree_order_and_undo_puts_it_back(db: Database) -> None:
+    anouk = me(db)
+    before = state(db)
+    with db.session() as s:
+        add_code(s, anouk, "Knikken", parent="empathie")
+    with db.session() as s:
+        move_code(s, anouk, "herhaling", "empathie")
+    with db.session() as s:
+        order = s.scalars(select(Code.key).order_by(Code.position)).all()
+    assert order == ["empathie", "oprechte-empathie", "knikken", "herhaling"]
+    for _ in range(2):
+        with db.session() as s:
+            undo_change(s, anouk)
+    assert state(db) == before

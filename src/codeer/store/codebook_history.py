@@ -14,7 +14,7 @@ change (not undone) touched the same codes, or codings were made since on a code
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,6 +107,7 @@ class Change:
     code_memos: dict[int, list[dict[str, Any]]]  # code id -> its memos before the change
     codebook_created: int | None = None
     meaning: tuple[int, ...] = ()  # codes whose codings may now mean something else
+    positions: dict[int, int] = field(default_factory=dict)  # code id -> place before renumbering
 
     @classmethod
     def new(cls) -> Change:
@@ -136,7 +137,33 @@ class Change:
             "codebook_created": self.codebook_created,
             "touched": sorted(self.touched()),
             "meaning": list(self.meaning),
+            "positions": [[i, p] for i, p in self.positions.items()],
         }
+
+
+def renumber(session: Session, codebook_id: int, change: Change | None = None) -> None:
+    """Keep ``position`` what a loaded file makes it: each code's place in the codebook in tree order (a
+    parent, its children, the next sibling), which the tables and exports read. Old places go in
+    ``change``."""
+    codes = session.scalars(select(Code).where(Code.codebook_id == codebook_id)).all()
+    ids = {c.id for c in codes}
+    children: dict[int | None, list[Code]] = {}
+    for code in sorted(codes, key=lambda c: (c.position, c.id)):
+        children.setdefault(code.parent_id if code.parent_id in ids else None, []).append(code)
+    order: list[Code] = []
+
+    def walk(parent: int | None) -> None:
+        for child in children.get(parent, ()):
+            order.append(child)
+            walk(child.id)
+
+    walk(None)
+    for place, code in enumerate(order):
+        if code.position != place:
+            if change is not None:
+                change.positions.setdefault(code.id, code.position)
+            code.position = place
+    session.flush()
 
 
 def record(
@@ -298,6 +325,14 @@ def undo_change(session: Session, coder_id: int, event: CodebookEvent | None = N
     empty = select(func.count()).select_from(Code).where(Code.codebook_id == book)
     if book is not None and session.get(Codebook, book) is not None and not session.scalar(empty):
         session.delete(session.get(Codebook, book))
+    session.flush()
+    for code_id, position in state.get("positions", ()):
+        code = session.get(Code, code_id)
+        if code is not None:
+            code.position = position
+    book_id = session.scalar(select(Codebook.id).where(Codebook.key == event.codebook_key))
+    if book_id is not None:
+        renumber(session, book_id)
     session.flush()
     session.expire_all()
     return record(

@@ -32,7 +32,7 @@ from codeer.codebook.loader import COLOR_PATTERN, MAX_NAME_LENGTH
 from codeer.codebook.slug import MAX_ID_LENGTH, is_valid_id, nearest, slugify
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Memo, Passage, Transcript
-from codeer.store.codebook_history import Change, coding_state, record
+from codeer.store.codebook_history import Change, coding_state, record, renumber
 from codeer.store.coding import CodingKey, apply_coding, find_coding, recode, remove_coding, update_coding
 
 DEFAULT_CODEBOOK = "codes"
@@ -242,6 +242,7 @@ def add_code(
         coding_id = coding.id
         where = " and applied it"
     under = f" under {parent_code.key}" if parent_code else ""
+    renumber(session, book.id, change)
     event = record(session, "add", coder_id, book.key, key, f"made {name!r}{under}{where}", change.as_json())
     return Outcome(event.id, code.id, key, f"made {book.key}:{key} ({name}){under}{where}", coding_id)
 
@@ -294,6 +295,7 @@ def move_code(
     code.position = _next_position(session, code.codebook_id)
     session.flush()
     where = f"under {target.key}" if target else "to the top"
+    renumber(session, code.codebook_id, change)
     event = record(session, "move", coder_id, code.codebook.key, code.key, f"moved {where}", change.as_json())
     return Outcome(event.id, code.id, code.key, f"{code.codebook.key}:{code.key}: moved {where}")
 
@@ -356,6 +358,7 @@ def merge_codes(
     detail = (
         f"merged {a_name!r} ({a_key}) into {b.key}: {moved} coding(s) moved, {folded} folded into {b.key}'s"
     )
+    renumber(session, b.codebook_id, change)
     event = record(session, "merge", coder_id, book, a_key, detail, change.as_json())
     return Outcome(event.id, b.id, b.key, f"{book}: {detail}")
 
@@ -420,6 +423,7 @@ def split_code(
     moved, folded = _move_codings(session, change, chosen, b, f"split {a.key} into {b.key}")
     made = " (new)" if new_name is not None else ""
     detail = f"split {len(chosen)} coding(s) of {a.key} into {b.key}{made}: {moved} moved, {folded} folded"
+    renumber(session, book.id, change)
     event = record(session, "split", coder_id, book.key, a.key, detail, change.as_json())
     return Outcome(event.id, b.id, b.key, f"{book.key}: {detail}")
 
@@ -439,7 +443,7 @@ def delete_code(
         )
     change = Change.new()
     change.before(code)
-    book, key, name = code.codebook.key, code.key, code.name
+    book, key, name, book_id = code.codebook.key, code.key, code.name, code.codebook_id
     for coding in codings:
         change.codings_removed.append(coding_state(coding))
         remove_coding(session, coding, note=f"code {key} deleted")
@@ -451,6 +455,7 @@ def delete_code(
     session.delete(code)
     session.flush()
     lost = f" with {len(codings)} coding(s)" if codings else ""
+    renumber(session, book_id, change)
     event = record(session, "delete", coder_id, book, key, f"deleted {name!r}{lost}", change.as_json())
     return Outcome(event.id, 0, key, f"{book}:{key}: deleted{lost}")
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from codeer.codebook.spec import CodebookSpec, CodeSpec
 from codeer.errors import CodeerError
 from codeer.model.orm import Code, Codebook, Coding, Memo
-from codeer.store.codebook_history import not_in_file, record
+from codeer.store.codebook_history import not_in_file, record, renumber
 from codeer.store.coding import remove_coding
 
 # Fields copied from a CodeSpec onto a Code (JSON lists are stored as lists).
@@ -206,6 +206,8 @@ def sync_codebook(
             code.position = want.position
         by_key[want.key] = code
     session.flush()
+    if kept_codes:
+        renumber(session, codebook.id)  # the kept codes in their place in the tree
     session.expire(codebook, ["codes"])  # reread in the new order when next used
     detail = report.summary().partition(": ")[2]
     record(session, "load", coder_id, spec.key, "", f"loaded from {file}: {detail}",
