@@ -135,8 +135,13 @@ async def test_the_parent_is_chosen_by_typing(project: Path) -> None:
         await press(pilot, "tab")
         await pilot.press(*"goede dienst")
         await press(pilot, "enter")
+        await press(pilot, "j", "ctrl+k")
+        await pilot.press(*"Doorverwezen")
+        await press(pilot, "tab", "down", "down", "enter")  # (top level), Goede dienstverlening, Deskundigheid
     parent = rows(settings, select(Code.id).where(Code.key == "dienstverlening"))[0][0]
     assert rows(settings, select(Code.parent_id).where(Code.key == "terugbellen")) == [(parent,)]
+    parent = rows(settings, select(Code.id).where(Code.key == "deskundigheid"))[0][0]
+    assert rows(settings, select(Code.parent_id).where(Code.key == "doorverwezen")) == [(parent,)]
 
 
 async def _codebook_screen(pilot) -> CodebookScreen:
