@@ -137,7 +137,7 @@ async def test_the_parent_is_chosen_by_typing(project: Path) -> None:
         await press(pilot, "enter")
         await press(pilot, "j", "ctrl+k")
         await pilot.press(*"Doorverwezen")
-        await press(pilot, "tab", "down", "down", "enter")  # (top level), Goede dienstverlening, Deskundigheid
+        await press(pilot, "tab", "down", "down", "enter")  # top level, dienstverlening, deskundigheid
     parent = rows(settings, select(Code.id).where(Code.key == "dienstverlening"))[0][0]
     assert rows(settings, select(Code.parent_id).where(Code.key == "terugbellen")) == [(parent,)]
     parent = rows(settings, select(Code.id).where(Code.key == "deskundigheid"))[0][0]
