@@ -21,6 +21,7 @@ from codeer.tui.live import EventWatch
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.base import CodeerScreen
+from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
 from codeer.tui.screens.search import SearchScreen
@@ -175,6 +176,9 @@ class TranscriptsScreen(CodeerScreen[None]):
         table = self.query_one(TranscriptTable)
         table.focus()
         table.action_scroll_end() if end else table.action_scroll_home()
+
+    def action_codebook(self) -> None:
+        self.app.push_screen(CodebookScreen())
 
     def action_analysis(self) -> None:
         self.app.push_screen(AnalysisScreen())
