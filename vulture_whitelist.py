@@ -19,6 +19,8 @@ _.guide_depth
 _.show_root
 _.virtual_size
 _.type_annotation_map  # SQLAlchemy's DeclarativeBase
+_.preserve_quotes  # ruamel.yaml: a codebook saved over its file keeps the author's quoting
+_.can_focus  # Textual: the new-code form's parent list follows the typing, it takes no focus
 parameters  # Screen.check_action(action, parameters): Textual's signature
 mtime_ns  # ingest.metadata._read_sheet: part of the cache key, so a changed sheet is read again
 

@@ -14,9 +14,11 @@ BENCHMARKS = [
     "bench_import.py",
     "bench_tui.py",
     "bench_export.py",
+    "bench_report.py",
     "bench_agreement.py",
     "bench_autocode.py",
     "bench_concurrency.py",
+    "bench_search.py",
 ]
 
 

@@ -90,6 +90,8 @@ def test_blind_coding_hides_other_coders_on_every_route_until_the_round_opens(
         cli_as(team, project, "anouk", "agreement"),
         cli_as(team, project, "anouk", "agreement", "--coders", "anouk,bram"),
         cli_as(team, project, "anouk", "log", "--coder", "bram"),
+        cli_as(team, project, "anouk", "chart", "network", "--coder", "bram", "-o", str(tmp_path / "b.png")),
+        cli_as(team, project, "anouk", "report", "--coder", "bram", "-o", str(tmp_path / "b.html")),
     ]
     for result in refused:
         assert result.code == 2 and "blind coding is on" in result.err, result.err
@@ -147,3 +149,38 @@ def test_a_project_copied_into_a_team_database_keeps_its_history_once(
     assert cli_as(target, project, "anouk", "code", "vitens-q3", "2", "herhaling").code == 0
     assert target.sql(OWNER, count)[0][0] == team.sql(OWNER, count)[0][0] + 1
     pg_server.drop_database(target.database)
+
+
+def passages_listed(output: str) -> set[tuple[str, int]]:
+    """(transcript, passage number) of every line ``codeer search --codes`` prints for a passage."""
+    return {(line.split(" #")[0], int(line.split(" #")[1].split()[0])) for line in output.splitlines()[:-1]}
+
+
+def test_search_in_a_blind_round_reads_only_your_codings_and_codes_through_the_server(
+    team: Team, project: Path
+) -> None:
+    assert cli_as(team, project, OWNER, "db", "blind", "on").code == 0
+    own = cli_as(team, project, "anouk", "search", "--codes", "oprechte-empathie", "--moderators")
+    assert own.code == 0, own.err
+    anouks = team.sql(
+        OWNER,
+        "SELECT t.key, p.number FROM codings k JOIN coders c ON c.id = k.coder_id "
+        "JOIN codes d ON d.id = k.code_id JOIN passages p ON p.id = k.passage_id "
+        "JOIN transcripts t ON t.id = p.transcript_id WHERE c.name = 'anouk' AND d.key = 'oprechte-empathie'",
+    )
+    assert anouks and passages_listed(own.out) == set(anouks)
+    refused = cli_as(team, project, "anouk", "search", "--codes", "herhaling", "--coders", "bram")
+    assert refused.code == 2 and "blind coding is on" in refused.err, refused.err
+
+    # Search, then code: a set-based write a coder may make under row-level security, its history by the
+    # server's trigger with the search's note, and undone as one step.
+    coded = cli_as(team, project, "anouk", "search", "knikt", "--code", "herhaling")
+    assert coded.code == 0 and "3 coding(s) of herhaling added for anouk" in coded.out, coded.err
+    events = team.sql(OWNER, "SELECT login, action, note FROM coding_events ORDER BY id DESC LIMIT 3")
+    assert {(login, action) for login, action, _ in events} == {("anouk", "apply")}
+    assert all(note == "search #" + events[0][2].removeprefix("search #") for *_, note in events)
+    assert events[0][2].startswith("search #") and events[0][2].endswith(": knikt")
+    undone = cli_as(team, project, "anouk", "search", "--undo")
+    assert undone.code == 0 and "3 passages" in undone.out, undone.err
+    left = "SELECT count(*) FROM codings k JOIN passages p ON p.id = k.passage_id WHERE k.start IS NULL "
+    assert team.sql(OWNER, left + "AND k.code_id = (SELECT id FROM codes WHERE key = 'herhaling')") == [(0,)]

@@ -3,7 +3,8 @@
 Each command runs in a fresh interpreter, as from a shell, and reports the top-level packages it imported:
 ``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a new or a current
 project loads no Alembic; only an import loads spaCy, without the lemmatizer's lookup tables, and only to
-take the tokenizer snapshot that later imports segment with (codeer.nlp.snapshot).
+take the tokenizer snapshot that later imports segment with (codeer.nlp.snapshot); only a command that
+draws (``chart``, ``report``) loads matplotlib.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_TRANSCRIPTS, run_cli
 
-HEAVY = {"sqlalchemy", "alembic", "spacy", "spacy_lookups_data", "numpy", "openpyxl", "textual", "rapidfuzz"}
+HEAVY = {
+    "sqlalchemy", "alembic", "spacy", "spacy_lookups_data", "numpy", "openpyxl", "textual", "rapidfuzz",
+    "matplotlib",
+}  # fmt: skip
 HEAVY |= {"yaml"}  # read only when there is a codeer.yaml (or a codebook, metadata) to read
 
 SCRIPT = """\
@@ -77,3 +81,11 @@ def test_a_csv_export_loads_no_workbook_library(project: Path, tmp_path: Path) -
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
     modules = loaded(project, "export", "all", "--dir", str(tmp_path / "out"))
     assert "sqlalchemy" in modules and not modules & {"openpyxl", "textual", "spacy", "alembic"}
+
+
+def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
+    """A keyword-in-context listing is meant to take well under a second: spaCy only with --lemma, openpyxl
+    (and numpy with it) only when a table is written."""
+    assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
+    modules = loaded(project, "search", "terugbellen")
+    assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}

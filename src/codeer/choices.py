@@ -24,3 +24,13 @@ GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cooccurrence-quadrant", ("quadrant",)),
 )
 STANDARD_TABLES = tuple(name for name, _ in GROUPINGS) + ("segments", "codebook")
+# search --code: what each hit codes (its passage, or the sentence(s) it stands in)
+SEARCH_SPANS = ("passage", "sentence")
+# charts: per kind what `codeer chart` can count or show (the first is the default)
+CHART_VALUES: dict[str, tuple[str, ...]] = {
+    "frequencies": MEASURES,
+    "heatmap": ("shares", "passages"),
+    "cooccurrence": MATRIX_VALUES,
+    "network": MATRIX_VALUES,
+}
+CHART_KINDS = tuple(CHART_VALUES)

@@ -72,6 +72,7 @@ from codeer.analysis.sentence_units import covered_sentences, sentence_table
 from codeer.analysis.text_agreement import char_report, load_continuum
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
+from codeer.store.codebook_history import codes_changed_after
 from codeer.store.coders import coder_ids
 
 PASSAGES = Passage.__table__
@@ -372,18 +373,24 @@ def agreement_report(
         if by:
             raise CodeerError("--by works with --unit passage or sentence, not char")
         names = _choose_coders(session, coders, codebook)
-        return char_report(session, names, _codebook_codes(session, codebook), bootstrap)
-    ratings = load_ratings(session, coders, by, codebook, unit)
-    rows = [row for g in range(len(ratings.groups)) for row in _group_rows(ratings, g, bootstrap)]
-    return AgreementReport(
-        ratings.coders,
-        ratings.attributes,
-        ratings.transcripts,
-        len(np.unique(ratings.passage_ids)),
-        rows,
-        unit=unit,
-        units=len(ratings.passage_ids),
-    )
+        report = char_report(session, names, _codebook_codes(session, codebook), bootstrap)
+    else:
+        ratings = load_ratings(session, coders, by, codebook, unit)
+        rows = [row for g in range(len(ratings.groups)) for row in _group_rows(ratings, g, bootstrap)]
+        report = AgreementReport(
+            ratings.coders,
+            ratings.attributes,
+            ratings.transcripts,
+            len(np.unique(ratings.passage_ids)),
+            rows,
+            unit=unit,
+            units=len(ratings.passage_ids),
+        )
+    compared = {row.code.id for row in [*report.rows, *report.cu] if row.code is not None}
+    report.changed = [
+        c for c in codes_changed_after(session, list(report.coders)) if c.code_id in compared
+    ]
+    return report
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from codeer.analysis.codes import CodeInfo
 from codeer.analysis.groups import Attribute, Group
 from codeer.choices import AGREEMENT_UNITS, BOOTSTRAP_SAMPLES
+from codeer.store.codebook_history import LaterChange
 
 __all__ = ["BOOTSTRAP_SAMPLES"]  # re-exported with the other constants of an agreement table
 CONFIDENCE = 0.95
@@ -47,7 +48,8 @@ class AgreementRow:
 class AgreementReport:
     """The table; ``unit`` is ``passage``, ``sentence`` or ``char``, ``units`` how many of them (characters
     for ``char``); ``cu``: cu-alpha rows per parent code (``char`` only); ``left_out``: transcripts two or
-    more coders coded that the unit could not use (``char``: not coded by every compared coder)."""
+    more coders coded that the unit could not use (``char``: not coded by every compared coder);
+    ``changed``: compared codes whose meaning changed after a coder's codings with them were made."""
 
     coders: tuple[str, ...]
     attributes: tuple[Attribute, ...]
@@ -58,3 +60,4 @@ class AgreementReport:
     units: int = 0
     cu: list[AgreementRow] = field(default_factory=list)
     left_out: int = 0
+    changed: list[LaterChange] = field(default_factory=list)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import code_cells, coded_passages
 from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, code_closure, load_codes
+from codeer.store.codebook_ops import code_memos
 from codeer.store.coders import coder_ids
 
 
@@ -28,6 +29,7 @@ class CodebookEntry:
     keywords: tuple[str, ...]
     hotkey: str
     color: str
+    memo: str  # the code's memo: the analyst's developing ideas about it
     codings: int
     coders: int
     passages: int
@@ -77,6 +79,7 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
             )
         )
     }
+    memos = code_memos(session)
     entries = []
     for code in codes.values():
         text = texts[code.id]
@@ -93,6 +96,7 @@ def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[Cod
                 tuple(str(k) for k in text.keywords or ()),
                 text.hotkey or "",
                 text.color or "",
+                memos.get(code.id, ""),
                 codings,
                 coder_count,
                 passages,

@@ -11,10 +11,10 @@ What is reported beyond the agreement table (:mod:`codeer.analysis.agreement_rep
 
 - Double coded: the transcripts at least two compared coders coded, and the share of the project's passages
   and words (whitespace-separated) in them.
-- The codebook during coding: codeer keeps no history of changes to a code's definition yet, so the report
-  lists what the coding history shows: the codes first applied after the first day of coding (a code added,
-  split or renamed later shows up here). The day coding began is the first ``apply`` in the history of the
-  compared coders.
+- The codebook during coding: the codes first applied after the first day of coding (from the coding
+  history; the day coding began is the first ``apply`` of the compared coders), and the codes renamed,
+  redefined, merged into or split after a compared coder's codings with them were made (from the codebook
+  history, :func:`codeer.store.codebook_history.codes_changed_after`).
 - Settled disagreements: the passages a consensus coder settled, by outcome (keep a coder's codes, both,
   neither, edited), with up to five examples quoted; ``pseudonymise`` replaces speakers' names in quotes
   and notes by their codes (:mod:`codeer.analysis.pseudonyms`).
@@ -35,6 +35,7 @@ from codeer import __version__
 from codeer.analysis.agreement_rows import RELIABLE, TENTATIVE, AgreementReport, AgreementRow
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Settlement, Transcript
+from codeer.store.codebook_history import describe_later_changes
 from codeer.store.coders import coder_ids
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
@@ -348,8 +349,10 @@ def blocks(r: Reliability) -> list[Block]:
     lines += [f"{ref} ({name}) was first applied on {day.isoformat()}." for ref, name, day in r.late_codes]
     if not r.late_codes:
         lines.append("Every code was in use on the first day of coding.")
-    lines.append("codeer records no history of changes to a code's definition; the dates above are from the "
-                 "coding history.")  # fmt: skip
+    lines += describe_later_changes(t.changed)
+    if not t.changed:
+        lines.append("No compared code was renamed, redefined, merged into or split after codings with it "
+                     "were made (codebook history).")  # fmt: skip
     out.append(("ul", lines))
     out.append(("h2", "How disagreements were settled"))
     if r.settled:

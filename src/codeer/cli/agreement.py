@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -235,10 +236,12 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.analysis.reliability_report import gather, to_html, to_markdown
     from codeer.export.tables import render_text, write_tables
     from codeer.store.blinding import require_others_visible
+    from codeer.store.codebook_history import describe_later_changes
 
     _check(args)
     coders, by = parse_names(args.coders), parse_names(args.by)
     written = ""
+    notes: list[str] = []
     with ctx.db.session() as session:
         require_others_visible(session, "agreement", ctx.settings.show_others_allowed)
         if args.confusion:
@@ -265,6 +268,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 + f"of {report.transcripts} transcript(s) coded by "
                 + ("every one of them" if report.unit == "char" else "at least two of them")
             )
+            notes = [f"note: {line}" for line in describe_later_changes(report.changed)]
             if args.report is not None:
                 facts = gather(session, report, args.bootstrap, args.pseudonymise, ctx.settings.moderators)
                 written = to_html(facts) if args.report.suffix.lower() == ".html" else to_markdown(facts)
@@ -273,9 +277,12 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if args.output is None:
         print(summary)
         print(render_text([table]), end="")
+        print("\n".join(notes), end="\n" if notes else "")
         if args.report is not None:
             print(f"{args.report}: report written")
         return 0
+    for note in notes:
+        print(note, file=sys.stderr)
     rows = write_tables([table], args.output, excel=args.excel)
     print(f"{args.output}: {rows} row(s)")
     if args.report is not None:

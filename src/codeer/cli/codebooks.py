@@ -1,12 +1,18 @@
-"""``codeer codebook load|check|list|show``: codebooks from YAML files into the project, and on screen."""
+"""``codeer codebook load|check|list|show|save``: codebooks between YAML files and the project, and on screen.
+
+The commands that reshape a codebook (add, rename, move, merge, split, delete, ...) are in
+:mod:`codeer.cli.codebook_edit`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codeer.cli import codebook_edit
 from codeer.cli.qdc import read_codebook_file, register_export
 from codeer.errors import CodeerError, CodeerErrors, raise_all
 
@@ -47,7 +53,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("codebook", nargs="?", metavar="ID", help="codebook id (default: all)")
     show.set_defaults(handler=run_show)
 
+    save = sub.add_parser(
+        "save",
+        help="write a codebook back to YAML (over its own file: comments and layout kept)",
+        description="Write the project's codebook (with the codes made, renamed, moved, merged or split "
+        "while coding) to YAML. Without -o it goes to the file it was loaded from (editing that file in "
+        "place: comments, order and formatting stay), or to codebooks/ID.yaml. Loading the file gives the "
+        "same codebook.",
+    )
+    save.add_argument("codebook", nargs="?", metavar="ID", help="which codebook (when there are several)")
+    save.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write it")
+    save.set_defaults(handler=run_save)
+
     register_export(sub)
+    codebook_edit.register(sub)
 
 
 def _read_all(files: list[Path]) -> list[CodebookSpec]:
@@ -87,6 +106,13 @@ def _stored_path(ctx: Context, path: Path) -> Path:
         return resolved
 
 
+def _me(ctx: Context, session: Session) -> int | None:
+    """The coder a codebook change is recorded under (None: nobody said who)."""
+    from codeer.store.coding import get_or_create_coder
+
+    return get_or_create_coder(session, ctx.coder).id if ctx.coder else None
+
+
 def run_load(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.store.codebooks import sync_codebook
 
@@ -94,12 +120,48 @@ def run_load(ctx: Context, args: argparse.Namespace) -> int:
     _warn(specs)
     ctx.auto_backup("before-codebook-load")
     with ctx.db.session() as session:
+        me = _me(ctx, session)
         reports = []
         for spec in specs:
             stored = str(_stored_path(ctx, spec.source))
-            reports.append(sync_codebook(session, spec, force=args.force, source_file=stored))
+            reports.append(sync_codebook(session, spec, force=args.force, source_file=stored, coder_id=me))
     for report in reports:
         print(report.summary())
+        if report.kept:
+            print(
+                f"{report.codebook}: not in the file, made in the project, kept: {', '.join(report.kept)} "
+                f"(write them into the file with: codeer codebook save {report.codebook})"
+            )
+    return 0
+
+
+def run_save(ctx: Context, args: argparse.Namespace) -> int:
+    from codeer.codebook.saver import save_codebook
+    from codeer.interop.qdc import stored_spec
+    from codeer.store.codebook_history import record
+    from codeer.store.codebook_ops import codebook_of
+
+    with ctx.db.session() as session:
+        book = codebook_of(session, args.codebook)
+        if book is None:
+            raise CodeerError("the project has no codebook yet; make a code first (codeer codebook add NAME)")
+        spec = stored_spec(book)
+        source = Path(book.source_file) if book.source_file else None
+        if args.output is not None:
+            target = args.output
+        elif source is not None and source.suffix.lower() in (".yaml", ".yml"):
+            target = source if source.is_absolute() else ctx.project / source
+        else:
+            target = ctx.project / "codebooks" / f"{book.key}.yaml"
+        spec = dataclasses.replace(spec, source=target)
+        save_codebook(spec, target)
+        stored = str(_stored_path(ctx, target))
+        keys = [c.key for c in spec.codes]
+        saved = {"file": stored, "keys": keys}
+        record(session, "save", _me(ctx, session), book.key, "", f"saved to {stored}", saved)
+        if not book.source_file or book.source_file == stored or args.output is None:
+            book.source_file = stored
+    print(f"{target}: codebook {spec.key}, {len(spec.codes)} code(s)")
     return 0
 
 

@@ -22,6 +22,7 @@ SHOWN_TABLES = (
     "coders",
     "codings",
     "coding_events",
+    "codebook_events",
     "settlements",
     "memos",
     "suggestions",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=_positive, metavar="N", help="at most N changes")
     p.add_argument("--reverse", action="store_true", help="oldest first")
     p.add_argument("--summary", action="store_true", help="per coder: period, codings, transcripts")
+    p.add_argument(
+        "--codebook",
+        action="store_true",
+        help="the codebook's history instead: codes made, renamed, moved, merged, split, deleted, "
+        "edited, loaded from a file; who and when",
+    )
     p.set_defaults(handler=run)
 
 
@@ -98,6 +105,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if args.summary and (args.since or args.limit):
         raise CodeerError("--summary covers the whole history; use it with --coder and --transcript only")
     coder_id = _check_names(ctx, args)
+    if args.codebook:
+        return _codebook_log(ctx, args, coder_id)
     with ctx.db.session() as session:
         if args.summary:
             summaries = coder_summaries(session, coder=args.log_coder, transcript_key=args.transcript)
@@ -117,9 +126,44 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if not rows:
         print("no coding changes recorded (for this selection)", file=sys.stderr)
         return 0
-    table = [COLUMNS, *(_cells(row, coders) for row in rows)]
-    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS) - 1)]
+    _print_table([COLUMNS, *(_cells(row, coders) for row in rows)])
+    return 0
+
+
+CODEBOOK_COLUMNS = ("time", "coder", "action", "codebook", "code", "what")
+
+
+def _codebook_log(ctx: Context, args: argparse.Namespace, coder_id: int | None) -> int:
+    from codeer.store.codebook_history import codebook_events
+
+    if args.summary or args.transcript:
+        raise CodeerError(
+            "--codebook lists codebook changes; use it with --coder, --since, --limit or --reverse"
+        )
+    with ctx.db.session() as session:
+        rows = codebook_events(
+            session, coder_id=coder_id, since=args.since, limit=args.limit, oldest_first=args.reverse
+        )
+    if not rows:
+        print("no codebook changes recorded (for this selection)", file=sys.stderr)
+        return 0
+    table = [CODEBOOK_COLUMNS] + [
+        (
+            f"{row.at.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z",
+            row.coder or "?",
+            row.action,
+            row.codebook,
+            row.code,
+            row.detail + (" [undone]" if row.undone else ""),
+        )
+        for row in rows
+    ]
+    _print_table(table)
+    return 0
+
+
+def _print_table(table: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
     for line in table:
         cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
         print("  ".join([*cells, line[-1]]).rstrip())
-    return 0

@@ -40,6 +40,9 @@ COMMAND_MODULES = (
     "backup",
     "db",
     "tui",
+    "search",
+    "chart",
+    "report",
 )
 
 

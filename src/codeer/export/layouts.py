@@ -119,11 +119,11 @@ def segment_table(
 
 def codebook_table(session: Session, coders: tuple[str, ...]) -> Table:
     columns = ["codebook", "code", "parent", "path", "name", "definition", "include", "exclude", "examples"]
-    columns += ["keywords", "hotkey", "color", "codings", "coders", "passages", "transcripts"]
+    columns += ["keywords", "hotkey", "color", "memo", "codings", "coders", "passages", "transcripts"]
     rows: list[list[Cell]] = [
         [e.code.codebook, e.code.ref, e.parent, e.code.path, e.code.name, e.definition, e.include, e.exclude,
-         " | ".join(e.examples), ", ".join(e.keywords), e.hotkey, e.color, e.codings, e.coders, e.passages,
-         e.transcripts, e.passages_with_subcodes]
+         " | ".join(e.examples), ", ".join(e.keywords), e.hotkey, e.color, e.memo, e.codings, e.coders,
+         e.passages, e.transcripts, e.passages_with_subcodes]
         for e in codebook_entries(session, coders)
     ]  # fmt: skip
     return Table("codebook", [*columns, "passages_with_subcodes"], rows)

@@ -32,6 +32,7 @@ from codeer.interop.refi import (
 )
 from codeer.interop.xmlsafe import parse_xml
 from codeer.model import Code, Codebook, Setting
+from codeer.store.codebook_ops import code_memos
 
 MAX_QDC_BYTES = 64 * 1024 * 1024
 ORIGIN = f"codeer {__version__}"
@@ -114,6 +115,7 @@ def export_qdc(session: Session, path: Path, codebook_key: str | None = None) ->
             f"no codebook {codebook_key!r} (known: {', '.join(b.key for b in books) or 'none'})"
         )
     spec = stored_spec(book)
+    memos = code_memos(session)
     namespace = project_namespace(session)
     q = f"{{{CODEBOOK_NS}}}"
     root = Element(q + "CodeBook", {"origin": ORIGIN})
@@ -124,6 +126,7 @@ def export_qdc(session: Session, path: Path, codebook_key: str | None = None) ->
         code_guids(namespace, spec),
         derive_guid(namespace, "codebook", spec.key),
         namespace=CODEBOOK_NS,
+        memos={c.key: memos[c.id] for c in book.codes if c.id in memos},  # Codebook.xsd has no notes
     )
     write_xml(root, path, CODEBOOK_NS)
     return spec

@@ -117,18 +117,18 @@ def read_fields(text: str, known: Iterable[str]) -> tuple[str, list[tuple[str, s
 
 # --- codes as XML (the same element in a project's CodeBook and in a QDC file) -----------------------------
 
-CODE_FIELDS = ("Include", "Exclude", "Example", "Keyword", "Hotkey", "Key")
+CODE_FIELDS = ("Include", "Exclude", "Example", "Keyword", "Hotkey", "Key", "Memo")
 CODEBOOK_FIELDS = ("Codebook",)
 
 
-def code_description(code: CodeSpec) -> str:
-    """A code's definition with its other codeer fields as a field block."""
+def code_description(code: CodeSpec, memo: str = "") -> str:
+    """A code's definition with its other codeer fields (and its memo, in a QDC) as a field block."""
     return write_fields(
         code.definition,
         [("Include", code.include), ("Exclude", code.exclude)]
         + [("Example", e) for e in code.examples]
         + [("Keyword", k) for k in code.keywords]
-        + [("Hotkey", code.hotkey or ""), ("Key", code.key)],
+        + [("Hotkey", code.hotkey or ""), ("Key", code.key), ("Memo", memo)],
     )
 
 
@@ -168,6 +168,7 @@ def add_code_elements(
     *,
     namespace: str,
     notes: Mapping[str, list[str]] | None = None,
+    memos: Mapping[str, str] | None = None,
 ) -> None:
     """Append ``<Code>`` elements for ``codes`` (flat, pre-order, parents by key) under ``parent``.
 
@@ -181,7 +182,7 @@ def add_code_elements(
         if code.color:
             attrs["color"] = code.color
         element = SubElement(elements[code.parent_key], q + "Code", attrs)
-        description = code_description(code)
+        description = code_description(code, (memos or {}).get(code.key, ""))
         if description:
             SubElement(element, q + "Description").text = description
         for note in (notes or {}).get(code.key, ()):
@@ -197,6 +198,7 @@ def add_codebook_element(
     *,
     namespace: str,
     notes: Mapping[str, list[str]] | None = None,
+    memos: Mapping[str, str] | None = None,
 ) -> None:
     """A codebook as a category (a code that cannot be coded) holding its codes (:func:`read_codebooks`)."""
     q = f"{{{namespace}}}"
@@ -204,7 +206,7 @@ def add_codebook_element(
         parent, q + "Code", {"guid": wrapper_guid, "name": spec.title or spec.key, "isCodable": "false"}
     )
     SubElement(wrapper, q + "Description").text = write_fields(spec.description, [("Codebook", spec.key)])
-    add_code_elements(wrapper, spec.codes, guids, namespace=namespace, notes=notes)
+    add_code_elements(wrapper, spec.codes, guids, namespace=namespace, notes=notes, memos=memos)
 
 
 # --- reading codes ---------------------------------------------------------------------------------------

@@ -280,6 +280,37 @@ class CodingEvent(Base):
     login: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
+class CodebookEvent(Base):
+    """The history of the codebook: one row per change (made, renamed, moved, merged, split, deleted, edited,
+    memo, loaded from or saved to a file, undone), never updated.
+
+    ``state`` holds what undoing the change needs (the codes and codings as they were) and, for ``load`` and
+    ``save``, the code keys the file held; ``reverts`` is the event an ``undo`` took back.
+    """
+
+    __tablename__ = "codebook_events"
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('add', 'rename', 'move', 'merge', 'split', 'delete', 'edit', 'memo', 'load', 'save', "
+            "'undo')",
+            name="action_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"), index=True)
+    codebook_key: Mapped[str] = mapped_column(String(200), default="")
+    code_key: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reverts: Mapped[int | None] = mapped_column(Integer)
+    # The database login that made the change (PostgreSQL; in a team database the owner), as in
+    # ``coding_events.login``. Empty on SQLite, which knows no logins.
+    login: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
 class Suggestion(Base):
     """An auto-coding suggestion, kept apart from human codings until a coder accepts it."""
 

@@ -5,7 +5,10 @@ processors): for the tens of thousands of passages of a large import, or a milli
 than the database's own work. Here the statement is written once for the connection's dialect and the rows
 go to the driver as plain tuples, so the values must already be what the driver stores (JSON columns as
 JSON text; times as :func:`driver_value` makes them). On PostgreSQL the rows go by ``COPY ... FROM STDIN``
-(psycopg), the server's fastest way in, inside the caller's transaction like any other statement.
+(psycopg), the server's fastest way in, inside the caller's transaction like any other statement; except
+into a table whose row-level security holds for this login (a coder writing codings in a team database,
+:mod:`codeer.store.team`), which PostgreSQL refuses to ``COPY`` into: there one executemany of INSERTs, each
+row checked by the policies.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ def driver_value(connection: Connection, column: Column[Any], value: Any) -> Any
     return processor(value) if processor else value
 
 
+def _row_security(connection: Connection, target: str) -> bool:
+    """Whether row-level security applies to this login's writes into ``target`` (PostgreSQL)."""
+    return bool(connection.exec_driver_sql("SELECT row_security_active(%s)", (target,)).scalar())
+
+
 def insert_rows(
     connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
@@ -47,7 +55,7 @@ def insert_rows(
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     target = dialect.identifier_preparer.format_table(table)
-    if dialect.name == "postgresql":
+    if dialect.name == "postgresql" and not _row_security(connection, target):
         raw = connection.connection.driver_connection
         assert raw is not None  # an open connection has its driver's
         with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from codeer.codebook.spec import CodebookSpec, CodeSpec
 from codeer.errors import CodeerError
 from codeer.model.orm import Code, Codebook, Coding, Memo
+from codeer.store.codebook_history import not_in_file, record, renumber
 from codeer.store.coding import remove_coding
 
 # Fields copied from a CodeSpec onto a Code (JSON lists are stored as lists).
@@ -37,12 +38,14 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # made in the project, not in the file: kept
     details: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
         """``key: 3 added, 1 updated, 40 unchanged, 0 removed``."""
         return (f"{self.codebook}: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.removed)} removed")
+                f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
+                + (f", {len(self.kept)} kept (not in the file)" if self.kept else ""))
 
 
 def _wanted(spec: CodeSpec, name: str) -> object:
@@ -88,7 +91,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def sync_codebook(
-    session: Session, spec: CodebookSpec, *, force: bool = False, source_file: str | None = None
+    session: Session, spec: CodebookSpec, *, force: bool = False, source_file: str | None = None,
+    coder_id: int | None = None,
 ) -> SyncReport:
     """Make the database's codebook ``spec.key`` match ``spec``; see the module docstring for the rules.
 
@@ -96,11 +100,20 @@ def sync_codebook(
     to the project, while messages keep naming the file as the user gave it. Raises :class:`CodeerError`
     (before changing anything) when codes with codings or memos are missing from the file and ``force`` is
     false.
+
+    Codes made in the project (in the workbench or with ``codeer codebook add``) that the file does not
+    have yet are kept, not deleted (``report.kept``): the file is behind, not the codes gone. The load is
+    recorded in the codebook history with the codes the file held.
     """
     codebook = session.scalar(select(Codebook).where(Codebook.key == spec.key))
     report = SyncReport(codebook=spec.key, created=codebook is None)
     existing: dict[str, Code] = {} if codebook is None else {c.key: c for c in codebook.codes}
     wanted = {c.key: c for c in spec.codes}
+    file = source_file or str(spec.source)
+    behind = not_in_file(session, spec.key, file, {c.id: k for k, c in existing.items() if k not in wanted})
+    kept_codes = sorted((c for c in existing.values() if c.id in behind), key=lambda c: c.position)
+    report.kept = [c.key for c in kept_codes]
+    existing = {k: c for k, c in existing.items() if c.id not in behind}
 
     missing = sorted((c for k, c in existing.items() if k not in wanted), key=lambda c: c.position)
     counts = _work_counts(session, missing)
@@ -159,6 +172,12 @@ def sync_codebook(
     #    detach the codes that change parent, so that a parent and child trading places is not a cycle to
     #    the unit of work (it would see the old edge and the new one in one flush).
     detached = False
+    file_keys = {c.hotkey for c in spec.codes if c.hotkey}
+    for offset, code in enumerate(kept_codes, start=len(spec.codes)):
+        code.position = offset  # after the file's codes
+        if code.hotkey in file_keys:
+            code.hotkey = None  # the file gave its key to one of its own codes
+            detached = True
     for key in sorted(kept):
         kept_code = existing[key]
         if kept_code.hotkey is not None and kept_code.hotkey != wanted[key].hotkey:
@@ -189,7 +208,12 @@ def sync_codebook(
             code.position = want.position
         by_key[want.key] = code
     session.flush()
+    if kept_codes:
+        renumber(session, codebook.id)  # the kept codes in their place in the tree
     session.expire(codebook, ["codes"])  # reread in the new order when next used
+    detail = report.summary().partition(": ")[2]
+    record(session, "load", coder_id, spec.key, "", f"loaded from {file}: {detail}",
+           {"file": file, "keys": [c.key for c in spec.codes]})
     report.updated.sort(key=lambda k: wanted[k].position)
     report.unchanged.sort(key=lambda k: wanted[k].position)
     return report

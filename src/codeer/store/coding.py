@@ -253,3 +253,25 @@ def update_coding(
     coding.updated_at = utcnow()
     session.flush()
     record(session, "update", coding.id, previous=previous, note=note)
+
+
+def recode(session: Session, coding: Coding, code_id: int, *, note: str = "") -> None:
+    """Move a coding to another code (a merge or split), recorded as its removal from the old code and its
+    application of the new one, so each moved coding is in the history under both codes (in a team
+    database the server's trigger records the move the same way)."""
+    note_for_history(session, note)
+    record(session, "remove", coding.id, note=note)
+    coding.code_id = code_id
+    coding.updated_at = utcnow()
+    session.flush()
+    session.expire(coding, ["code"])
+    record(session, "apply", coding.id, note=note)
+
+
+def restore_coding(session: Session, coding: Coding, *, note: str = "") -> None:
+    """Put back a coding exactly as it was (its id, memo and times), recorded as applied: undoing a codebook
+    change that removed it."""
+    note_for_history(session, note, "apply")
+    session.add(coding)
+    session.flush()
+    record(session, "apply", coding.id, note=note)

@@ -314,6 +314,9 @@ def driver_message(exc: BaseException) -> str:
 
 
 LOCKED = ("database is locked", "database is busy")
+# Tables a coder of a team database reads but only the owner writes (store/team.py's grants).
+OWNER_TABLES = {"codebooks", "codes", "codebook_events", "transcripts", "passages", "settings"}
+OWNER_WRITES = re.compile(r"permission denied for table (\w+)")
 DAMAGED = ("malformed", "file is not a database", "disk i/o error", "database corrupt")
 
 
@@ -322,6 +325,12 @@ def _hint(exc: BaseException, message: str, url: str) -> str:
     lowered = message.lower()
     sqlite = parse_url(url).get_backend_name() == "sqlite"
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+        table = OWNER_WRITES.search(message)
+        if table and table.group(1) in OWNER_TABLES:
+            return (
+                "in a team database only the owner changes codebooks, transcripts and settings (a code made, "
+                "merged or split too); nothing was changed"
+            )
         return "the database owner runs `codeer db upgrade` and `codeer db team-setup` (see README)"
     if sqlite and any(word in lowered for word in DAMAGED):
         return "the file is damaged; `codeer restore --list` shows the backups to go back to"

@@ -11,6 +11,9 @@ order rebuilds the undo and redo stacks exactly as an editor keeps them:
 
 Only workbench actions are undoable: a codings import is not undone one coding at a time by a key press.
 An entry whose reversal would change nothing (someone already did it) is skipped, so the stack never sticks.
+
+Coding the hits of a search (``codeer search ... --code``) is one step: its events share one note
+(:func:`search_note`), and consecutive events with that note are undone and redone together.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ ACTION_NOTE = "workbench"
 UNDOABLE = (ACTION_NOTE, ACCEPTED_NOTE)
 UNDO_PREFIX = "undo #"
 REDO_PREFIX = "redo #"
+SEARCH_PREFIX = "search #"
+Step = tuple[int, ...]  # the ids of the events one undoable step made
+
+
+def search_note(batch: str, query: str) -> str:
+    """The note of every coding one search applied: ``search #BATCH: QUERY`` (BATCH unique per run)."""
+    return f"{SEARCH_PREFIX}{batch}: {query}"
 
 
 @dataclass(frozen=True)
@@ -63,9 +73,12 @@ class HistoryChange:
     verb: str
     action: str
     target: EventRow
+    count: int = 1  # codings changed: more than one when the step was a search's codings
 
     def describe(self) -> str:
         done = {"apply": "applied", "remove": "removed", "update": "updated"}[self.action]
+        if self.count > 1:
+            return f"{self.verb}: {self.target.code_key} {done} on {self.count} passages ({self.target.note})"
         return (
             f"{self.verb}: {self.target.code_key} {done} on {self.target.transcript_key} "
             f"#{self.target.passage_number}"
@@ -117,32 +130,42 @@ def _target(note: str, prefix: str) -> int | None:
     return int(rest) if rest.isdigit() else None
 
 
-def undo_redo_stacks(session: Session, coder_id: int) -> tuple[list[int], list[int]]:
-    """The event ids that undo and redo would revert and replay, top of each stack last."""
+def undo_redo_stacks(session: Session, coder_id: int) -> tuple[list[Step], list[Step]]:
+    """The steps undo and redo would revert and replay, top of each stack last; a step is the ids of the
+    events it made (one, or every coding of one search)."""
     notes = session.execute(
         select(CodingEvent.id, CodingEvent.note)
         .where(
             CodingEvent.coder_id == coder_id,
             or_(
                 CodingEvent.note.in_(UNDOABLE),
+                CodingEvent.note.startswith(SEARCH_PREFIX),
                 CodingEvent.note.startswith(UNDO_PREFIX),
                 CodingEvent.note.startswith(REDO_PREFIX),
             ),
         )
         .order_by(CodingEvent.id)
     )
-    undo: list[int] = []
-    redo: list[int] = []
+    undo: list[Step] = []
+    redo: list[Step] = []
+    step_of: dict[int, Step] = {}
+    previous = ""
     for event_id, note in notes:
-        if note in UNDOABLE:
-            undo.append(event_id)
+        if note in UNDOABLE or note.startswith(SEARCH_PREFIX):
+            if note.startswith(SEARCH_PREFIX) and note == previous and undo:
+                step = (*undo.pop(), event_id)  # the same search's next coding: one step with the last
+            else:
+                step = (event_id,)
+            undo.append(step)
+            step_of.update(dict.fromkeys(step, step))
             redo.clear()
-        elif (target := _target(note, UNDO_PREFIX)) is not None and target in undo:
-            undo.remove(target)
-            redo.append(target)
-        elif (target := _target(note, REDO_PREFIX)) is not None and target in redo:
-            redo.remove(target)
-            undo.append(target)
+        elif (target := _target(note, UNDO_PREFIX)) is not None and step_of.get(target) in undo:
+            undo.remove(step_of[target])
+            redo.append(step_of[target])
+        elif (target := _target(note, REDO_PREFIX)) is not None and step_of.get(target) in redo:
+            redo.remove(step_of[target])
+            undo.append(step_of[target])
+        previous = note
     return undo, redo
 
 
@@ -204,13 +227,18 @@ def _replay(session: Session, event: CodingEvent, note: str) -> str | None:
 def _step(session: Session, coder_id: int, verb: str) -> HistoryChange | None:
     undo, redo = undo_redo_stacks(session, coder_id)
     stack, prefix, act = (undo, UNDO_PREFIX, _revert) if verb == "undo" else (redo, REDO_PREFIX, _replay)
-    for event_id in reversed(stack):
-        event = session.get(CodingEvent, event_id)
-        if event is None:
-            continue
-        action = act(session, event, f"{prefix}{event_id}")
-        if action is not None:
-            return HistoryChange(verb, action, _event_row(event))
+    for step in reversed(stack):
+        changed: list[tuple[str, CodingEvent]] = []
+        for event_id in reversed(step) if verb == "undo" else step:
+            event = session.get(CodingEvent, event_id)
+            if event is None:
+                continue
+            action = act(session, event, f"{prefix}{event_id}")
+            if action is not None:
+                changed.append((action, event))
+        if changed:
+            action, event = changed[0]
+            return HistoryChange(verb, action, _event_row(event), len(changed))
     return None
 
 

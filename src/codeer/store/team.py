@@ -8,17 +8,20 @@ for a team that does not want to trust every client:
   for other coders (consensus, imports of others' codings) and see everyone's work during a blind round.
   Named coders and leads are made members (login roles are created without a password when missing).
 - **Grants.** Coders read every table and write only codings, memos, their own coder row and suggestion
-  decisions. Nobody but the owner changes settings, transcripts or codebooks; nobody but the server writes
-  the history (``coding_events``): coders cannot insert, update or delete it.
+  decisions. Nobody but the owner changes settings, transcripts or codebooks (so in a team database open
+  coding, a code made, merged or split, is the owner's); nobody but the server writes the history
+  (``coding_events``): coders cannot insert, update or delete it.
 - **History by the server.** A trigger on ``codings`` records every insert, change and removal in
-  ``coding_events`` (with the login that made it), whatever client or SQL did it; a client that knows
+  ``coding_events`` (with the login that made it; a coding moved to another code by a codebook merge or
+  split as its removal and its application), whatever client or SQL did it; a client that knows
   (:func:`server_writes_history`) does not write the history itself, so there is one writer. The client
   passes the note of a change (``workbench``, ``undo #41``, ``import codings.csv``) and the action of a new
   coding (``settle``) through transaction-local settings (:func:`note_for_history`).
 - **Identity and blinding by row-level security.** A coder writes only their own codings and memos (the
   coder row whose name is their login). While blind coding is on (``codeer db blind on``, the setting
-  :data:`~codeer.store.blinding.FORBID_SHOW_OTHERS`), a coder reads only their own codings, memos and
-  history; leads and the owner read everything. ``codeer db blind off`` opens the round for everyone.
+  :data:`~codeer.store.blinding.FORBID_SHOW_OTHERS`), a coder reads only their own codings, memos,
+  history and codebook changes (whose undo keeps the codings they moved); leads and the owner read
+  everything. ``codeer db blind off`` opens the round for everyone.
 
 Everything here is one transaction and may be run again (after ``codeer db upgrade``, or to add coders).
 """
@@ -73,31 +76,11 @@ CREATE OR REPLACE FUNCTION public.codeer_may_see(coder integer) RETURNS boolean 
   SELECT NOT public.codeer_blind() OR coder = public.codeer_me() OR public.codeer_is_lead() $f$;
 CREATE OR REPLACE FUNCTION public.codeer_may_write(coder integer) RETURNS boolean LANGUAGE sql STABLE AS $f$
   SELECT coalesce(coder = public.codeer_me(), false) OR public.codeer_is_lead() $f$;
-CREATE OR REPLACE FUNCTION public.codeer_history() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = public, pg_temp AS $f$
-DECLARE
-  c public.codings;
-  act text;
-  prev json;
+CREATE OR REPLACE FUNCTION public.codeer_event(act text, c public.codings, prev json) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
 BEGIN
-  IF TG_OP = 'DELETE' THEN
-    c := OLD;
-    act := 'remove';
-  ELSIF TG_OP = 'INSERT' THEN
-    c := NEW;
-    act := CASE WHEN current_setting('codeer.action', true) = 'settle' AND public.codeer_is_lead()
-                THEN 'settle' ELSE 'apply' END;
-  ELSE
-    IF OLD.memo IS NOT DISTINCT FROM NEW.memo AND OLD.start IS NOT DISTINCT FROM NEW.start
-       AND OLD."end" IS NOT DISTINCT FROM NEW."end" AND OLD.coder_id = NEW.coder_id THEN
-      RETURN NULL;
-    END IF;
-    c := NEW;
-    act := 'update';
-    prev := json_build_object('memo', OLD.memo, 'start', OLD.start, 'end', OLD."end");
-  END IF;
   IF NOT EXISTS (SELECT 1 FROM public.coders WHERE id = c.coder_id) THEN
-    RETURN NULL;  -- the coder itself is being deleted, and its history with it
+    RETURN;  -- the coder itself is being deleted, and its history with it
   END IF;
   INSERT INTO public.coding_events (at, action, coding_id, passage_id, code_id, coder_id, transcript_key,
                                     passage_number, code_key, start, "end", memo, previous, note, login)
@@ -108,6 +91,26 @@ BEGIN
   LEFT JOIN public.passages p ON p.id = c.passage_id
   LEFT JOIN public.transcripts t ON t.id = p.transcript_id
   LEFT JOIN public.codes k ON k.id = c.code_id;
+END $f$;
+REVOKE ALL ON FUNCTION public.codeer_event(text, public.codings, json) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION public.codeer_history() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $f$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM public.codeer_event('remove', OLD, NULL);
+  ELSIF TG_OP = 'INSERT' THEN
+    PERFORM public.codeer_event(
+      CASE WHEN current_setting('codeer.action', true) = 'settle' AND public.codeer_is_lead()
+           THEN 'settle' ELSE 'apply' END, NEW, NULL);
+  ELSIF OLD.code_id IS DISTINCT FROM NEW.code_id THEN
+    -- moved to another code (a codebook merge or split): removed from the old code, applied with the new
+    PERFORM public.codeer_event('remove', OLD, NULL);
+    PERFORM public.codeer_event('apply', NEW, NULL);
+  ELSIF OLD.memo IS DISTINCT FROM NEW.memo OR OLD.start IS DISTINCT FROM NEW.start
+        OR OLD."end" IS DISTINCT FROM NEW."end" OR OLD.coder_id <> NEW.coder_id THEN
+    PERFORM public.codeer_event(
+      'update', NEW, json_build_object('memo', OLD.memo, 'start', OLD.start, 'end', OLD."end"));
+  END IF;
   RETURN NULL;
 END $f$;
 DROP TRIGGER IF EXISTS codeer_history ON public.codings;
@@ -138,6 +141,8 @@ POLICIES = (
     ),
     ("memos", "codeer_remove", "DELETE", "public.codeer_may_write(coder_id)", None),
     ("coding_events", "codeer_read", "SELECT", "public.codeer_may_see(coder_id)", None),
+    # A codebook change keeps the codings it moved or removed (every coder's) for its undo.
+    ("codebook_events", "codeer_read", "SELECT", "public.codeer_may_see(coder_id)", None),
     ("coders", "codeer_read", "SELECT", "true", None),
     ("coders", "codeer_add", "INSERT", None, "name = session_user OR public.codeer_is_lead()"),
     ("settlements", "codeer_read", "SELECT", "NOT public.codeer_blind() OR public.codeer_is_lead()", None),

@@ -31,6 +31,7 @@ from codeer.model import (
 )
 from codeer.store.bulk import insert_rows
 from codeer.store.coding import CodingKey, apply_coding, find_coding, remove_coding
+from codeer.store.search_index import forget_transcripts, index_transcripts
 
 RENUMBER_OFFSET = 1_000_000  # passage numbers are moved out of the way while a re-import renumbers
 
@@ -178,6 +179,7 @@ def insert_transcripts(
             for number, (turn, sentences) in enumerate(zip(parsed.turns, offsets, strict=True), start=1)
         ]
     insert_rows(connection, Passage.__table__, PASSAGE_COLUMNS, rows)
+    index_transcripts(session, transcript_ids)
     return [SaveResult(parsed.key, "new", passages=len(parsed.turns)) for parsed, _ in batch]
 
 
@@ -215,6 +217,7 @@ def _reimport(
     new_texts = [t.text for t in parsed.turns]
     placements = align_passages([p.text for p in old], new_texts)
     result = SaveResult(parsed.key, "updated", passages=len(new_texts))
+    forget_transcripts(session, [transcript.id])
     _fill(transcript, parsed, language)
     speakers = _set_attributes(session, transcript, parsed)
     rows = _passage_rows(transcript.id, parsed, speakers, sentences)
@@ -294,6 +297,7 @@ def _reimport(
         delete(Passage).where(Passage.transcript_id == transcript.id, Passage.number >= RENUMBER_OFFSET)
     )
     _drop_unused_speakers(session, transcript.id, parsed)
+    index_transcripts(session, [transcript.id])
     return result
 
 

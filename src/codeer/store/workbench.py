@@ -32,6 +32,7 @@ from codeer.model import (
     TranscriptAttribute,
     utcnow,
 )
+from codeer.store.codebook_ops import code_memos
 from codeer.store.coding import (
     CodingKey,
     apply_located,
@@ -76,6 +77,7 @@ class CodeInfo:
     exclude: str
     examples: tuple[str, ...]
     keywords: tuple[str, ...]
+    memo: str = ""  # the analyst's memo on the code, shown with its definition
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,7 @@ def list_codes(session: Session) -> list[CodeInfo]:
     ).all()
     children: dict[int | None, list[tuple[Code, str]]] = {}
     ids = {code.id for code, _ in rows}
+    memos = code_memos(session)
     for code, book in rows:
         parent = code.parent_id if code.parent_id in ids else None
         children.setdefault(parent, []).append((code, book))
@@ -249,6 +252,7 @@ def list_codes(session: Session) -> list[CodeInfo]:
                     exclude=code.exclude or "",
                     examples=tuple(str(e) for e in code.examples or ()),
                     keywords=tuple(str(k) for k in code.keywords or ()),
+                    memo=memos.get(code.id, ""),
                 )
             )
             walk(code.id, depth + 1)

@@ -60,6 +60,8 @@ TRANSCRIPTS = [
     KeySpec("transcripts.reverse", "r", "reverse", "Reverse the order"),
     KeySpec("transcripts.agreement", "a", "agreement", "Agreement between coders; settle disagreements"),
     KeySpec("transcripts.analysis", "t", "analysis", "Tables: code frequencies and co-occurrence"),
+    KeySpec("transcripts.search", "ctrl+s", "search_project", "Search every transcript (words or codes)"),
+    KeySpec("transcripts.codebook", "c", "codebook", "The codebook: make, rename, move, merge, split codes"),
     KeySpec("transcripts.quit", "q", "app.quit", "Quit", show=True, short="Quit"),
 ]
 
@@ -87,6 +89,7 @@ CODING = [
     KeySpec("coding.redo", "U,ctrl+r", "redo", "Redo"),
     KeySpec("coding.select", "s", "select_sentence", "Select a sentence (again: the next one)"),
     KeySpec("coding.search", "slash", "search", "Search in the transcript"),
+    KeySpec("coding.search_project", "ctrl+s", "search_project", "Search every transcript (words or codes)"),
     KeySpec("coding.filter", "f", "filter", "Show only passages with a code, or uncoded ones"),
     KeySpec("coding.others", "v", "toggle_others", "Show / hide other coders' codings"),
     KeySpec("coding.rules", "r", "toggle_rules", "Show the highlighted code's definition and rules"),
@@ -94,6 +97,9 @@ CODING = [
     KeySpec("coding.codebook", "ctrl+o", "toggle_codebook", "Hide / show the codebook"),
     KeySpec("coding.next_codebook", "ctrl+n", "next_codebook", "Next codebook: its codes get the keys"),
     KeySpec("coding.dim", "ctrl+t", "toggle_dim", "Dim the moderator's turns or not"),
+    KeySpec("coding.new_code", "ctrl+k", "new_code", "New code on the passage or selection (in-vivo)"),
+    KeySpec("coding.edit_code", "ctrl+e", "edit_code", "Edit the highlighted code: definition, rules, memo"),
+    KeySpec("coding.codebook_screen", "ctrl+g", "codebook_screen", "Codebook: rename, move, merge, split"),
     KeySpec("coding.back", "q", "back", "Back to the transcripts", show=True, short="Back"),
 ]
 
@@ -157,10 +163,33 @@ ANALYSIS = [
         show=True,
         short="Heat map",
     ),
+    KeySpec(
+        "analysis.chart", "c", "toggle_chart", "Frequencies: table or bar chart", show=True, short="Chart"
+    ),
     KeySpec("analysis.group", "g", "next_group", "Heat map: the next group", show=True, short="Group"),
     KeySpec("analysis.measure", "m", "toggle_measure", "Heat map: passages or Jaccard"),
     KeySpec("analysis.others", "v", "toggle_others", "Count other coders' codings too, or only yours"),
     KeySpec("analysis.back", "q,escape", "back", "Back", show=True, short="Back"),
+]
+
+SEARCH = [
+    KeySpec("search.open", "enter", "open", "Open the passage in its transcript", show=True, short="Open"),
+    KeySpec("search.back", "escape", "back", "Back", show=True, short="Back"),
+]
+
+CODEBOOK = [
+    KeySpec("codebook.add", "a", "add", "New code (under the highlighted one)", show=True, short="New"),
+    KeySpec("codebook.edit", "e", "edit", "Edit definition, rules, examples, memo", show=True, short="Edit"),
+    KeySpec("codebook.rename", "r", "rename", "Rename the code", show=True, short="Rename"),
+    KeySpec("codebook.move", "v", "move", "Move under another code, or to the top", show=True, short="Move"),
+    KeySpec("codebook.merge", "m", "merge", "Merge into another code (all coders' codings)", show=True,
+            short="Merge"),
+    KeySpec("codebook.split", "s", "split", "Split: move chosen quotes to another or a new code", show=True,
+            short="Split"),
+    KeySpec("codebook.delete", "d", "delete", "Delete the code (asks first when it has codings)"),
+    KeySpec("codebook.undo", "u", "undo", "Undo your last codebook change", show=True, short="Undo"),
+    KeySpec("codebook.search", "slash", "search", "Find codes by name, definition or memo"),
+    KeySpec("codebook.back", "q,escape", "back", "Back", show=True, short="Back"),
 ]
 
 QUOTES = [
@@ -175,7 +204,9 @@ ALL = {
     "Agreement": AGREEMENT,
     "Disagreements": DISAGREEMENTS,
     "Analysis": ANALYSIS,
+    "Codebook": CODEBOOK,
     "Quotes": QUOTES,
+    "Search": SEARCH,
 }
 
 

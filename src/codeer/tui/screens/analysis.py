@@ -43,6 +43,7 @@ from codeer.tui.dbqueue import describe_error
 from codeer.tui.live import EventWatch
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
+from codeer.tui.widgets.frequency_bars import FrequencyBars
 
 # Heat steps, lowest first: (upper bound of the share of the maximum, Rich style); ANSI colours only.
 HEAT = ((0.25, "white on blue"), (0.5, "black on cyan"), (0.75, "black on yellow"), (1.0, "white on red"))
@@ -126,7 +127,7 @@ class AnalysisScreen(CodeerScreen[None]):
     KEYS = keymap.ANALYSIS
     BINDINGS = keymap.bindings(KEYS)
     DEFAULT_CSS = """
-    #analysis-frequencies, #analysis-heatmap { height: 1fr; }
+    #analysis-frequencies, #analysis-heatmap, #analysis-bars { height: 1fr; }
     """
     AUTO_FOCUS = "#analysis-frequencies"
 
@@ -135,6 +136,7 @@ class AnalysisScreen(CodeerScreen[None]):
         self.by: str | None = None
         self.tables: Tables | None = None
         self.heatmap = False
+        self.chart = False  # the frequencies as a bar chart
         self.jaccard = False
         self.group_index = 0
         self.row_codes: list[CodeInfo] = []  # the frequency table's rows
@@ -145,6 +147,9 @@ class AnalysisScreen(CodeerScreen[None]):
         heat: DataTable[str | Text] = DataTable(id="analysis-heatmap", cursor_type="cell")
         heat.display = False
         yield heat
+        bars = FrequencyBars(id="analysis-bars")
+        bars.display = False
+        yield bars
         yield Static(id="analysis-status", classes="status-bar")
         yield Footer()
 
@@ -197,6 +202,7 @@ class AnalysisScreen(CodeerScreen[None]):
                 row = freq.cell(group, code.id)
                 cells.append(row.passages if row else Text("·", style="dim"))
             table.add_row(Text("  " * code.depth + code.name), *cells)
+        self.query_one("#analysis-bars", FrequencyBars).show(freq)
 
     def _matrix(self) -> CooccurrenceMatrix:
         assert self.tables is not None
@@ -228,8 +234,11 @@ class AnalysisScreen(CodeerScreen[None]):
             return
         freq_table = self.query_one("#analysis-frequencies", DataTable)
         heat_table = self.query_one("#analysis-heatmap", DataTable)
-        freq_table.display, heat_table.display = not self.heatmap, self.heatmap
-        (heat_table if self.heatmap else freq_table).focus()
+        bars = self.query_one("#analysis-bars", FrequencyBars)
+        shown = heat_table if self.heatmap else bars if self.chart else freq_table
+        for widget in (freq_table, heat_table, bars):
+            widget.display = widget is shown
+        shown.focus()
         whose = (
             f"only your codings ({', '.join(self.tables.coders)}): blind coding"
             if self.tables.blind
@@ -244,7 +253,9 @@ class AnalysisScreen(CodeerScreen[None]):
             )
         else:
             what = f"Code frequencies by {self.by or '(none)'}"
-            status = "Cells: passages coded · b: next attribute · h: heat map · Enter: the quotes"
+            status = "Cells: passages coded · b: next attribute · c: bars · h: heat map · Enter: the quotes"
+            if self.chart:
+                status = "Bars: passages coded · b: next attribute · c: the table · h: heat map"
         self.query_one("#analysis-title", Static).update(Text.assemble((what, "bold"), f"  · {whose}"))
         self.query_one("#analysis-status", Static).update(status)
 
@@ -270,6 +281,11 @@ class AnalysisScreen(CodeerScreen[None]):
         self.heatmap = not self.heatmap
         self._show()
 
+    def action_toggle_chart(self) -> None:
+        self.chart = not self.chart
+        self.heatmap = False
+        self._show()
+
     def action_next_group(self) -> None:
         if self.tables is not None and self.groups:
             self.group_index = (self.group_index + 1) % len(self.groups)
@@ -288,7 +304,7 @@ class AnalysisScreen(CodeerScreen[None]):
 
     def action_quotes(self) -> None:
         """The quotes of the cell under the cursor: a code in a group, or two codes in the heat map's."""
-        if self.tables is None:
+        if self.tables is None or (self.chart and not self.heatmap):
             return
         table = self.query_one("#analysis-heatmap" if self.heatmap else "#analysis-frequencies", DataTable)
         row, column = table.cursor_coordinate

@@ -58,7 +58,9 @@ from codeer.store.workbench import (
 from codeer.tui import keymap, selection
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.fuzzy import rank_codes, search_passages, snippet
+from codeer.tui.screens import new_code
 from codeer.tui.screens.base import CodeerScreen
+from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.dialogs import Choice, ChoiceScreen, MemoScreen, MemoTarget
 from codeer.tui.widgets.codebook_panel import CodebookPanel
 from codeer.tui.widgets.transcript_view import TranscriptView, clock
@@ -168,6 +170,17 @@ class CodingScreen(CodeerScreen[None]):
         self.panel.load(codes, self.active_book, self.hotkeys)
         self._counts()
         self._status()
+
+    def show_codes(self, codes: list[CodeInfo], active: str | None = None) -> None:
+        """The codebook changed while coding (a code made, edited, merged, split): the new codes in the
+        panel, the chips and the hotkeys; ``active``: the codebook whose keys apply now (a new one)."""
+        self.codes = codes
+        self.books = list(dict.fromkeys(c.codebook for c in codes))
+        if active is not None or self.active_book not in self.books:
+            self.active_book = active or (self.books[0] if self.books else "")
+        self._bind_hotkeys()
+        self.panel.load(codes, self.active_book, self.hotkeys)
+        self.view.set_codes(codes)
 
     def _bind_hotkeys(self) -> None:
         """The active codebook's hotkeys, except those a key binding (perhaps remapped) already uses.
@@ -581,6 +594,11 @@ class CodingScreen(CodeerScreen[None]):
 
         self.app.push_screen(ChoiceScreen("Search this transcript", [], ranker, hint="words to find"), chosen)
 
+    def action_search_project(self) -> None:
+        from codeer.tui.screens.search import SearchScreen  # it opens coding screens itself
+
+        self.app.push_screen(SearchScreen())
+
     def action_filter(self) -> None:
         fixed: list[Choice[int | str]] = [(ALL, "All passages"), (UNCODED, "Passages you have not coded")]
 
@@ -640,7 +658,8 @@ class CodingScreen(CodeerScreen[None]):
         self.write(verb, job, done)
 
     def action_undo(self) -> None:
-        self._history("undo")
+        if not new_code.undo_codebook_change(self):  # a code made or changed after the last coding action
+            self._history("undo")
 
     def action_redo(self) -> None:
         self._history("redo")
@@ -676,6 +695,17 @@ class CodingScreen(CodeerScreen[None]):
 
     def action_toggle_dim(self) -> None:
         self.view.set_dim_moderator(not self.view.dim_moderator)
+
+    # -- open coding: the codebook grows and changes while coding (screens/new_code.py) -------------------
+
+    def action_new_code(self) -> None:
+        new_code.new_code(self)
+
+    def action_edit_code(self) -> None:
+        new_code.edit_highlighted(self)
+
+    def action_codebook_screen(self) -> None:
+        self.app.push_screen(CodebookScreen(), lambda _: new_code.reload_codebook(self))
 
     # -- selection --------------------------------------------------------------------------------------
 

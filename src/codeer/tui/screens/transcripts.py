@@ -21,8 +21,10 @@ from codeer.tui.live import EventWatch
 from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.analysis import AnalysisScreen
 from codeer.tui.screens.base import CodeerScreen
+from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
+from codeer.tui.screens.search import SearchScreen
 
 
 def progress(row: TranscriptRow) -> Text:
@@ -175,8 +177,14 @@ class TranscriptsScreen(CodeerScreen[None]):
         table.focus()
         table.action_scroll_end() if end else table.action_scroll_home()
 
+    def action_codebook(self) -> None:
+        self.app.push_screen(CodebookScreen())
+
     def action_analysis(self) -> None:
         self.app.push_screen(AnalysisScreen())
+
+    def action_search_project(self) -> None:
+        self.app.push_screen(SearchScreen())
 
     def action_sort(self) -> None:
         if self.columns:

@@ -36,6 +36,9 @@ def rules_text(code: CodeInfo) -> Text:
     if code.keywords:
         text.append("Keywords: ", style="bold")
         text.append(", ".join(code.keywords), style="dim")
+    if code.memo:
+        text.append("\nMemo: ", style="bold")
+        text.append(code.memo, style="italic")
     return text
 
 
@@ -129,6 +132,12 @@ class CodebookPanel(Vertical):
     def highlighted(self) -> CodeInfo | None:
         node = self.code_tree.cursor_node
         return self.codes.get(node.data) if node is not None and node.data is not None else None
+
+    def highlight(self, code_id: int) -> None:
+        """Put the cursor on a code (the one just made or edited)."""
+        node = self._code_nodes.get(code_id)
+        if node is not None:
+            self.code_tree.move_cursor(node)
 
     @property
     def rules_shown(self) -> bool:

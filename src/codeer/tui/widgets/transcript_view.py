@@ -128,8 +128,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             )
             for p in passages
         ]
-        self.codes = {c.id: c for c in codes}
-        self._code_order = {c.id: i for i, c in enumerate(codes)}
+        self.set_codes(codes)
         self.me = me
         self.memos = dict(memos)
         self._speaker_colors = {}
@@ -144,6 +143,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = "This transcript has no passages."
         self._wraps.clear()
         self.replace_codings(codings)
+
+    def set_codes(self, codes: list[CodeInfo]) -> None:
+        """The codes the chips name, in codebook order (again after the codebook changed while coding)."""
+        self.codes = {c.id: c for c in codes}
+        self._code_order = {c.id: i for i, c in enumerate(codes)}
 
     def replace_codings(self, codings: list[CodingRow]) -> None:
         """Show these codings instead of the current ones (e.g. other coders' shown or hidden)."""

@@ -1,0 +1,300 @@
+"""The full-text index over passage texts, kept in step with imports and re-imports.
+
+A project-wide search must not read every passage: the index narrows a query down to the passages that can
+hold it, and :mod:`codeer.search` then finds the exact hits in those passages with one tokenizer of its
+own (:mod:`codeer.search.tokens`), the same on every backend. The index therefore only has to return a
+*superset* of the passages that match, which is what makes the results equal on SQLite and PostgreSQL.
+
+- SQLite: an FTS5 table ``passage_fts`` over ``passages.text`` (external content, so the text is stored
+  once) with the ``unicode61`` tokenizer set to what codeer calls a word (letters and digits, case folded,
+  accents kept), and an ``fts5vocab`` table listing its words. SQLite's letter tables are those of Unicode
+  6.1, so for a character outside :data:`AGREED` (a decomposed accent, an emoji newer than 2012, a letter of
+  a script added since) its words may differ from codeer's; passages holding one are listed in
+  ``passage_fts_other`` and always read. The import writes
+  it set-based: one ``INSERT ... SELECT`` per batch of new transcripts, and for a re-import the old texts
+  are taken out before the passages change and the new ones put in afterwards.
+- PostgreSQL: a trigram index (``pg_trgm``, GIN) on ``passages.text``; PostgreSQL keeps it in step itself,
+  and ``ILIKE '%word%'`` (a superset of a whole-word match) uses it.
+
+The index lives outside the ORM schema (it is an accelerator, rebuilt from the passages at any time) and is
+made on first use: by the first import, or by the first search of a project that has none yet (a project
+from an older codeer, or one just copied with ``codeer db copy``). On SQLite a search first compares the
+index's passage count and highest id with the table's and rebuilds it when they differ. A PostgreSQL coder
+without the right to create an index still searches, without the index's speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from codeer.model import Passage
+from codeer.store.database import Database
+
+FTS = "passage_fts"
+FTS_WORDS = "passage_fts_words"  # fts5vocab 'row': every word once, with its number of passages
+FTS_INSTANCES = "passage_fts_instances"  # fts5vocab 'instance': one row per word of every passage
+FTS_OTHER = "passage_fts_other"  # passages with a character on which SQLite's and codeer's words may differ
+# Where SQLite's tokenizer and codeer's words agree (tested character by character): everything below the
+# combining accents (ASCII, Latin-1, Latin Extended, IPA), general punctuation and most currency signs.
+AGREED = "[^\x01-\u02ff\u2000-\u2064\u20a0-\u20b9]"
+TRGM_INDEX = "ix_passages_text_trgm"
+TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N*'"
+VOCABULARY_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class IndexTerm:
+    """One word of a query as the index sees it: any of ``forms``, each as a whole word or a prefix."""
+
+    forms: tuple[str, ...]
+    prefix: bool = False
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _sqlite_exists(session: Session) -> bool:
+    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER)
+    found = session.execute(
+        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d)"),
+        dict(zip("abcd", names, strict=True)),
+    ).scalar()
+    return found == len(names)
+
+
+def _pg_exists(session: Session) -> bool:
+    return (
+        session.execute(
+            text("SELECT 1 FROM pg_indexes WHERE indexname = :name"), {"name": TRGM_INDEX}
+        ).first()
+        is not None
+    )
+
+
+def _create_sqlite(session: Session) -> None:
+    session.execute(
+        text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(text, content='passages', "
+            f"content_rowid='id', tokenize=\"{TOKENIZER}\")"
+        )
+    )
+    session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_WORDS} USING fts5vocab({FTS}, row)"))
+    session.execute(
+        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_INSTANCES} USING fts5vocab({FTS}, instance)")
+    )
+    session.execute(text(f"CREATE TABLE IF NOT EXISTS {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
+    _rebuild_sqlite(session)
+
+
+def _others(where: str) -> str:
+    return f"INSERT INTO {FTS_OTHER} (id) SELECT id FROM passages WHERE {where} text GLOB :other"
+
+
+def _rebuild_sqlite(session: Session) -> None:
+    session.execute(text(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"))
+    session.execute(text(f"DELETE FROM {FTS_OTHER}"))
+    session.execute(text(_others("")), {"other": f"*{AGREED}*"})
+
+
+def _create_pg(session: Session) -> bool:
+    """The trigram index, if this role may make it; a savepoint keeps a refusal from spoiling the caller's
+    transaction."""
+    try:
+        with session.begin_nested():
+            session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            session.execute(
+                text(f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON passages USING gin (text gin_trgm_ops)")
+            )
+    except DBAPIError:
+        return False
+    return True
+
+
+def _sqlite_in_step(session: Session) -> bool:
+    indexed = session.execute(text(f"SELECT count(*), max(id) FROM {FTS}_docsize")).one()
+    stored = session.execute(text("SELECT count(*), max(id) FROM passages")).one()
+    return tuple(indexed) == tuple(stored)
+
+
+def ready_index(db: Database) -> None:
+    """Before a search: make or rebuild the index in a short transaction of its own if it needs it."""
+    with db.read_session() as session:
+        needed = index_needs_work(session)
+    if needed:
+        with db.session() as session:
+            ensure_index(session)
+
+
+def ensure_index(session: Session) -> bool:
+    """Make the index if the project has none, and on SQLite rebuild one that is out of step; return True
+    if anything was written (the caller commits)."""
+    if _dialect(session) == "sqlite":
+        if not _sqlite_exists(session):
+            _create_sqlite(session)
+            return True
+        if not _sqlite_in_step(session):
+            _rebuild_sqlite(session)
+            return True
+        return False
+    if _dialect(session) == "postgresql" and not _pg_exists(session):
+        return _create_pg(session)
+    return False
+
+
+def index_needs_work(session: Session) -> bool:
+    """Whether :func:`ensure_index` has work: a search asks first, so it mostly needs no write lock."""
+    if _dialect(session) == "sqlite":
+        return not _sqlite_exists(session) or not _sqlite_in_step(session)
+    return _dialect(session) == "postgresql" and not _pg_exists(session)
+
+
+def _ids(transcript_ids: Sequence[int]) -> str:
+    return ", ".join(str(int(t)) for t in transcript_ids)
+
+
+def forget_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
+    """Take these transcripts' passages out of the index, before their texts change (SQLite's external
+    content index needs the text it indexed to remove it)."""
+    if not transcript_ids or _dialect(session) != "sqlite" or not _sqlite_exists(session):
+        return
+    session.execute(
+        text(
+            f"INSERT INTO {FTS}({FTS}, rowid, text) SELECT 'delete', id, text FROM passages "
+            f"WHERE transcript_id IN ({_ids(transcript_ids)})"
+        )
+    )
+    session.execute(
+        text(
+            f"DELETE FROM {FTS_OTHER} WHERE id IN "
+            f"(SELECT id FROM passages WHERE transcript_id IN ({_ids(transcript_ids)}))"
+        )
+    )
+
+
+def index_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
+    """Put these transcripts' passages into the index (making the index first if there is none)."""
+    if not transcript_ids:
+        return
+    if _dialect(session) == "sqlite":
+        if not _sqlite_exists(session):
+            _create_sqlite(session)  # indexes every passage, these included
+            return
+        session.execute(
+            text(
+                f"INSERT INTO {FTS}(rowid, text) SELECT id, text FROM passages "
+                f"WHERE transcript_id IN ({_ids(transcript_ids)})"
+            )
+        )
+        session.execute(
+            text(_others(f"transcript_id IN ({_ids(transcript_ids)}) AND")), {"other": f"*{AGREED}*"}
+        )
+    elif _dialect(session) == "postgresql" and not _pg_exists(session):
+        _create_pg(session)
+
+
+def _fts_string(phrases: Sequence[Sequence[IndexTerm]]) -> str:
+    """An FTS5 query: any phrase, each with all its words (in any order; the exact order is checked later)."""
+
+    def term(t: IndexTerm) -> str:
+        forms = ['"' + f.replace('"', '""') + '"' + ("*" if t.prefix else "") for f in t.forms]
+        return "(" + " OR ".join(forms) + ")"
+
+    return " OR ".join("(" + " AND ".join(term(t) for t in phrase) + ")" for phrase in phrases)
+
+
+def _like(form: str) -> str:
+    return "%" + form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def candidates(session: Session, phrases: Sequence[Sequence[IndexTerm]]) -> ColumnElement[bool]:
+    """A condition on ``passages`` true for every passage that may hold one of ``phrases`` (and for few
+    others)."""
+    phrases = [phrase for phrase in phrases if phrase and all(t.forms for t in phrase)]
+    if not phrases:
+        return false()  # every phrase has a word with no form at all (a fuzzy word with no neighbour)
+    if _dialect(session) == "sqlite" and _sqlite_exists(session):
+        match = text(
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH :fts UNION ALL SELECT id FROM {FTS_OTHER}"
+        ).bindparams(fts=_fts_string(phrases))
+        return Passage.id.in_(match.columns(column("rowid", Integer)))
+    if _dialect(session) == "postgresql":
+        return or_(
+            *(
+                and_(*(or_(*(Passage.text.ilike(_like(f), escape="\\") for f in t.forms)) for t in phrase))
+                for phrase in phrases
+            )
+        )
+    return true()
+
+
+def counts_by_word(
+    session: Session, terms: Sequence[IndexTerm], conditions: Sequence[ColumnElement[bool]]
+) -> list[tuple[int, int | None, int, int]] | None:
+    """Per transcript and speaker, over the passages meeting ``conditions``: (transcript, speaker,
+    occurrences of any of ``terms``, passages with one), straight from the index's word list (SQLite),
+    without reading a text. Passages whose words the index may split otherwise are left out (the caller
+    reads them). None where the index cannot count."""
+    if _dialect(session) != "sqlite" or not _sqlite_exists(session):
+        return None
+    words = table(FTS_INSTANCES, column("term"), column("doc", Integer))
+    matches = []
+    for term in terms:
+        for form in term.forms:
+            if term.prefix:
+                matches.append(and_(words.c.term >= form, words.c.term < form + "\U0010ffff"))
+            else:
+                matches.append(words.c.term == form)
+    # Occurrences per passage first (the index reads its own lists), then one lookup per passage.
+    per_passage = (
+        select(words.c.doc, func.count().label("n"))
+        .where(or_(false(), *matches))
+        .group_by(words.c.doc)
+        .subquery("per_passage")
+    )
+    query = (
+        select(Passage.transcript_id, Passage.speaker_id, func.sum(per_passage.c.n), func.count())
+        .select_from(per_passage)
+        .join(Passage, Passage.id == per_passage.c.doc)
+        .where(*conditions, Passage.id.not_in(other_passages()))
+        .group_by(Passage.transcript_id, Passage.speaker_id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def other_passages() -> Select[int]:
+    """The passages a search must read whatever the index says (SQLite; none elsewhere)."""
+    return select(column("id", Integer)).select_from(table(FTS_OTHER))
+
+
+def indexed_words(session: Session) -> Iterator[str] | None:
+    """Every word in the index (SQLite), or None where the index cannot list them (PostgreSQL)."""
+    if _dialect(session) != "sqlite" or not _sqlite_exists(session):
+        return None
+    return (row[0] for row in session.execute(text(f"SELECT term FROM {FTS_WORDS}")))
+
+
+def passage_texts(session: Session) -> Iterator[str]:
+    """Every passage text, streamed (for what the index cannot answer)."""
+    result = session.execute(select(Passage.text).execution_options(yield_per=VOCABULARY_BATCH))
+    for batch in result.partitions():
+        for (value,) in batch:
+            yield value
