@@ -9,6 +9,8 @@ draws (``chart``, ``report``) loads matplotlib.
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_TRANSCRIPTS, run_cli
+
+from codeer.cli.main import COMMAND_MODULES, COMMANDS
 
 HEAVY = {
     "sqlalchemy", "alembic", "spacy", "spacy_lookups_data", "numpy", "openpyxl", "textual", "rapidfuzz",
@@ -89,3 +93,18 @@ def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
     modules = loaded(project, "search", "terugbellen")
     assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
+
+
+def test_every_command_is_found_in_its_module_and_builds_only_its_own_parser(project: Path) -> None:
+    for name in COMMAND_MODULES:
+        registered = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"codeer.cli.{name}").register(registered)
+        assert {command for command, module in COMMANDS.items() if module == name} == set(registered.choices)
+    script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
+    assert script != SCRIPT
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--project", str(project), "status"], capture_output=True, text=True
+    )
+    modules = json.loads(result.stdout.strip().splitlines()[-1])[1]
+    shared = ("codeer.cli.main", "codeer.cli.context")
+    assert [m for m in modules if m.startswith("codeer.cli.") and m not in shared] == ["codeer.cli.status"]
