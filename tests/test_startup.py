@@ -95,11 +95,14 @@ def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
     assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
 
 
-def test_every_command_is_found_in_its_module_and_builds_only_its_own_parser(project: Path) -> None:
+def test_every_command_is_found_in_its_module_and_status_builds_only_its_own_parser_and_no_orm(
+    project: Path,
+) -> None:
     for name in COMMAND_MODULES:
         registered = argparse.ArgumentParser().add_subparsers()
         importlib.import_module(f"codeer.cli.{name}").register(registered)
         assert {command for command, module in COMMANDS.items() if module == name} == set(registered.choices)
+    assert run_cli(project, "status").code == 0  # a project that exists (a new one is made with the ORM)
     script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
     assert script != SCRIPT
     result = subprocess.run(
@@ -108,3 +111,4 @@ def test_every_command_is_found_in_its_module_and_builds_only_its_own_parser(pro
     modules = json.loads(result.stdout.strip().splitlines()[-1])[1]
     shared = ("codeer.cli.main", "codeer.cli.context")
     assert [m for m in modules if m.startswith("codeer.cli.") and m not in shared] == ["codeer.cli.status"]
+    assert "sqlalchemy.orm" not in modules  # status reads through codeer.model.tables alone

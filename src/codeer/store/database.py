@@ -18,19 +18,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "model" / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -223,12 +223,19 @@ def _create_new_schema(engine: Engine, head: str) -> bool:
 class Database:
     """An open project database: the engine and a session factory.
 
-    ``session()`` is the unit of work: everything inside commits together or not at all.
+    ``session()`` is the unit of work: everything inside commits together or not at all. SQLAlchemy's ORM
+    is loaded on the first session: a command that reads through the tables alone
+    (:meth:`read_connection`) starts without it.
     """
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -250,9 +257,17 @@ class Database:
     def read_session(self) -> Iterator[Session]:
         """A transaction for reading: on SQLite it never takes the write lock, so an export of a big
         project (a minute of reading) does not keep coders who save a coding waiting."""
+        from sqlalchemy.orm import Session
+
         engine = self.engine.execution_options(**{READ_ONLY: True})
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """:meth:`read_session` without the ORM: a connection in a reading transaction."""
+        with self.engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
@@ -381,4 +396,4 @@ def open_database(
     except DBAPIError as exc:
         engine.dispose()
         raise database_error(exc, url, opening=True) from exc
-    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    return Database(url=url, engine=engine)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Table, distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, distinct, func, select
 
-from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript
+from codeer.model.tables import codebooks, coders, codes, codings, passages, transcripts
 
 
 @dataclass
@@ -28,36 +27,36 @@ class ProjectStatus:
     coders: list[CoderProgress]
 
 
-def project_status(session: Session) -> ProjectStatus:
-    """The counts, read through the tables (no ORM entity, so ``codeer status`` sets up no mappers)."""
-    coders, codings, passages = Coder.__table__.c, Coding.__table__.c, Passage.__table__.c
-    per_coder = session.execute(
+def project_status(conn: Connection) -> ProjectStatus:
+    """The counts, read through the tables (``codeer status`` starts without SQLAlchemy's ORM)."""
+    coder, coding, passage = coders.c, codings.c, passages.c
+    per_coder = conn.execute(
         select(
-            coders.name,
-            func.count(distinct(codings.passage_id)),
-            func.count(codings.id),
-            func.count(distinct(passages.transcript_id)),
+            coder.name,
+            func.count(distinct(coding.passage_id)),
+            func.count(coding.id),
+            func.count(distinct(passage.transcript_id)),
         )
-        .select_from(Coder.__table__)
-        .outerjoin(Coding.__table__, codings.coder_id == coders.id)
-        .outerjoin(Passage.__table__, codings.passage_id == passages.id)
-        .group_by(coders.name)
-        .order_by(coders.name)
+        .select_from(coders)
+        .outerjoin(codings, coding.coder_id == coder.id)
+        .outerjoin(passages, coding.passage_id == passage.id)
+        .group_by(coder.name)
+        .order_by(coder.name)
     ).all()
     # Streamed: a project of millions of words never sits in memory just to be counted.
     words = count = 0
-    for text in session.scalars(select(passages.text).execution_options(yield_per=5000)):
+    for text in conn.execution_options(yield_per=5000).scalars(select(passage.text)):
         count += 1
         words += len(text.split())
 
     def rows(table: Table) -> int:
-        return session.scalar(select(func.count()).select_from(table)) or 0
+        return conn.scalar(select(func.count()).select_from(table)) or 0
 
     return ProjectStatus(
-        transcripts=rows(Transcript.__table__),
+        transcripts=rows(transcripts),
         passages=count,
         words=words,
-        codebooks=rows(Codebook.__table__),
-        codes=rows(Code.__table__),
+        codebooks=rows(codebooks),
+        codes=rows(codes),
         coders=[CoderProgress(*row) for row in per_coder],
     )
