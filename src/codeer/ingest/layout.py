@@ -45,6 +45,7 @@ from codeer.ingest.turns import (
     match_bold,
     match_bracket,
     match_cue_name,
+    match_examination,
     match_header,
     match_heading,
     match_label,
@@ -55,14 +56,19 @@ MIN_HELD = 0.9
 UNITS_PER_LABEL = 25
 PREAMBLE_FREE_WORDS = 50
 HEADER_LINE_WORDS = 12  # a "Datum: 9 maart 2021" line at the top is short
+MIN_NUMBERED_LINES = 20  # a court transcript's numbered lines: at least this many, and most of the file
+RUNNING_HEAD_MIN = 5  # a page head recurs on page after page
+LINES_PER_TITLE = 3  # labels each of a different speaker, each above more lines than this: titles
 NO_SPEAKER = ""  # the speaker of a passage imported with --unlabelled (stored as no speaker)
 
-_KIND_ORDER = ("voice", "label", "bold", "head", *(f"heading{n}" for n in range(1, 7)))
+_KIND_ORDER = ("voice", "label", "boldcolon", "bold", "head", "alone", *(f"heading{n}" for n in range(1, 7)))
 _KIND_WORDS = {
     "voice": "WebVTT voice tags '<v Name>'",
     "label": "labels 'Name: text'",
+    "boldcolon": "bold names '**Name:** text'",
     "bold": "bold names '**Name** text'",
     "head": "name-and-time lines 'Name  0:05' with the text below",
+    "alone": "names in brackets '(Name)' on a line of their own",
     **{f"heading{n}": f"headings '{'#' * n} Name' with the text below" for n in range(1, 7)},
 }
 _PARTICLES = frozenset(
@@ -97,8 +103,14 @@ _PARTICLES = frozenset(
         "van't",
     ]
 )
-# What transcribers put in brackets or before a colon that is no speaker: sounds, gaps, notes.
-_NOT_SPEAKERS = frozenset(
+# What a programme puts between turns: a label naming one of these is no speaker, and it ends the turn
+# before it ("**Break:** [20:20]" between two turns of one speaker leaves two turns).
+_BREAKS = frozenset(
+    ["break", "ad break", "intro", "outro", "jingle", "music", "song", "sample", "sponsor", "advertisement"]
+    + ["commercial", "reclame", "pauze"]
+)
+# What transcribers put in brackets or before a colon that is no speaker: sounds, gaps, notes, breaks.
+_NOT_SPEAKERS = _BREAKS | frozenset(
     [
         "laughter",
         "laughs",
@@ -137,12 +149,23 @@ _FOOTER_RE = re.compile(
     r"powered|made|getranscribeerd|transcriptie)\b.{0,60}?\b(?:by|with|using|via|door|met)\b.{0,80}",
     re.IGNORECASE,
 )
+# The title block of a court transcript: labels that head the file, however long their text ("Before:
+# HON. ...", "BY: ...", "ALSO PRESENT: ..."), like the short "Datum: 9 maart" of an interview.
+_TITLE_LABELS = frozenset(
+    ["before", "by", "present", "also present", "appearances", "appearing", "reported by", "recorded by"]
+    + ["transcribed by", "in attendance", "aanwezig", "aanwezigen", "présents", "devant"]
+)
 # A line opening like a label of a layout codeer does not read: ">> KELLY - ...", "ANNA | ...".
 _OPENING_FIRST = "*>-–—[(|#•"
 _OPENING_RE = re.compile(
     r"[^\w\s]{0,4}[ \t]*(?P<name>[^\W\d_][\w'’.]{0,20}(?: [^\W\d_][\w'’.]{0,20}){0,2})[ \t]*[-–—|>)\]]"
 )
 _MD_HEADING = re.compile(r"#{1,6}(?:\s|$)")
+_TIME_LINE = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[ \t]*")
+# A line's number on a court transcript's page: "5 MR. BLANCHE: Yes.", "19" alone.
+_LINE_NUMBER = re.compile(r"[ \t]*(\d{1,2})(?:[ \t]+|$)")
+# A page head: starts with a capital or digit, three to twelve words, no comma, no closing punctuation.
+_RUNNING_HEAD = re.compile(r"[A-Z0-9][^,\n]{0,58}[^\s.?!,;:\"”’')\]]")
 _MD_RULE = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
 _SHAPE_RE = re.compile(r"[^\W\d_]+|\d+")
 
@@ -186,6 +209,10 @@ def candidate(text: str, markdown: bool) -> Label | None:
         found = match_header(text) or match_bracket(text)
         if found is not None:
             return found
+    if head in "QA":  # "A. It says: ..." is the witness saying it, not a speaker "A. It says"
+        found = match_examination(text)
+        if found is not None:
+            return found
     return match_header(text) or match_label(text)
 
 
@@ -201,45 +228,71 @@ def segment(
     no layout accounts for them (or, with ``unlabelled``, one passage per paragraph or cue instead)."""
     if markdown:
         pieces = [p._replace(text=html.unescape(p.text)) if "&" in p.text else p for p in pieces]
+    furniture: list[str] = []
+    if not cues:
+        pieces = _running_headers(_numbered_lines(pieces, furniture), furniture)
     found = [
         Label(p.voice, p.text, p.start_ms, "voice") if p.voice is not None else candidate(p.text, markdown)
         for p in pieces
     ]
     skip = _cue_names(pieces, found)
     counts = Counter((c.kind, c.speaker) for c in found if c is not None)
+    # "Q."/"A." are the questioner and the witness where the file has both, each more than once; then they
+    # are labels like "THE COURT:" beside them.
+    if min(counts[("exam", "Q")], counts[("exam", "A")]) >= 2:
+        found = [c._replace(kind="label") if c is not None and c.kind == "exam" else c for c in found]
+        counts = Counter((c.kind, c.speaker) for c in found if c is not None)
     accepted = {
         key
         for key, n in counts.items()
-        if key[0] == "voice" or name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS)
+        if key[0] == "voice"
+        or (key[0] != "exam" and (name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS)))
     }
+    breaks = {i: c.kind for i, c in enumerate(found) if c is not None and c.speaker.casefold() in _BREAKS}
     found = [c if c is not None and (c.kind, c.speaker) in accepted else None for c in found]
     kinds = _layout(found)
     try:
         if not kinds:
             raise _no_labels(pieces, path, cues)
-        body = _build(pieces, found, kinds, markdown, skip)
+        body = _build(pieces, found, kinds, markdown, skip, {i for i, k in breaks.items() if k in kinds})
         _check(body, pieces, found, kinds, path, cues)
     except CodeerError:
         if unlabelled is None:
             raise
         return _unlabelled(pieces, path, markdown, cues, unlabelled)
+    body.warnings.extend(furniture)
+    preamble_words = _words(body.preamble)
+    if preamble_words > PREAMBLE_FREE_WORDS:
+        body.warnings.append(
+            f"the {preamble_words:,} words before the first speaker label are preamble, not passages"
+        )
     return body
 
 
 def _layout(found: Sequence[Label | None]) -> set[str]:
-    """The kinds of label that make the layout: the most frequent, and those that go with it."""
+    """The kinds of label that make the layout: the most frequent, and those that go with it.
+
+    Another kind goes with it when it shares a speaker with it, or when it is used often (three times and
+    a fifth as often) under names that look like names, one of them more than once: section headings (each
+    title once), "Best prose:" lines among "**Jerod Santo:**" labels or a court transcript's "(Recess)"
+    beside its "THE COURT:" labels do not.
+    """
     starts = Counter(c.kind for c in found if c is not None)
     if not starts:
         return set()
     main = max(starts, key=lambda k: (starts[k], -_KIND_ORDER.index(k)))
-    names: dict[str, set[str]] = {}
+    names: dict[str, Counter[str]] = {}
     for c in found:
         if c is not None:
-            names.setdefault(c.kind, set()).add(c.speaker)
+            names.setdefault(c.kind, Counter())[c.speaker] += 1
+    liked = {kind: [n for name, n in per.items() if name_like(name)] for kind, per in names.items()}
     return {
         kind
-        for kind, n in starts.items()
-        if kind == main or names[kind] & names[main] or (n >= 3 and n * 5 >= starts[main])
+        for kind in starts
+        if kind == main
+        or names[kind].keys() & names[main].keys()
+        or (kind != "alone" and sum(liked[kind]) >= 3 and sum(liked[kind]) * 5 >= starts[main])
+        and max(liked[kind]) > 1
     }
 
 
@@ -252,22 +305,102 @@ def _footer_start(pieces: Sequence[Piece], found: Sequence[Label | None]) -> int
 
 
 def _cue_names(pieces: Sequence[Piece], found: list[Label | None]) -> set[int]:
-    """Teams' Word transcripts: a ``0:0:0.0 --> 0:0:5.20`` line, the speaker's name alone on the next.
+    """A name alone on its line beside a line holding only its time: Teams' Word transcripts (a
+    ``0:0:0.0 --> 0:0:5.20`` line, the name on the next) and Zoom's transcript text (the name, then
+    ``00:00:02`` on the next line).
 
-    The name becomes a head with the cue's time; the indexes of the time lines, to skip, are returned.
+    The name becomes a head with that time; the indexes of the time lines, to skip, are returned.
     """
     skip: set[int] = set()
     for index in range(len(pieces) - 1):
-        if "-->" in pieces[index].text and found[index + 1] is None:
-            label = match_cue_name(pieces[index].text, pieces[index + 1].text)
+        text = pieces[index].text
+        if "-->" in text and found[index + 1] is None:
+            label = match_cue_name(text, pieces[index + 1].text)
             if label is not None:
                 found[index + 1] = label
                 skip.add(index)
+        elif found[index] is None and text[:1].isalpha() and _TIME_LINE.fullmatch(pieces[index + 1].text):
+            label = match_cue_name(pieces[index + 1].text, text)
+            if label is not None:
+                found[index] = label
+                skip.add(index + 1)
     return skip
 
 
+def _numbered_lines(pieces: Sequence[Piece], warnings: list[str]) -> list[Piece]:
+    """A court or deposition transcript copied from its pages: every line starts with its number on the
+    page (``5 MR. BLANCHE: Yes.``), and between the pages stand running heads, page numbers and the
+    reporter's name.
+
+    Recognised when most lines are numbered and the numbers count up and restart at 1 page after page.
+    The numbers are taken off; the lines between a page's last numbered line and the next page's line 1
+    (and after the last page) are left out, with a warning; the title lines before the first page stay
+    (preamble); an unnumbered line inside a page stays (a misread number, ``ll MERCHAN'S ...``).
+    """
+    numbers = [_line_number(piece.text) for piece in pieces]
+    numbered = [n for n in numbers if n is not None]
+    if len(numbered) < MIN_NUMBERED_LINES or len(numbered) * 10 < len(pieces) * 6:
+        return list(pieces)
+    steps = sum(1 for a, b in zip(numbered, numbered[1:], strict=False) if b == a + 1 or (b == 1 < a))
+    if steps * 10 < (len(numbered) - 1) * 9:
+        return list(pieces)
+    kept: list[Piece] = []
+    between: list[Piece] = []
+    dropped: list[Piece] = []
+    started = False
+    for piece, number in zip(pieces, numbers, strict=True):
+        if number is None:
+            (between if started else kept).append(piece)
+            continue
+        (dropped if number == 1 else kept).extend(between)
+        between = []
+        started = True
+        rest = _LINE_NUMBER.sub("", piece.text, count=1)
+        if rest.strip():
+            kept.append(piece._replace(text=rest))
+    dropped.extend(between)
+    warnings.append(
+        f"line numbers taken off {len(numbered):,} numbered lines; {len(dropped)} line(s) between the pages "
+        f"left out (page heads and reporter's lines{', e.g. ' + _quote(dropped[0].text) if dropped else ''})"
+    )
+    return kept
+
+
+def _line_number(text: str) -> int | None:
+    m = _LINE_NUMBER.match(text[:8])
+    return int(m.group(1)) if m else None
+
+
+def _running_headers(pieces: list[Piece], warnings: list[str]) -> list[Piece]:
+    """Page heads repeated through a transcript copied from its pages (``O5TVGUO1 Le Zhou - Cross``): a
+    short line standing alone that recurs at least :data:`RUNNING_HEAD_MIN` times, with no sentence
+    punctuation, no comma and no label, is left out (with a warning), not said by the speaker before it."""
+    heads = Counter(
+        text
+        for text in (piece.text.strip() for piece in pieces if piece.unit)
+        if _RUNNING_HEAD.fullmatch(text[:80]) and len(text.split()) >= 3
+    )
+    repeated = {
+        text for text, n in heads.items() if n >= RUNNING_HEAD_MIN and candidate(text, markdown=False) is None
+    }
+    if not repeated:
+        return pieces
+    kept = [piece for piece in pieces if not (piece.unit and piece.text.strip() in repeated)]
+    example = max(repeated, key=lambda text: heads[text])
+    warnings.append(
+        f"{len(pieces) - len(kept)} repeated page head line(s) left out (e.g. {_quote(example)}, "
+        f"{heads[example]} times)"
+    )
+    return kept
+
+
 def _build(
-    pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], markdown: bool, skip: set[int]
+    pieces: Sequence[Piece],
+    found: Sequence[Label | None],
+    kinds: set[str],
+    markdown: bool,
+    skip: set[int],
+    breaks: set[int],
 ) -> Body:
     builder = TurnBuilder()
     end = _footer_start(pieces, found)
@@ -287,6 +420,8 @@ def _build(
             if label.text:
                 stamp, rest = time_prefix(label.text)
                 builder.text(rest, piece.line, stamp)
+        elif index in breaks:
+            builder.pause(piece.text)
         else:
             stamp, rest = time_prefix(piece.text)
             builder.text(rest, piece.line, stamp if stamp is not None else piece.start_ms)
@@ -308,9 +443,10 @@ def leading_singletons(body: Body, declared: Collection[str] = ()) -> None:
     """Header lines such as ``Datum: 9 maart`` before the conversation: preamble, not speakers.
 
     Only short ``Name: text`` lines count (a layout whose labels are heads, bold names or headings has no
-    such header lines), and never those of a speaker the transcript's metadata ``declared``: a moderator
-    named in the front matter who asks one opening question is a speaker. Called once the metadata is
-    read, so a declared speaker is known."""
+    such header lines), or the title block of a court transcript, however long (``Before: HON. ...``,
+    ``BY: ...``, ``ALSO PRESENT: ...``); never those of a speaker the transcript's metadata ``declared``:
+    a moderator named in the front matter who asks one opening question is a speaker. Called once the
+    metadata is read, so a declared speaker is known."""
     if not body.layout.startswith(_KIND_WORDS["label"]):
         return
     turns_of = Counter(t.speaker for t in body.turns)
@@ -321,7 +457,10 @@ def leading_singletons(body: Body, declared: Collection[str] = ()) -> None:
         lead < len(body.turns)
         and turns_of[body.turns[lead].speaker] == 1
         and body.turns[lead].speaker not in declared
-        and body.turns[lead].text.count(" ") < HEADER_LINE_WORDS
+        and (
+            body.turns[lead].text.count(" ") < HEADER_LINE_WORDS
+            or body.turns[lead].speaker.casefold() in _TITLE_LABELS
+        )
     ):
         lead += 1
     if lead == 0:
@@ -353,6 +492,7 @@ def _check(
     labelled = [(i, c) for i, c in enumerate(found) if c is not None and c.kind in kinds]
     starts = [i for i, _ in labelled]
     first, first_label = labelled[0]
+    units = sum(1 for p in pieces[first:] if p.unit) if cues else len(pieces) - first
     turn_words = sum(t.text.count(" ") + 1 for t in body.turns)
     preamble_words = _words(body.preamble)
     example = _quote(pieces[first].text)
@@ -372,13 +512,42 @@ def _check(
             f"{foreign_example} and hold {foreign_words:,} of the {turn_words:,} words after the preamble",
             path,
         )
-    units = sum(1 for p in pieces[first:] if p.unit) if cues else len(pieces) - first
     if units > UNITS_PER_LABEL * len(starts):
         what = "cues" if cues else "lines"
         raise CodeerError(
             f"only {len(starts)} speaker label(s) ({example}) for {units:,} {what}: too few to be the "
             f"speakers of this file (at least one per {UNITS_PER_LABEL} {what} expected); "
             f"{_most_lines(pieces)}; {_UNLABELLED_HINT}",
+            path,
+        )
+    _check_conversation(body, [c for _, c in labelled], units, pieces, path)
+
+
+def _check_conversation(
+    body: Body, labels: Sequence[Label], units: int, pieces: Sequence[Piece], path: Path
+) -> None:
+    """Refuse labels that are no conversation's: titles and notes above long stretches of text.
+
+    When no speaker has two turns and the labels stand above more than :data:`LINES_PER_TITLE` lines (or
+    cues) each on average, they are titles or notes (``Location: Reddit`` above an essay, ``Wave 1:`` ...
+    ``Wave 4:`` in a talk); the speakers of a conversation take turns. Markdown headings are speakers only
+    when most of them name someone who has several.
+    """
+    per_speaker = Counter(c.speaker for c in labels)
+    turns = Counter(t.speaker for t in body.turns)
+    if max(turns.values()) < 2 and units > LINES_PER_TITLE * len(labels):
+        names = ", ".join(repr(name) for name in list(turns)[:3]) + (", ..." if len(turns) > 3 else "")
+        raise CodeerError(
+            f"no speaker has two turns ({len(labels)} label(s): {names}) in {units:,} lines: titles or "
+            f"notes, not the speakers of a conversation; {_most_lines(pieces)}; {_UNLABELLED_HINT}",
+            path,
+        )
+    headings = [c.speaker for c in labels if c.kind.startswith("heading")]
+    repeated = sum(1 for name in headings if per_speaker[name] > 1)
+    if headings and repeated * 2 < len(headings):
+        raise CodeerError(
+            f"{len(headings) - repeated} of the {len(headings)} headings name a speaker only once: section "
+            f"titles, not speakers; {_most_lines(pieces)}; {_UNLABELLED_HINT}",
             path,
         )
 
@@ -413,13 +582,14 @@ def _foreign(
     pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], first: int
 ) -> tuple[int, int, str]:
     """Words and number of blocks after the first turn that start with a label of a kind outside the
-    layout, and an example. Headings are structure there (skipped), not blocks."""
+    layout, and an example. Headings are structure there, and a name in brackets alone a note ("(Recess)"):
+    skipped, not blocks."""
     words = blocks = 0
     example = ""
     inside = False
     for piece, label in zip(pieces[first:], found[first:], strict=True):
         if label is not None:
-            inside = label.kind not in kinds and not label.kind.startswith("heading")
+            inside = label.kind not in kinds and not label.kind.startswith(("heading", "alone"))
             if inside:
                 blocks += 1
                 example = example or _quote(piece.text)
