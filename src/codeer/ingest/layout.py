@@ -254,8 +254,12 @@ def segment(
     try:
         if not kinds:
             raise _no_labels(pieces, path, cues)
-        body = _build(pieces, found, kinds, markdown, skip, {i for i, k in breaks.items() if k in kinds})
-        _check(body, pieces, found, kinds, path, cues)
+        end = _footer_start(pieces, found, kinds, markdown)
+        body = _build(
+            pieces[:end], found[:end], kinds, markdown, skip, {i for i, k in breaks.items() if k in kinds}
+        )
+        body.postamble = "\n".join(p.text.strip() for p in pieces[end:] if p.text.strip())
+        _check(body, pieces[:end], found[:end], kinds, path, cues)
     except CodeerError:
         if unlabelled is None:
             raise
@@ -296,11 +300,18 @@ def _layout(found: Sequence[Label | None]) -> set[str]:
     }
 
 
-def _footer_start(pieces: Sequence[Piece], found: Sequence[Label | None]) -> int:
-    """Index of the first piece of the export footer at the end (len(pieces) if there is none)."""
+def _footer_start(
+    pieces: Sequence[Piece], found: Sequence[Label | None], kinds: set[str], markdown: bool
+) -> int:
+    """Index of the first piece after the conversation (len(pieces) if there is none): an export footer
+    at the end (``Transcribed by https://otter.ai``), or in Markdown a heading after the last speaker
+    label that opens a part nobody says (``## Part 2: the summary``, ``## Notes``)."""
     end = len(pieces)
     while end > 0 and found[end - 1] is None and _FOOTER_RE.fullmatch(pieces[end - 1].text[:200]):
         end -= 1
+    if markdown:
+        last = max((i for i, c in enumerate(found) if c is not None and c.kind in kinds), default=end)
+        end = next((i for i in range(last + 1, end) if _MD_HEADING.match(pieces[i].text.lstrip())), end)
     return end
 
 
@@ -403,8 +414,7 @@ def _build(
     breaks: set[int],
 ) -> Body:
     builder = TurnBuilder()
-    end = _footer_start(pieces, found)
-    for index, (piece, label) in enumerate(zip(pieces[:end], found[:end], strict=True)):
+    for index, (piece, label) in enumerate(zip(pieces, found, strict=True)):
         if index in skip:
             continue
         if (
@@ -426,7 +436,6 @@ def _build(
             stamp, rest = time_prefix(piece.text)
             builder.text(rest, piece.line, stamp if stamp is not None else piece.start_ms)
     body = builder.body()
-    body.postamble = "\n".join(p.text.strip() for p in pieces[end:] if p.text.strip())
     body.layout = " + ".join(_KIND_WORDS[k] for k in sorted(kinds, key=_KIND_ORDER.index))
     return body
 
