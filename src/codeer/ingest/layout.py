@@ -161,6 +161,7 @@ _OPENING_RE = re.compile(
     r"[^\w\s]{0,4}[ \t]*(?P<name>[^\W\d_][\w'’.]{0,20}(?: [^\W\d_][\w'’.]{0,20}){0,2})[ \t]*[-–—|>)\]]"
 )
 _MD_HEADING = re.compile(r"#{1,6}(?:\s|$)")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation may be escaped
 _TIME_LINE = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[ \t]*")
 # A line's number on a court transcript's page: "5 MR. BLANCHE: Yes.", "19" alone.
 _LINE_NUMBER = re.compile(r"[ \t]*(\d{1,2})(?:[ \t]+|$)")
@@ -178,6 +179,12 @@ class Piece(NamedTuple):
     start_ms: int | None = None  # the cue's time (subtitles)
     voice: str | None = None  # a speaker given by markup (WebVTT <v Name>), certain
     unit: bool = True  # the first line of a paragraph or cue
+
+
+def _markdown_text(text: str) -> str:
+    """What a Markdown line says: HTML entities decoded (``&#39;``), backslash escapes taken off
+    (``\\[laughs\\]``, ``\\[04:06\\]``, ``\\#103``), so times and brackets read as written."""
+    return html.unescape(_MD_ESCAPE.sub(r"\1", text)) if "\\" in text else html.unescape(text)
 
 
 def name_like(name: str) -> bool:
@@ -227,7 +234,9 @@ def segment(
     """Turns of ``pieces`` in the layout their labels give evidence for; a CodeerError naming ``path`` if
     no layout accounts for them (or, with ``unlabelled``, one passage per paragraph or cue instead)."""
     if markdown:
-        pieces = [p._replace(text=html.unescape(p.text)) if "&" in p.text else p for p in pieces]
+        pieces = [
+            p._replace(text=_markdown_text(p.text)) if "&" in p.text or "\\" in p.text else p for p in pieces
+        ]
     furniture: list[str] = []
     if not cues:
         pieces = _running_headers(_numbered_lines(pieces, furniture), furniture)
@@ -248,16 +257,14 @@ def segment(
         if key[0] == "voice"
         or (key[0] != "exam" and (name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS)))
     }
-    breaks = {i: c.kind for i, c in enumerate(found) if c is not None and c.speaker.casefold() in _BREAKS}
+    breaks = {i for i, c in enumerate(found) if c is not None and c.speaker.casefold() in _BREAKS}
     found = [c if c is not None and (c.kind, c.speaker) in accepted else None for c in found]
     kinds = _layout(found)
     try:
         if not kinds:
             raise _no_labels(pieces, path, cues)
         end = _footer_start(pieces, found, kinds, markdown)
-        body = _build(
-            pieces[:end], found[:end], kinds, markdown, skip, {i for i, k in breaks.items() if k in kinds}
-        )
+        body = _build(pieces[:end], found[:end], kinds, markdown, skip, breaks)
         body.postamble = "\n".join(p.text.strip() for p in pieces[end:] if p.text.strip())
         _check(body, pieces[:end], found[:end], kinds, path, cues)
     except CodeerError:
@@ -265,11 +272,12 @@ def segment(
             raise
         return _unlabelled(pieces, path, markdown, cues, unlabelled)
     body.warnings.extend(furniture)
-    preamble_words = _words(body.preamble)
-    if preamble_words > PREAMBLE_FREE_WORDS:
-        body.warnings.append(
-            f"the {preamble_words:,} words before the first speaker label are preamble, not passages"
-        )
+    for words, where in (
+        (_words(body.preamble), "before the first speaker label are preamble"),
+        (_words(body.postamble), "after the last turn are postamble"),
+    ):
+        if words > PREAMBLE_FREE_WORDS:
+            body.warnings.append(f"the {words:,} words {where}, not passages")
     return body
 
 
@@ -509,6 +517,13 @@ def _check(
         raise CodeerError(
             f"the first speaker label ({example}, {_KIND_WORDS[first_label.kind]}) is on line "
             f"{pieces[first].line}: the {preamble_words:,} words before it would be preamble, more than all "
+            f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
+            path,
+        )
+    postamble_words = _words(body.postamble)
+    if postamble_words > PREAMBLE_FREE_WORDS and postamble_words > turn_words:
+        raise CodeerError(
+            f"the {postamble_words:,} words after the last speaker's turn would be postamble, more than all "
             f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
             path,
         )

@@ -337,7 +337,12 @@ class TurnBuilder:
         self._closed = True
 
     def speaker(self, name: str, start_ms: int | None, line: int | None) -> None:
-        """From here on, text belongs to ``name`` (a label, voice tag or header was seen)."""
+        """From here on, text belongs to ``name`` (a label, voice tag or header was seen).
+
+        Another speaker's label ends the current turn even if nothing follows it (``**Adam:** [01:24:26]``
+        alone between two turns of Jerome leaves two turns of Jerome, not one)."""
+        if self._heads and self._heads[-1][0] != name:
+            self._closed = True
         self._speaker, self._start, self._line = name, start_ms, line
 
     def text(self, text: str, line: int | None, start_ms: int | None = None) -> None:
