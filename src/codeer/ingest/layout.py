@@ -4,22 +4,30 @@ A wrong import is worse than a refused one: every table and quote built on it is
 in a layout only with evidence for it, by one rule (README, "Importing transcripts"):
 
 1. Every line is checked for each kind of speaker label (:class:`~codeer.ingest.turns.Label` ``kind``):
-   ``Name: text`` (label), ``**Name** text`` (bold), a line holding only a name and a time (head), a
-   Markdown heading holding only a name (heading1..6), a WebVTT voice tag (voice). A candidate counts only
-   if its name looks like a name (each word capitalised, a digit or a particle such as ``de``/``van``)
-   or it is used at least twice: ``Daarbij had ik de volgende problemen:`` once never makes a speaker.
+   ``Name: text`` (label; also ``Q.``/``A.`` where a file has both more than once), ``**Name** text``
+   (bold) and ``**Name:** text`` (boldcolon), a line holding only a name and a time (head), a name in
+   brackets alone on its line (alone), a Markdown heading holding only a name (heading1..6), a WebVTT
+   voice tag (voice). A candidate counts only if its name looks like a name (each word capitalised, a
+   digit or a particle such as ``de``/``van``) or it is used at least twice: ``Daarbij had ik de volgende
+   problemen:`` once never makes a speaker. Sounds, notes and breaks (``[laughs]``, ``Note:``,
+   ``**Break:**``) are never speakers; a break ends the turn before it.
 2. The kind with the most labels is the layout; another kind joins it when it shares a speaker name with it
-   or has at least three and a fifth as many labels.
+   or has at least three name-like labels, a fifth as many, one of them used twice.
 3. The layout is accepted only when (a) the blocks that start with one of its labels hold at least
    :data:`MIN_HELD` of the words after the preamble (two or more blocks that start with a label of another
-   kind count against it), (b) the preamble before the first label is not the bulk of the file (not more
-   words than the turns, once it is over :data:`PREAMBLE_FREE_WORDS` words) and (c) there is at least one
-   label per :data:`UNITS_PER_LABEL` lines (cues in subtitles) after the first. Otherwise the file is
-   refused with a diagnosis: what was found, and what most of its lines look like.
+   kind count against it), (b) neither the preamble before the first label nor the postamble after the
+   conversation is the bulk of the file (not more words than the turns, once over
+   :data:`PREAMBLE_FREE_WORDS` words), (c) there is at least one label per :data:`UNITS_PER_LABEL` lines
+   (cues in subtitles) after the first, and (d) the labels are a conversation's: when no speaker has two
+   turns the labels may stand above at most :data:`LINES_PER_TITLE` lines each (else they are titles or
+   notes above a text), and Markdown headings are speakers only when most name someone who has several.
+   Otherwise the file is refused with a diagnosis: what was found, and what most of its lines look like.
 
 Leading short ``Name: text`` turns of speakers who speak only once, before anyone who speaks more often
-(``Datum: 9 maart``, ``Locatie: Utrecht`` at the top), are read as preamble. Export footers (``Transcribed by https://otter.ai``)
-after the last turn are the postamble, not part of the last turn.
+(``Datum: 9 maart``, ``Locatie: Utrecht``, a court transcript's ``Before:`` and ``BY:`` title lines), are
+read as preamble. Export footers (``Transcribed by https://otter.ai``) after the last turn, and in Markdown
+a heading after the last label with what follows it, are the postamble, not part of the last turn. A
+transcript copied from its pages loses its line numbers and page heads first (:mod:`codeer.ingest.pages`).
 
 Only lines that could be labels (they start with ``*``, ``#``, a time, or hold a colon or end in a time)
 are matched against more than one cheap test, so segmenting stays linear and fast on large imports.
@@ -36,6 +44,7 @@ from typing import NamedTuple
 
 from codeer.errors import CodeerError
 from codeer.ingest.formats import UNLABELLED_MODES
+from codeer.ingest.pages import without_line_numbers, without_running_heads
 from codeer.ingest.records import Turn
 from codeer.ingest.turns import (
     Body,
@@ -56,8 +65,6 @@ MIN_HELD = 0.9
 UNITS_PER_LABEL = 25
 PREAMBLE_FREE_WORDS = 50
 HEADER_LINE_WORDS = 12  # a "Datum: 9 maart 2021" line at the top is short
-MIN_NUMBERED_LINES = 20  # a court transcript's numbered lines: at least this many, and most of the file
-RUNNING_HEAD_MIN = 5  # a page head recurs on page after page
 LINES_PER_TITLE = 3  # labels each of a different speaker, each above more lines than this: titles
 NO_SPEAKER = ""  # the speaker of a passage imported with --unlabelled (stored as no speaker)
 
@@ -163,10 +170,6 @@ _OPENING_RE = re.compile(
 _MD_HEADING = re.compile(r"#{1,6}(?:\s|$)")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation may be escaped
 _TIME_LINE = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[ \t]*")
-# A line's number on a court transcript's page: "5 MR. BLANCHE: Yes.", "19" alone.
-_LINE_NUMBER = re.compile(r"[ \t]*(\d{1,2})(?:[ \t]+|$)")
-# A page head: starts with a capital or digit, three to twelve words, no comma, no closing punctuation.
-_RUNNING_HEAD = re.compile(r"[A-Z0-9][^,\n]{0,58}[^\s.?!,;:\"”’')\]]")
 _MD_RULE = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
 _SHAPE_RE = re.compile(r"[^\W\d_]+|\d+")
 
@@ -239,7 +242,7 @@ def segment(
         ]
     furniture: list[str] = []
     if not cues:
-        pieces = _running_headers(_numbered_lines(pieces, furniture), furniture)
+        pieces = _page_furniture(pieces, furniture)
     found = [
         Label(p.voice, p.text, p.start_ms, "voice") if p.voice is not None else candidate(p.text, markdown)
         for p in pieces
@@ -266,7 +269,7 @@ def segment(
         end = _footer_start(pieces, found, kinds, markdown)
         body = _build(pieces[:end], found[:end], kinds, markdown, skip, breaks)
         body.postamble = "\n".join(p.text.strip() for p in pieces[end:] if p.text.strip())
-        _check(body, pieces[:end], found[:end], kinds, path, cues)
+        _check(body, pieces, found, kinds, path, cues, end)
     except CodeerError:
         if unlabelled is None:
             raise
@@ -346,71 +349,23 @@ def _cue_names(pieces: Sequence[Piece], found: list[Label | None]) -> set[int]:
     return skip
 
 
-def _numbered_lines(pieces: Sequence[Piece], warnings: list[str]) -> list[Piece]:
-    """A court or deposition transcript copied from its pages: every line starts with its number on the
-    page (``5 MR. BLANCHE: Yes.``), and between the pages stand running heads, page numbers and the
-    reporter's name.
-
-    Recognised when most lines are numbered and the numbers count up and restart at 1 page after page.
-    The numbers are taken off; the lines between a page's last numbered line and the next page's line 1
-    (and after the last page) are left out, with a warning; the title lines before the first page stay
-    (preamble); an unnumbered line inside a page stays (a misread number, ``ll MERCHAN'S ...``).
-    """
-    numbers = [_line_number(piece.text) for piece in pieces]
-    numbered = [n for n in numbers if n is not None]
-    if len(numbered) < MIN_NUMBERED_LINES or len(numbered) * 10 < len(pieces) * 6:
-        return list(pieces)
-    steps = sum(1 for a, b in zip(numbered, numbered[1:], strict=False) if b == a + 1 or (b == 1 < a))
-    if steps * 10 < (len(numbered) - 1) * 9:
-        return list(pieces)
-    kept: list[Piece] = []
-    between: list[Piece] = []
-    dropped: list[Piece] = []
-    started = False
-    for piece, number in zip(pieces, numbers, strict=True):
-        if number is None:
-            (between if started else kept).append(piece)
-            continue
-        (dropped if number == 1 else kept).extend(between)
-        between = []
-        started = True
-        rest = _LINE_NUMBER.sub("", piece.text, count=1)
-        if rest.strip():
-            kept.append(piece._replace(text=rest))
-    dropped.extend(between)
-    warnings.append(
-        f"line numbers taken off {len(numbered):,} numbered lines; {len(dropped)} line(s) between the pages "
-        f"left out (page heads and reporter's lines{', e.g. ' + _quote(dropped[0].text) if dropped else ''})"
-    )
-    return kept
-
-
-def _line_number(text: str) -> int | None:
-    m = _LINE_NUMBER.match(text[:8])
-    return int(m.group(1)) if m else None
-
-
-def _running_headers(pieces: list[Piece], warnings: list[str]) -> list[Piece]:
-    """Page heads repeated through a transcript copied from its pages (``O5TVGUO1 Le Zhou - Cross``): a
-    short line standing alone that recurs at least :data:`RUNNING_HEAD_MIN` times, with no sentence
-    punctuation, no comma and no label, is left out (with a warning), not said by the speaker before it."""
-    heads = Counter(
-        text
-        for text in (piece.text.strip() for piece in pieces if piece.unit)
-        if _RUNNING_HEAD.fullmatch(text[:80]) and len(text.split()) >= 3
-    )
-    repeated = {
-        text for text, n in heads.items() if n >= RUNNING_HEAD_MIN and candidate(text, markdown=False) is None
-    }
-    if not repeated:
-        return pieces
-    kept = [piece for piece in pieces if not (piece.unit and piece.text.strip() in repeated)]
-    example = max(repeated, key=lambda text: heads[text])
-    warnings.append(
-        f"{len(pieces) - len(kept)} repeated page head line(s) left out (e.g. {_quote(example)}, "
-        f"{heads[example]} times)"
-    )
-    return kept
+def _page_furniture(pieces: Sequence[Piece], warnings: list[str]) -> list[Piece]:
+    """``pieces`` without a copied page's line numbers, page heads and reporter's lines
+    (:mod:`codeer.ingest.pages`), each kind left out named in ``warnings``."""
+    pieces, numbered, dropped = without_line_numbers(pieces)
+    if numbered:
+        example = f", e.g. {_quote(dropped[0].text)}" if dropped else ""
+        warnings.append(
+            f"line numbers taken off {numbered:,} numbered lines; {len(dropped)} line(s) between the pages "
+            f"left out (page heads and reporter's lines{example})"
+        )
+    pieces, heads = without_running_heads(pieces, lambda text: candidate(text, markdown=False) is not None)
+    if heads:
+        head, times = heads.most_common(1)[0]
+        warnings.append(
+            f"{sum(heads.values())} repeated page head line(s) left out (e.g. {_quote(head)}, {times} times)"
+        )
+    return pieces
 
 
 def _build(
@@ -502,10 +457,14 @@ def _check(
     kinds: set[str],
     path: Path,
     cues: bool,
+    end: int,
 ) -> None:
-    """Refuse a layout whose labels do not account for the file (rule 3 of the module docstring)."""
+    """Refuse a layout whose labels do not account for the file (rule 3 of the module docstring); only the
+    conversation, ``pieces[:end]``, is weighed (the postamble is weighed as a whole)."""
     if not body.turns:
         raise _no_labels(pieces, path, cues)
+    every = pieces  # the diagnosis describes the whole file
+    pieces, found = pieces[:end], found[:end]
     labelled = [(i, c) for i, c in enumerate(found) if c is not None and c.kind in kinds]
     starts = [i for i, _ in labelled]
     first, first_label = labelled[0]
@@ -517,14 +476,14 @@ def _check(
         raise CodeerError(
             f"the first speaker label ({example}, {_KIND_WORDS[first_label.kind]}) is on line "
             f"{pieces[first].line}: the {preamble_words:,} words before it would be preamble, more than all "
-            f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
+            f"turns hold ({turn_words:,}); {_most_lines(every)}; {_UNLABELLED_HINT}",
             path,
         )
     postamble_words = _words(body.postamble)
     if postamble_words > PREAMBLE_FREE_WORDS and postamble_words > turn_words:
         raise CodeerError(
             f"the {postamble_words:,} words after the last speaker's turn would be postamble, more than all "
-            f"turns hold ({turn_words:,}); {_most_lines(pieces)}",
+            f"turns hold ({turn_words:,}); {_most_lines(every)}; {_UNLABELLED_HINT}",
             path,
         )
     found = _with_unread_labels(pieces, found, first)
@@ -541,10 +500,10 @@ def _check(
         raise CodeerError(
             f"only {len(starts)} speaker label(s) ({example}) for {units:,} {what}: too few to be the "
             f"speakers of this file (at least one per {UNITS_PER_LABEL} {what} expected); "
-            f"{_most_lines(pieces)}; {_UNLABELLED_HINT}",
+            f"{_most_lines(every)}; {_UNLABELLED_HINT}",
             path,
         )
-    _check_conversation(body, [c for _, c in labelled], units, pieces, path)
+    _check_conversation(body, [c for _, c in labelled], units, every, path)
 
 
 def _check_conversation(
@@ -692,4 +651,10 @@ def _unlabelled(pieces: Sequence[Piece], path: Path, markdown: bool, cues: bool,
     body.preamble = "\n".join(preamble)
     if not body.turns:
         raise CodeerError("empty file", path)
+    lines = sum(len(parts) for parts in texts)
+    if mode == "paragraphs" and len(body.turns) == 1 and lines > 1:
+        body.warnings.append(
+            f"no blank line between its {lines:,} lines: one passage of {_words(body.turns[0].text):,} words "
+            "(--unlabelled cues makes one passage per line)"
+        )
     return body
