@@ -29,7 +29,7 @@ PAGES = [
         "MR. BLANCHE: Objection.",
         "THE COURT: Overruled.",
         "",  # a numbered line left empty
-        "Q. Which bank?",
+        "Q Which bank?",  # OCR lost the period
         "A. A small one.",
     ],
 ]
@@ -122,7 +122,8 @@ def test_a_cleaned_court_transcript_title_block_page_heads_and_examination(tmp_p
 def test_q_and_a_are_labels_only_where_a_file_has_both(tmp_path: Path) -> None:
     path = tmp_path / "list.txt"
     path.write_text(
-        "Anna: Twee punten.\nA. Eerst de tijd.\nB. Dan het geld.\nBram: Goed.\nAnna: Klaar.\n",
+        "Anna: Twee punten.\nA. Eerst de tijd.\nB. Dan het geld.\nBram: Goed.\nAnna: Klaar.\n"
+        "Bram: Q en A zijn letters.\nA Ford truck was het.\n",
         encoding="utf-8",
     )
-    assert [turn.speaker for turn in parse_file(path).turns] == ["Anna", "Bram", "Anna"]
+    assert [turn.speaker for turn in parse_file(path).turns] == ["Anna", "Bram", "Anna", "Bram"]

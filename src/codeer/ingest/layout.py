@@ -250,15 +250,20 @@ def segment(
     skip = _cue_names(pieces, found)
     counts = Counter((c.kind, c.speaker) for c in found if c is not None)
     # "Q."/"A." are the questioner and the witness where the file has both, each more than once; then they
-    # are labels like "THE COURT:" beside them.
+    # (and the same letters without their period, as OCR leaves some) are labels like "THE COURT:".
     if min(counts[("exam", "Q")], counts[("exam", "A")]) >= 2:
-        found = [c._replace(kind="label") if c is not None and c.kind == "exam" else c for c in found]
+        found = [
+            c._replace(kind="label") if c is not None and c.kind.startswith("exam") else c for c in found
+        ]
         counts = Counter((c.kind, c.speaker) for c in found if c is not None)
     accepted = {
         key
         for key, n in counts.items()
         if key[0] == "voice"
-        or (key[0] != "exam" and (name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS)))
+        or (
+            not key[0].startswith("exam")
+            and (name_like(key[1]) or (n >= 2 and key[1].casefold() not in _NOT_SPEAKERS))
+        )
     }
     breaks = {i for i, c in enumerate(found) if c is not None and c.speaker.casefold() in _BREAKS}
     found = [c if c is not None and (c.kind, c.speaker) in accepted else None for c in found]

@@ -72,7 +72,12 @@ _BRACKET_RE = re.compile(rf"[ \t]*(?:\[(?P<b>{NAME})\](?!\()|\((?P<p>{NAME})\))[
 
 # The examination in a court or deposition transcript: "Q. Did you ...?" / "A. Yes." (the questioner and the
 # witness). Only these two letters: "B. Second point" is a list.
-_EXAMINATION_RE = re.compile(r"[ \t]*(?P<name>[QA])\.[ \t]+(?=\S)")
+# OCR drops the period now and then ("Q Okay. So now ..."): that bare form is "exambare", read only in a
+# file that has the dotted form too.
+_EXAMINATION_RE = re.compile(
+    # not "A F T E R N O O N" spelled out
+    r"[ \t]*(?P<name>[QA])(?:(?P<dot>\.)[ \t]+(?=\S)|[ \t]+(?=[A-Z0-9\"“])(?![A-Z] [A-Z] ))"
+)
 
 # A cue time line in a text file, and a line holding only a name.
 _ARROW_RE = re.compile(r"[ \t]*(?P<start>[\d:.,]{3,20})[ \t]*-->[ \t]*[\d:.,]{3,20}[ \t]*")
@@ -155,8 +160,8 @@ class Label(NamedTuple):
     (``Name: text``), ``bold`` (``**Name** text``), ``boldcolon`` (``**Name:** text``), ``head`` (a line
     holding only a name and a time),
     ``alone`` (a name in brackets alone on its line), ``heading1``..``heading6`` (a Markdown heading holding
-    only a name), ``voice`` (a WebVTT voice tag), ``exam`` (``Q.``/``A.``, read as ``label`` where the file
-    has both).
+    only a name), ``voice`` (a WebVTT voice tag), ``exam`` and ``exambare`` (``Q.``/``A.`` and ``Q``/``A``,
+    read as ``label`` where the file has both dotted ones, each more than once).
     """
 
     speaker: str
@@ -182,9 +187,12 @@ def match_label(line: str) -> Label | None:
 
 
 def match_examination(line: str) -> Label | None:
-    """``Q. text`` or ``A. text`` (court and deposition transcripts), else None."""
+    """``Q. text`` or ``A. text`` (court and deposition transcripts; kind ``exam``), ``Q Text`` without the
+    period (kind ``exambare``), else None."""
     m = _EXAMINATION_RE.match(line[:LABEL_WINDOW])
-    return Label(m.group("name"), line[m.end() :], None, "exam") if m else None
+    if not m:
+        return None
+    return Label(m.group("name"), line[m.end() :], None, "exam" if m.group("dot") else "exambare")
 
 
 def match_header(line: str) -> Label | None:
