@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from codeer.codebook.keys import RESERVED_KEYS
 from codeer.store.workbench import CodeInfo, PassageRow
 from codeer.tui import keymap, selection
-from codeer.tui.fuzzy import rank_codes, search_passages, snippet
+from codeer.tui.fuzzy import PassageSearch, rank_codes, snippet
 from codeer.tui.widgets.transcript_view import chip_style, clock
 from codeer.tui.wrap import chip_rows, line_count, wrap
 
@@ -88,9 +88,17 @@ def test_code_picker_ranks_prefix_typos_and_keywords() -> None:
 def test_search_finds_exact_then_near_and_snippets_show_the_hit() -> None:
     texts = ["De website klopte niet.", "Niemand belde terug.", "de webiste was traag"]
     passages = [PassageRow(i, i, "Anna", None, t, False) for i, t in enumerate(texts)]
-    assert [p.id for p in search_passages("website", passages)] == [0, 2]
-    assert search_passages("  ", passages) == []
-    assert snippet("a " * 50 + "website hier", "website", 20).startswith("…")
+    search = PassageSearch(passages)
+    assert [hit.passage.id for hit in search.find("website")] == [0, 2]
+    assert [hit.passage.id for hit in search.find("traag website")] == [2]  # near spellings, any order
+    assert [hit.passage.id for hit in search.find("belde  TERUG")] == [1]
+    assert search.find("  ") == []
+    far = "a " * 50 + "website hier" + " b" * 50 + " traag"
+    (hit,) = PassageSearch([PassageRow(9, 9, "Anna", None, far, False)]).find("website traag")
+    shown = snippet(far, hit.spans, 30)
+    assert shown.plain.startswith("…") and "website" in shown.plain and "traag" in shown.plain
+    assert len(shown.plain) <= 34
+    assert {shown.plain[span.start : span.end] for span in shown.spans} == {"website", "traag"}
 
 
 def test_small_formatters() -> None:

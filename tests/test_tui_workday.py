@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from sqlalchemy import select
 from test_tui_app import codings, press, rows, settle, workbench
 from tui_support import TURNS, add_codebook, add_transcript, headless, make_project
@@ -287,6 +288,30 @@ async def test_the_transcripts_list_moves_with_j_k_and_end_goes_to_the_last(sett
         assert screen._selected_key() == 1 and screen.query_one("#transcripts-table").scroll_x == 0
         await press(pilot, "home", "G")
         assert screen._selected_key() == 1
+
+
+@headless
+async def test_search_finds_words_apart_and_near_spellings_and_shows_them(settings: Settings) -> None:
+    async with workbench(settings, (120, 40)) as (pilot, screen):
+
+        async def found(query: str) -> list[tuple[str, set[str]]]:
+            await press(pilot, "slash")
+            await pilot.press(*query)
+            await settle(pilot)
+            dialog = pilot.app.screen
+            assert isinstance(dialog, ChoiceScreen)
+            shown = []
+            for _, label in dialog._shown:
+                assert isinstance(label, Text)
+                marked = {label.plain[s.start : s.end] for s in label.spans if "underline" in str(s.style)}
+                shown.append((label.plain.split(" ")[0], marked))
+            return shown
+
+        assert await found("wil terugbellen") == [("#5", {"wil", "terugbellen"})]  # not adjacent
+        await press(pilot, "escape")
+        assert await found("terugbelen") == [("#5", {"terugbellen"})]  # a typo: the word it found
+        await press(pilot, "enter")
+        assert screen.view.current.number == 5
 
 
 @headless
