@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from sqlalchemy import select
+from sqlalchemy import select, update
 from test_tui_app import codings, press, rows, settle, workbench
 from tui_support import TURNS, add_codebook, add_transcript, headless, make_project
 
 from codeer.config import Settings
 from codeer.errors import CodeerError
-from codeer.model import Code, Coder, Coding, Memo, Passage
+from codeer.model import Code, Coder, Coding, CodingEvent, Memo, Passage
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.database import open_database
 from codeer.tui.app import make_app
@@ -228,6 +228,10 @@ async def test_j_and_a_code_key_typed_while_commits_wait_land_on_the_intended_pa
         (6, "empathie", None, None),
         (5, "deskundigheid", None, None),
     }
+    # each once: six applies in the history, nothing applied twice, removed or put on another passage
+    assert sorted(rows(settings, select(CodingEvent.action, CodingEvent.passage_number))) == [
+        ("apply", 2), ("apply", 3), ("apply", 4), ("apply", 5), ("apply", 5), ("apply", 6)
+    ]  # fmt: skip
 
 
 # -- 6. remapped keys tell the truth ------------------------------------------------------------------------
@@ -332,6 +336,24 @@ async def test_the_title_keeps_the_coder_at_80_columns(settings: Settings) -> No
 
 def test_names_drop_zero_width_joiners() -> None:
     assert shown_name("Boos 👩\u200d💻\ufe0f") == "Boos 👩💻"
+
+
+@headless
+async def test_a_zwj_emoji_in_a_code_name_reaches_no_panel_or_chip(settings: Settings) -> None:
+    db = open_database(settings.db_url)
+    try:
+        with db.session() as s:
+            s.execute(update(Code).where(Code.key == "empathie").values(name="Boos 👩\u200d💻\ufe0f"))
+    finally:
+        db.close()
+    async with workbench(settings) as (pilot, screen):
+        await press(pilot, "j", "e")
+        tree = screen.panel.code_tree
+        view = screen.view
+        drawn = [tree.render_line(y) for y in range(tree.size.height)]
+        drawn += [view.render_line(y) for y in range(view.size.height)]
+        assert any("👩💻" in strip.text for strip in drawn)  # the name is there, in the panel and the chip
+        assert not any("\u200d" in strip.text or "\ufe0f" in strip.text for strip in drawn)
 
 
 # -- 22: restore and start-up failures ----------------------------------------------------------------------
