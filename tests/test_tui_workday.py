@@ -28,6 +28,7 @@ from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ChoiceScreen, CoderPrompt, MemoScreen
 from codeer.tui.screens.help import HelpScreen
 from codeer.tui.screens.transcripts import TranscriptsScreen
+from codeer.tui.widgets.key_bar import KeyBar
 from codeer.tui.wrap import shown_name
 
 SIZE = (80, 24)
@@ -251,6 +252,20 @@ async def test_a_remap_onto_a_code_key_is_shown_as_such_everywhere(settings: Set
         assert isinstance(pilot.app.screen, HelpScreen)
         assert ("e", "empathie") not in [(k, c.key) for k, c in pilot.app.screen.hotkeys]
         assert ("d", "deskundigheid") in [(k, c.key) for k, c in pilot.app.screen.hotkeys]
+
+
+@headless
+async def test_the_key_bar_shows_the_keys_in_force_and_a_click_presses_one(settings: Settings) -> None:
+    remapped = replace(settings, keys={"coding.next_uncoded": "N"})
+    async with workbench(remapped) as (pilot, screen):
+        bar = screen.query_one(KeyBar)
+        line = str(bar.render())
+        assert "N Next uncoded" in line and "n Next uncoded" not in line and "? Help" in line
+        assert screen.view.current.number == 1
+        at = line.index("N Next uncoded")
+        await pilot.click(KeyBar, offset=(at + 1, 0))
+        await settle(pilot)
+        assert screen.view.current.number == 2  # the first passage that is not the moderator's, uncoded
 
 
 def test_a_key_name_that_is_no_key_is_refused(settings: Settings) -> None:

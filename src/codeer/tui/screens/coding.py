@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from codeer.store import history
 from codeer.store.blinding import others_hidden, visible_coder
@@ -60,6 +60,7 @@ from codeer.tui.fuzzy import PassageSearch, SearchHit, rank_codes, snippet
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.dialogs import Choice, ChoiceScreen, MemoScreen, MemoTarget
 from codeer.tui.widgets.codebook_panel import CodebookPanel
+from codeer.tui.widgets.key_bar import KeyBar
 from codeer.tui.widgets.transcript_view import TranscriptView, clock
 
 T = TypeVar("T")
@@ -103,7 +104,7 @@ class CodingScreen(CodeerScreen[None]):
             yield TranscriptView(id="transcript")
             yield CodebookPanel(id="codebook")
         yield Static(id="coding-status", classes="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> TranscriptView:
