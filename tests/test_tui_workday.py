@@ -7,6 +7,7 @@ Driven headlessly with Pilot; every assertion that matters is on the database.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from dataclasses import replace
@@ -199,6 +200,25 @@ async def test_a_chip_row_that_wraps_keeps_the_current_passage_in_view(settings:
         first, last = view._extent()
         y, height = view.scroll_offset.y, view.scrollable_content_region.height
         assert y <= first and last <= y + height - 1
+
+
+@headless
+async def test_the_first_frame_of_an_opened_transcript_shows_its_text(settings: Settings) -> None:
+    app = make_app(settings)
+    frames: list[str] = []
+    display = app._display
+
+    def watched(screen, renderable) -> None:  # what the terminal is sent, frame by frame
+        if isinstance(screen, CodingScreen) and renderable is not None and not frames:
+            codes = renderable.render_segments(app.console)
+            frames.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", codes))
+        display(screen, renderable)
+
+    app._display = watched
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+    assert "Welkom allemaal" in frames[0] and "Deskundigheid" in frames[0]
 
 
 # -- the j+hotkey rhythm under a slow database ---------------------------------------------------------------

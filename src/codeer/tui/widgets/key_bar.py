@@ -42,10 +42,11 @@ class KeyBar(Static):
     def __init__(self) -> None:
         super().__init__(markup=False)
         self._keys: list[tuple[int, int, str]] = []  # where each key is drawn: start, end, key to press
+        self._pending = False
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._bindings_changed(self.screen)
+        self._draw()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -59,8 +60,16 @@ class KeyBar(Static):
         return list(by_action.values())
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is not self.screen:
+        """Bindings change several times while a screen opens (mount, focus): drawn once, after them."""
+        if screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._draw)
+
+    def _draw(self) -> None:
+        self._pending = False
+        if not self.is_attached:  # its screen closed before the bindings settled
             return
+        screen = self.screen
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         shown = self._shown(screen)
