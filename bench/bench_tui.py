@@ -220,12 +220,11 @@ class FirstFrame:
     def __init__(self, app: App[object]) -> None:
         self.ready: Callable[[], object] = lambda: False
         self.at: float | None = None
-        self.frame = ""  # the terminal codes of that frame
         display = app._display
 
         def watched(screen: Screen[object], renderable: object) -> None:
             if renderable is not None and self.at is None and screen is app.screen and self.ready():
-                self.frame = getattr(renderable, "render_segments", lambda console: "")(app.console)
+                getattr(renderable, "render_segments", lambda console: "")(app.console)
                 self.at = time.perf_counter()
             display(screen, renderable)  # type: ignore[arg-type]
 
