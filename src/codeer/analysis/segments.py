@@ -33,13 +33,13 @@ from codeer.analysis.groups import (
 )
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
-from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
+from codeer.model import Coder, Memo, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
 from codeer.store.coders import coder_ids
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 CODERS = Coder.__table__
 FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")
-FIXED_AFTER = ("code", "code_name", "coder", "start", "end", "memo", "text")
+FIXED_AFTER = ("code", "code_name", "coder", "start", "end", "memo", "passage_memo", "text")
 STREAM_BATCH = 5000  # rows fetched at a time (fetchmany), not one by one
 
 
@@ -79,6 +79,7 @@ class _Lookups:
     transcripts: dict[int, tuple[str, str, tuple[str, ...]]]  # id → key, title, attribute values
     speakers: dict[int | None, tuple[str, tuple[str, ...]]]  # id → name, attribute values
     pseudonyms: Pseudonyms | None
+    passage_memos: dict[tuple[int, int], str]  # (passage id, coder id) → the coder's memo(s) on the passage
 
 
 def _lookups(session: Session, pseudonymise: bool, moderators: ModeratorRule = DEFAULT_RULE) -> _Lookups:
@@ -109,7 +110,22 @@ def _lookups(session: Session, pseudonymise: bool, moderators: ModeratorRule = D
     }
     speakers[None] = ("", tuple("" for _ in names["speaker"]))
     labels = names["transcript"] + [f"speaker.{name}" for name in names["speaker"]]
-    return _Lookups(labels, load_codes(session), transcripts, speakers, pseudonyms)
+    return _Lookups(labels, load_codes(session), transcripts, speakers, pseudonyms, _passage_memos(session))
+
+
+def _passage_memos(session: Session) -> dict[tuple[int, int], str]:
+    """Each coder's memos on each passage (the workbench's ``m``), joined by blank lines where a coder has
+    several (a QDPX import can bring more than one). Memos are few next to codings: read once."""
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    query = (
+        select(Memo.passage_id, Memo.coder_id, Memo.text)
+        .where(Memo.passage_id.is_not(None), Memo.coder_id.is_not(None), Memo.code_id.is_(None))
+        .order_by(Memo.id)
+    )
+    for passage_id, coder_id, text in session.execute(query):
+        if text and passage_id is not None and coder_id is not None:  # (the query's where, for the types)
+            found[(passage_id, coder_id)].append(text)
+    return {key: "\n\n".join(texts) for key, texts in found.items()}
 
 
 def _query(
@@ -130,10 +146,12 @@ def _query(
     query = (
         select(
             PASSAGES.c.transcript_id,
+            PASSAGES.c.id,
             PASSAGES.c.number,
             PASSAGES.c.speaker_id,
             PASSAGES.c.start_ms,
             CODINGS.c.code_id,
+            CODINGS.c.coder_id,
             CODERS.c.name,
             CODINGS.c.start,
             CODINGS.c.end,
@@ -159,16 +177,19 @@ def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]
     """Quote rows: FIXED_BEFORE, the attribute values, then FIXED_AFTER."""
     transcripts, speakers, pseudonyms = lookups.transcripts, lookups.speakers, lookups.pseudonyms
     codes = {cid: (code.ref, code.name) for cid, code in lookups.codes.items()}
+    passage_memos = lookups.passage_memos
     result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
     for batch in result.partitions():
-        for tid, number, sid, ms, code_id, coder, start, end, memo, text in batch:
+        for tid, pid, number, sid, ms, code_id, coder_id, coder, start, end, memo, text in batch:
             key, title, attributes = transcripts[tid]
             speaker, speaker_attributes = speakers[sid]
+            on_passage = passage_memos.get((pid, coder_id), "") if passage_memos else ""
             if pseudonyms is not None:
                 text, memo = pseudonyms.text(tid, text), pseudonyms.text(tid, memo or "")
+                on_passage = pseudonyms.text(tid, on_passage) if on_passage else ""
             yield (
                 key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
-                *codes[code_id], coder, start, end, memo or "", text or "",
+                *codes[code_id], coder, start, end, memo or "", on_passage, text or "",
             )  # fmt: skip
 
 
@@ -228,7 +249,7 @@ def quotes(
     found = []
     for row in _rows(session, lookups, query.where(CODINGS.c.code_id.in_(wanted))):
         transcript, title, passage, time, speaker = row[:5]
-        coder, start, end, memo, text = row[width + 2 :]
+        coder, start, end, memo, _, text = row[width + 2 :]  # _: the passage memo, not quoted here
         attributes = dict(zip(lookups.labels, row[5:width], strict=True))
         code = by_ref[row[width]]
         found.append(
