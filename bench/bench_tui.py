@@ -11,17 +11,30 @@ then under Textual's Pilot (headless, 80×24) measures:
   the ratio toggle/bare is the figure that matters (goal ≤ 1.5);
 - commit: one toggle transaction alone (no UI), for scale.
 
-    python bench/bench_tui.py [--passages 5000] [--presses 200]
+Then, on the bundled sample study (16 focus groups, its sample codings by anouk and bram; imported with the
+``codeer`` commands into a temporary project), from the key to the first frame the terminal would get of the
+next screen with its data, the median of ``--repeat`` openings after the first (goal ≤ 250 ms), and the
+first apart:
+
+- open: Enter on the first transcript of the list until the first frame of the coding screen with its text;
+- queue: ``d`` on the agreement screen until the first frame of the disagreement queue with its first passage;
+
+each also with the CPU time spent (this process, all threads) until the screen is painted.
+
+    python bench/bench_tui.py [--passages 5000] [--presses 200] [--repeat 5] [--sample-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus import NAMES, turn_text
@@ -30,6 +43,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from codeer.cli.main import main as codeer
 from codeer.config import Settings
 from codeer.ingest.records import ParsedTranscript, Turn
 from codeer.model import Code, Codebook
@@ -39,11 +53,14 @@ from codeer.store.database import Database, open_database
 from codeer.store.transcripts import save_transcript
 from codeer.store.workbench import coder_id, set_coding
 from codeer.tui.app import make_app
+from codeer.tui.screens.agreement import AgreementScreen
 from codeer.tui.screens.coding import CodingScreen
+from codeer.tui.screens.disagreements import DisagreementsScreen
 from codeer.tui.widgets.transcript_view import TranscriptView
 
 HOTKEYS = "bcdehilotwyz123456789"
 SIZE = (80, 24)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(db: Database, passages: int, seed: int = 1) -> None:
@@ -174,6 +191,90 @@ def measure_commit(db: Database, presses: int) -> list[float]:
     return times
 
 
+def sample_study(folder: Path) -> Settings:
+    """The bundled sample study, imported as README's guided tour does (the commands' reports silenced)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for codebook in sorted((ROOT / "codebooks").glob("*.yaml")):
+            codeer(["--project", str(folder), "codebook", "load", str(codebook)])
+        codeer(["--project", str(folder), "import", str(ROOT / "transcripts")])
+        sample = ROOT / "transcripts" / "codings-sample.csv"
+        codeer(["--project", str(folder), "codings", "import", str(sample)])
+    return Settings(project=folder, coder="anouk")
+
+
+async def until_painted(pilot: Pilot, ready) -> None:
+    while not ready():
+        await pilot.pause()
+        await pilot.app.queue.idle()
+    await pilot.pause()
+
+
+class FirstFrame:
+    """When the app first hands the terminal a frame of the screen it waits for (``ready()`` true).
+
+    Headless, Textual computes each frame but writes it nowhere; here the frame is also turned into the
+    terminal's codes, as a real terminal would receive it. Pilot's own waiting for the app to go idle (tens of
+    milliseconds per key) is then not counted.
+    """
+
+    def __init__(self, app: App[object]) -> None:
+        self.ready: Callable[[], object] = lambda: False
+        self.at: float | None = None
+        display = app._display
+
+        def watched(screen: Screen[object], renderable: object) -> None:
+            if renderable is not None and self.at is None and screen is app.screen and self.ready():
+                getattr(renderable, "render_segments", lambda console: "")(app.console)
+                self.at = time.perf_counter()
+            display(screen, renderable)  # type: ignore[arg-type]
+
+        app._display = watched  # type: ignore[method-assign]
+
+    async def opening(self, pilot: Pilot, key: str, ready: Callable[[], object]) -> tuple[float, float]:
+        """Seconds from ``key`` to the first frame showing ``ready()``, and the CPU seconds (this process, all
+        threads) until then and painted."""
+        self.ready, self.at = ready, None
+        start, start_cpu = time.perf_counter(), time.process_time()
+        await pilot.press(key)
+        await until_painted(pilot, ready)
+        cpu = time.process_time() - start_cpu
+        assert self.at is not None, "no frame showed the screen"
+        return self.at - start, cpu
+
+
+async def measure_sample(settings: Settings, repeat: int) -> tuple[Timings, Timings]:
+    """From Enter to a ready coding screen, and from ``d`` to a filled disagreement queue; the first opening
+    of each comes first (it also imports and warms what every later one reuses)."""
+    opened: Timings = ([], [])
+    queued: Timings = ([], [])
+    app = make_app(settings)
+    frames = FirstFrame(app)
+
+    def coding_ready() -> bool:  # read, and laid out: the text is on screen, not only the codebook
+        return isinstance(app.screen, CodingScreen) and app.screen.ready.is_set() and app.screen.view.laid_out
+
+    def queue_ready() -> bool:
+        return isinstance(app.screen, DisagreementsScreen) and bool(app.screen.items)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(repeat + 1):
+            wall, cpu = await frames.opening(pilot, "enter", coding_ready)
+            opened[0].append(wall)
+            opened[1].append(cpu)
+            await pilot.press("q")
+            await settle(pilot)
+        await pilot.press("a", "y")
+        await until_painted(pilot, lambda: isinstance(app.screen, AgreementScreen) and app.screen.report)
+        for _ in range(repeat + 1):
+            wall, cpu = await frames.opening(pilot, "d", queue_ready)
+            queued[0].append(wall)
+            queued[1].append(cpu)
+            await pilot.press("q")
+            await settle(pilot)
+    return opened, queued
+
+
 def ms(values: list[float]) -> str:
     p90 = sorted(values)[int(len(values) * 0.9)]
     return f"median {statistics.median(values) * 1000:6.2f} ms  p90 {p90 * 1000:6.2f} ms"
@@ -183,7 +284,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=5000)
     parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sample-only", action="store_true", help="only the sample study's open and queue")
     args = parser.parse_args()
+    if not args.sample_only:
+        large(args)
+    with tempfile.TemporaryDirectory() as tmp:
+        opened, queued = asyncio.run(measure_sample(sample_study(Path(tmp)), args.repeat))
+    print("sample study, from the key to the first frame of the screen with its data (goal: 250 ms wall)")
+    for what, (wall, cpu) in (("open a transcript (Enter)", opened), ("disagreement queue (d)   ", queued)):
+        print(f"  {what}: {ms(wall[1:])} wall; {ms(cpu[1:])} CPU; the first: {wall[0] * 1000:.0f} ms wall")
+
+
+def large(args: argparse.Namespace) -> None:
+    """The 5,000-passage transcript: ready, key round trips beside a bare app, commits alone."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = open_database(f"sqlite:///{folder / 'codeer.db'}")

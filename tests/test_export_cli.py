@@ -126,13 +126,22 @@ def test_cooccurrence_matrix_per_group_in_a_workbook(hand_project: Path) -> None
 
 
 def test_segments_quote_spans_and_pseudonymise_speakers(hand_project: Path) -> None:
+    from codeer.model import Passage, Transcript
+    from codeer.store.workbench import coder_id, set_passage_memo
+
+    db = open_database(f"sqlite:///{hand_project / 'codeer.db'}")
+    with db.session() as s:  # anouk's memo on t1's passage 3 (`m` in the workbench)
+        t1 = select(Passage.id).join(Transcript).where(Transcript.key == "t1", Passage.number == 3)
+        passage = s.scalar(t1)
+        set_passage_memo(s, coder_id(s, "anouk"), passage, "Bert twijfelt")
+    db.close()
     path = hand_project / "s.csv"
     assert run_cli(hand_project, "export", "segments", "--pseudonymise", "--excel", "-o", str(path)).code == 0
     rows = read_csv(path, excel=True)
     header = rows[0]
     assert header == [
         "transcript", "title", "passage", "time", "speaker", "organisation", "quadrant", "speaker.rol",
-        "code", "code_name", "coder", "start", "end", "memo", "text",
+        "code", "code_name", "coder", "start", "end", "memo", "passage_memo", "text",
     ]  # fmt: skip
     assert len(rows) - 1 == 22  # every coding of analysis_project.CODINGS
     by = {(r[0], r[2], r[8], r[10]): dict(zip(header, r, strict=True)) for r in rows[1:]}
@@ -140,6 +149,8 @@ def test_segments_quote_spans_and_pseudonymise_speakers(hand_project: Path) -> N
     assert (bert["speaker"], bert["time"], bert["speaker.rol"]) == ("P02", "0:03:03", "deelnemer")
     assert bert["text"] == "P01 zei het al, maar ik wachtte weken op antwoord."
     assert bert["memo"] == "P01 noemt dit ook"
+    assert bert["passage_memo"] == "P02 twijfelt"  # the coder's memo on the passage, pseudonymised too
+    assert by[("t1", "3", "wacht", "bram")]["passage_memo"] == ""  # bram wrote none there
     span = by[("t1", "3", "emotie-neg", "anouk")]
     assert (span["start"], span["end"], span["text"], span["memo"]) == (
         "22",

@@ -46,7 +46,10 @@ def test_dry_run_prints_per_file_and_stores_nothing(project: Path, study: Path) 
     assert "3 passage(s), 3 with a time" in out
     assert "Kelly: 2 turn(s), 2 word(s)" in out and "Unknown Speaker: 1 turn(s), 1 word(s)" in out
     assert "postamble: 1 line(s)" in out and "nothing stored" in out
-    assert rows(project, "select count(*) from transcripts") == [(0,)]
+    assert not (project / "codeer.db").exists()  # not even an empty database is left behind
+    assert run_cli(project, "import", str(study)).code == 0
+    again = run_cli(project, "import", "--dry-run", str(study))
+    assert "unchanged transcript 'otter'" in again.out  # compared with the database once there is one
 
 
 def test_dry_run_reports_every_refusal_with_status_2(project: Path, study: Path) -> None:

@@ -231,6 +231,67 @@ def test_docx_otter_layout(tmp_path: Path) -> None:
     assert t.preamble == "Gesprek 4"
 
 
+def test_zoom_transcript_text_name_line_then_time_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "zoom.txt",
+        "John Rachlin\n00:00:02\nI think I was in 40 below once.\nIt was hard to breathe.\n\n"
+        "Unknown Speaker\n00:01:10\nWow.\n\nJohn Rachlin\n00:01:12\nSo, databases.\n",
+    )
+    assert turns(path) == [
+        ("John Rachlin", "I think I was in 40 below once. It was hard to breathe.", 2_000),
+        ("Unknown Speaker", "Wow.", 70_000),
+        ("John Rachlin", "So, databases.", 72_000),
+    ]
+
+
+def test_bold_names_with_commas_and_symbols_and_what_is_no_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "podcast.md",
+        "**Mireille Reece, PsyD:** Hallo \\[laughs\\].\n\n**Paul Frazee✌:** Hi.\n\n"
+        "**$STDOUT:** Yo.\n\n**SHOUT OUT** to our members.\n\n**Cher:**\n\n"
+        "[I don't need you anymore...](https://www.youtube.com/watch?v=x)\n\n"
+        "**Mireille Reece, PsyD:** \\[04:06\\] Ja.\n",
+    )
+    assert turns(path) == [
+        ("Mireille Reece, PsyD", "Hallo [laughs].", None),
+        ("Paul Frazee✌", "Hi.", None),
+        ("$STDOUT", "Yo. **SHOUT OUT** to our members.", None),  # emphasis, not a speaker
+        ("Cher", "[I don't need you anymore...](https://www.youtube.com/watch?v=x)", None),
+        ("Mireille Reece, PsyD", "Ja.", 246_000),
+    ]
+
+
+def test_a_break_or_an_empty_label_ends_the_turn(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "breaks.md",
+        "**Safia:** We will be right back.\n\n**Break:** \\[20:20\\]\n\n**Jingle:** \\[20:40\\]\n\n"
+        "**Safia:** And we are back!\n\n**Jerod:** Ok.\n\n**Nick:** Hi.\n\n**Jerod:** \\[01:24:26\\]\n\n"
+        "**Nick:** Anyway.\n",
+    )
+    assert [(speaker, text) for speaker, text, _ in turns(path)] == [
+        ("Safia", "We will be right back. **Break:** [20:20] **Jingle:** [20:40]"),
+        ("Safia", "And we are back!"),
+        ("Jerod", "Ok."),
+        ("Nick", "Hi."),
+        ("Nick", "Anyway."),  # Jerod's label, with only a time, still ended Nick's turn
+    ]
+
+
+def test_a_heading_after_the_last_turn_starts_the_postamble(tmp_path: Path) -> None:
+    said = "".join(
+        f"**Speaker 1 (0{n}:00)**\n\nIk zeg iets over punt {n} en nog wat meer.\n\n" for n in range(4)
+    )
+    path = write(
+        tmp_path, "notes.md", said + "---\n\n## Samenvatting\n\n**Kern**\n\nDe spreker wil drie dingen.\n"
+    )
+    t = parse_file(path)
+    assert [(x.speaker, x.start_ms) for x in t.turns] == [("Speaker 1", 0)]
+    assert t.postamble == "## Samenvatting\n**Kern**\nDe spreker wil drie dingen."
+
+
 # --- refused, with a diagnosis ---------------------------------------------------------------------------
 
 
@@ -304,6 +365,26 @@ def test_unlabelled_does_not_change_a_labelled_file(tmp_path: Path) -> None:
     assert turns(path, unlabelled="paragraphs") == [("Anna", "Ja.", None), ("Bram", "Nee.", None)]
 
 
+def test_section_headings_and_titles_above_text_are_refused(tmp_path: Path) -> None:
+    essay = "".join(f"Zin {n} van een lang betoog zonder sprekers, gewoon tekst.\n\n" for n in range(8))
+    headings = write(
+        tmp_path, "talk.md", f"# Introduction\n\n{essay}# Experiments\n\n{essay}# Conclusions\n\n{essay}"
+    )
+    assert "no speaker has two turns" in refusal(headings)
+    # One heading used twice does not make the others speakers.
+    titles = ["Goals", "Policy", "Goals", "Timeline", "Scope"]
+    parts = write(tmp_path, "parts.md", "".join(f"## {title}\n\nTekst over {title}.\n\n" for title in titles))
+    assert "3 of the 5 headings name a speaker only once" in refusal(parts)
+    titled = write(tmp_path, "essay.txt", f"Location: Reddit\n\n{essay}")
+    assert "no speaker has two turns" in refusal(titled)
+
+
+def test_a_postamble_that_is_the_bulk_is_refused(tmp_path: Path) -> None:
+    essay = "".join(f"Zin {n} van een lang betoog zonder sprekers, gewoon tekst.\n\n" for n in range(12))
+    path = write(tmp_path, "bulk.md", f"**Anna:** Kort.\n\n**Bram:** Ja.\n\n## Bijlage\n\n{essay}")
+    assert "would be postamble" in refusal(path)
+
+
 # --- properties ----------------------------------------------------------------------------------------
 
 _WORD = st.text(alphabet="abcdefghijklmnoprstuvwz", min_size=1, max_size=8)
@@ -340,6 +421,12 @@ def test_labels_covering_a_small_part_never_import_silently(
 )
 def test_a_labelled_file_imports_every_turn(tmp_path: Path, said: list[tuple[str, str]], form: str) -> None:
     path = write(tmp_path, "labelled.md", "".join(form.format(name, text) for name, text in said))
+    labels = Counter(name for name, _ in said)
+    if form.startswith("#") and sum(n for n in labels.values() if n > 1) * 2 < len(said):
+        # Markdown headings most of which name someone only once are section titles: refused, never read.
+        with pytest.raises(CodeerError, match="section titles"):
+            parse_file(path)
+        return
     parsed = parse_file(path)
     got = [(t.speaker, t.text) for t in parsed.turns]
     merged: list[tuple[str, str]] = []

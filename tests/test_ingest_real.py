@@ -33,15 +33,31 @@ EXPECTED: dict[str, tuple[dict[str, int], str]] = {
         "",
     ),
     "zoom-unlabelled-cues.vtt": ({"Ashlee Kupor (SL)": 4, "Dora Demszky": 4}, ""),
+    "changelog-comma-names.md": ({"Mireille B. Reece, Psy.D": 7, "Adam Stacoviak": 6}, ""),
+    "changelog-symbol-names.md": ({"Paul Frazee✌": 7, "Justin Garrison": 5, "Autumn Nash": 4}, ""),
+    "changelog-dollar-name.md": ({"$STDOUT": 6, "Jerod Santo": 5}, ""),
+    "changelog-link-not-a-name.md": ({"Jerod Santo": 5, "Cher": 4}, ""),
+    "changelog-break-between-turns.md": ({"Safia Abdalla": 2, "Jerod Santo": 1, "Nick Nisi": 1}, ""),
+    "changelog-break-then-jingle.md": (
+        {"Anton Titov": 3, "Johnny Boursiquot": 2, "Valery Piashchynski": 2},
+        "",
+    ),
+    "oxide-bracket-speaker-time.md": ({"Speaker 1": 5, "Speaker 2": 4, "Speaker 3": 3, "Speaker 4": 1}, ""),
+    "zoom-one-speaker.vtt": ({"Caleob King": 1}, ""),
 }
 # file -> passages with --unlabelled paragraphs (refused without it)
 UNLABELLED = {"lecture-script-cp1252.txt": 3, "lecture-script.docx": 48}
+# file -> (what the refusal says, passages with --unlabelled paragraphs): labels that are titles, not speakers
+TITLES = {
+    "btc-section-headings.md": ("no speaker has two turns", 13),
+    "btc-title-above-essay.md": ("would be postamble", 11),
+}
 
 
 def test_every_real_file_is_listed() -> None:
     listed = (REAL / "README.md").read_text(encoding="utf-8")
     files = sorted(p.name for p in REAL.iterdir() if p.name != "README.md")
-    assert files == sorted([*EXPECTED, *UNLABELLED])
+    assert files == sorted([*EXPECTED, *UNLABELLED, *TITLES])
     assert all(f"`{name}`" in listed for name in files)  # each with its source and licence note
 
 
@@ -52,8 +68,11 @@ def test_real_file_turns_and_speakers(name: str) -> None:
     assert Counter(turn.speaker for turn in t.turns) == Counter(speakers)
     assert t.postamble == postamble
     assert "otter.ai" not in t.turns[-1].text  # the footer is not said by the last speaker
-    # consecutive labels of one speaker merge: no two turns in a row by the same speaker
-    assert all(a.speaker != b.speaker for a, b in zip(t.turns, t.turns[1:], strict=False))
+    # consecutive labels of one speaker merge: no two turns in a row by the same speaker, unless a break
+    # between them ended the first (its line stays with the turn before it)
+    assert all(
+        a.speaker != b.speaker or "Break" in a.text for a, b in zip(t.turns, t.turns[1:], strict=False)
+    )
 
 
 def test_html_entities_are_decoded_and_times_kept() -> None:
@@ -85,3 +104,36 @@ def test_real_text_without_speakers_is_refused_then_imports_unlabelled(name: str
     t = parse_file(REAL / name, unlabelled="paragraphs")
     assert len(t.turns) == UNLABELLED[name] and {turn.speaker for turn in t.turns} == {""}
     assert "I’m Dr Federico Andreis" in t.turns[0].text + t.turns[1].text  # Windows-1252 read as such
+
+
+def test_names_with_commas_and_symbols_keep_their_turns_and_escaped_times() -> None:
+    t = parse_file(REAL / "changelog-comma-names.md")
+    assert t.turns[-1].start_ms == 246_000  # "\\[04:06\\]" is a time, not text
+    first, second = parse_file(REAL / "changelog-symbol-names.md").turns[:2]
+    assert first.speaker == second.speaker == "Justin Garrison" and first.text.endswith("**Break**: [21:54]")
+
+
+def test_a_markdown_link_is_the_text_of_the_speaker_before_it() -> None:
+    t = parse_file(REAL / "changelog-link-not-a-name.md")
+    assert t.turns[1].speaker == "Cher" and t.turns[1].text.startswith(
+        "[I don't need you anymore...](https://"
+    )
+
+
+def test_a_break_ends_the_turn_and_stays_out_of_the_next_one() -> None:
+    safia = [
+        t for t in parse_file(REAL / "changelog-break-between-turns.md").turns if t.speaker == "Safia Abdalla"
+    ]
+    assert safia[0].text.endswith("[20:20]") and safia[1].text.startswith("And we're back!")
+    turns = parse_file(REAL / "changelog-break-then-jingle.md").turns
+    assert [t.speaker for t in turns[-3:]] == ["Anton Titov", "Johnny Boursiquot", "Anton Titov"]
+    assert "**Jingle:** [45:54] to [46:09]" in turns[-3].text
+
+
+@pytest.mark.parametrize("name", sorted(TITLES))
+def test_titles_above_text_are_refused_then_import_unlabelled(name: str) -> None:
+    says, passages = TITLES[name]
+    with pytest.raises(CodeerError, match=says):
+        parse_file(REAL / name)
+    t = parse_file(REAL / name, unlabelled="paragraphs")
+    assert len(t.turns) == passages and {turn.speaker for turn in t.turns} == {""}

@@ -86,9 +86,15 @@ def test_builder_merges_and_keeps_first_time_and_preamble() -> None:
     builder.text("Titel", 1)
     builder.speaker("A", None, 2)
     builder.text(" een \n twee ", 2)
-    builder.speaker("B", 1_000, 3)  # no text: leaves no passage
-    builder.speaker("A", 2_000, 4)
-    builder.text("drie", 4)
+    builder.text("drie", 2)  # more of the same turn
+    builder.speaker("A", 5_000, 3)  # the same speaker's label again: the same turn
+    builder.text("vier", 3)
+    builder.speaker("B", 1_000, 4)  # no text: leaves no passage, but ends A's turn
+    builder.speaker("A", 2_000, 5)
+    builder.text("vijf", 5)
     body = builder.body()
     assert body.preamble == "Titel"
-    assert [(t.speaker, t.text, t.start_ms, t.line) for t in body.turns] == [("A", "een twee drie", None, 2)]
+    assert [(t.speaker, t.text, t.start_ms, t.line) for t in body.turns] == [
+        ("A", "een twee drie vier", None, 2),
+        ("A", "vijf", 2_000, 5),
+    ]

@@ -9,7 +9,7 @@ from conftest import run_cli
 from sqlalchemy import select
 
 from codeer.cli.main import main
-from codeer.model import Coding, CodingEvent, Passage
+from codeer.model import Coding, CodingEvent, Passage, Transcript
 from codeer.store.database import open_database
 
 pytest_plugins = ["study_fixtures", "conftest_backends"]
@@ -60,7 +60,7 @@ def test_log_lists_every_change_newest_first_with_coder_and_place(study: Path) -
         ["anouk", "update", "water", "6", "kanaal"],
         ["anouk", "apply", "water", "6", "kanaal"],
     ]
-    assert rows[2].endswith("brief onduidelijk")  # a memo stays on its row
+    assert rows[2].endswith("brief onduidelijk [command line]")  # a memo stays on its row, and the source
     oldest = log_rows(study, "--reverse", "--limit", "1")
     assert oldest[0][2:7] == ["anouk", "apply", "water", "2", "empathie"]
 
@@ -81,6 +81,33 @@ def test_log_spans_and_import_notes(study: Path, tmp_path: Path) -> None:
     assert run_cli(study, "codings", "import", str(codings)).code == 0
     (row,) = log_rows(study, "--coder", "carla")
     assert row[7:] == ["0:8", "kort", "[import", "codings.csv]"]
+
+
+def test_passage_memos_and_every_settlement_are_in_the_log(study: Path) -> None:
+    from codeer.store.consensus import NEITHER, settle
+    from codeer.store.workbench import coder_id, set_passage_memo
+
+    db = open_database(f"sqlite:///{study / 'codeer.db'}")
+    try:
+        with db.session() as s:
+            water3 = s.scalar(
+                select(Passage.id).join(Transcript).where(Passage.number == 3, Transcript.key == "water")
+            )
+            set_passage_memo(s, coder_id(s, "anouk"), water3, "eerst\nnog eens lezen")
+        with db.session() as s:
+            settle(s, water3, NEITHER, ["anouk", "bram"], note="te vaag")  # the outcome: no code
+    finally:
+        db.close()
+    assert run_cli(study, "--coder", "bram", "uncode", "water", "2", "empathie").code == 0
+    rows = [" ".join(row[2:]) for row in log_rows(study, "--limit", "3")]
+    assert rows == [
+        "bram remove water 2 empathie [command line]",
+        "consensus settle water 3 te vaag [settled: neither, between anouk, bram]",
+        "anouk memo water 3 eerst nog eens lezen",
+    ]
+    assert [" ".join(row[2:]) for row in log_rows(study, "--coder", "consensus")] == [rows[1]]
+    assert [row[3] for row in log_rows(study, "--reverse")][-3:] == ["memo", "settle", "remove"]
+    assert log_rows(study, "--transcript", "bus", "--coder", "anouk")[0][3] == "apply"
 
 
 @pytest.mark.parametrize(
@@ -150,6 +177,7 @@ def test_log_and_summary_on_both_backends(db_url: str, project: Path) -> None:
     from codeer.model import Code, Codebook
     from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, remove_coding
     from codeer.store.transcripts import save_transcript
+    from codeer.store.workbench import set_passage_memo
 
     db = open_database(db_url)
     with db.session() as session:
@@ -163,13 +191,16 @@ def test_log_and_summary_on_both_backends(db_url: str, project: Path) -> None:
             for pid in passages:
                 apply_coding(session, CodingKey(pid, book.codes[0].id, coder, 0, 4))
         remove_coding(session, session.scalars(select(Coding).order_by(Coding.id.desc())).first())
+    with db.session() as session:
+        set_passage_memo(session, get_or_create_coder(session, "anouk").id, passages[0], "lezen")
     db.close()
     rows = log_rows(project, "--db", db_url, "--since", "2000-01-01")
-    assert [row[2:8] for row in rows][:2] == [
+    assert [row[2:8] for row in rows][:3] == [
+        ["anouk", "memo", "t", "1", "lezen"],
         ["bram", "remove", "t", "2", "a", "0:4"],
         ["bram", "apply", "t", "2", "a", "0:4"],
     ]
-    assert len(rows) == 5
+    assert len(rows) == 6
     summary = run_cli(project, "--db", db_url, "log", "--summary").out.splitlines()
     assert summary[0].startswith("anouk: 2 codings on 2 passages in 1 transcript,")
     assert summary[1].startswith("bram: 1 coding on 1 passage in 1 transcript,")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from codeer.codebook.keys import RESERVED_KEYS
+from codeer.codebook.keys import RESERVED_KEYS, is_reserved
 from codeer.store.workbench import CodeInfo, PassageRow
 from codeer.tui import keymap, selection
-from codeer.tui.fuzzy import rank_codes, search_passages, snippet
+from codeer.tui.fuzzy import PassageSearch, rank_codes, snippet
 from codeer.tui.widgets.transcript_view import chip_style, clock
 from codeer.tui.wrap import chip_rows, line_count, wrap
 
@@ -88,9 +91,17 @@ def test_code_picker_ranks_prefix_typos_and_keywords() -> None:
 def test_search_finds_exact_then_near_and_snippets_show_the_hit() -> None:
     texts = ["De website klopte niet.", "Niemand belde terug.", "de webiste was traag"]
     passages = [PassageRow(i, i, "Anna", None, t, False) for i, t in enumerate(texts)]
-    assert [p.id for p in search_passages("website", passages)] == [0, 2]
-    assert search_passages("  ", passages) == []
-    assert snippet("a " * 50 + "website hier", "website", 20).startswith("…")
+    search = PassageSearch(passages)
+    assert [hit.passage.id for hit in search.find("website")] == [0, 2]
+    assert [hit.passage.id for hit in search.find("traag website")] == [2]  # near spellings, any order
+    assert [hit.passage.id for hit in search.find("belde  TERUG")] == [1]
+    assert search.find("  ") == []
+    far = "a " * 50 + "website hier" + " b" * 50 + " traag"
+    (hit,) = PassageSearch([PassageRow(9, 9, "Anna", None, far, False)]).find("website traag")
+    shown = snippet(far, hit.spans, 30)
+    assert shown.plain.startswith("…") and "website" in shown.plain and "traag" in shown.plain
+    assert len(shown.plain) <= 34
+    assert {shown.plain[span.start : span.end] for span in shown.spans} == {"website", "traag"}
 
 
 def test_small_formatters() -> None:
@@ -113,3 +124,35 @@ def test_binding_ids_are_unique_and_displayed_readably() -> None:
     ids = [spec.id for specs in keymap.ALL.values() for spec in specs]
     assert len(ids) == len(set(ids))
     assert keymap.display("question_mark") == "?" and keymap.display("shift+right") == "shift+→"
+
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def _readme_section(title: str) -> str:
+    return README.read_text(encoding="utf-8").split(f"## {title}")[1].split("\n## ")[0]
+
+
+def test_readme_lists_exactly_the_keys_a_codebook_may_not_use() -> None:
+    text = " ".join(_readme_section("Codebooks").split())
+    listed = text.split("Keys reserved by the coding screen (`")[1].split("`")[0].split()
+    assert set(listed) == {key for key in RESERVED_KEYS if len(key) == 1 and key != " "}
+    assert "every `ctrl+` key" in text and is_reserved("ctrl+x")
+
+
+def test_readme_key_table_matches_the_coding_screen_bindings() -> None:
+    """Each key README's table names is one the workbench binds, and each coding-screen binding is named."""
+    lines = _readme_section("Coding in the terminal").splitlines()
+    rows = [line for line in lines if line.startswith("| ")][1:]  # after the header (the rule is "|---")
+    # the code keys' row gives examples of a codebook's hotkeys
+    cells = [row.split("|")[1] for row in rows if "*code key*" not in row]
+    quoted = {part for cell in cells for part in re.findall(r"`([^`]+)`", cell)}
+    plain = r"\b(?:Ctrl|Shift|Alt)\+[^\s/,;)]+|\bPg(?:Dn|Up)\b|\bTab\b|\bEsc\b|\bF\d+\b"
+    named = quoted | {word.lower() for row in rows for word in re.findall(plain, row)}
+    specs = [*keymap.GLOBAL, *keymap.CODING, *keymap.SELECTION]
+    forms = lambda key: {keymap.display(key), keymap.display(key).lower()}  # noqa: E731 (`G`; Ctrl+N, ctrl+n)
+    shown = {spec.id: set().union(*map(forms, keymap.effective(spec, {}))) for spec in specs}
+    bound = set().union(*shown.values())
+    assert quoted - bound == set(), "README names keys the workbench does not bind"
+    missing = [spec for spec, keys in shown.items() if not keys & named]
+    assert missing == [], "README's key table leaves these bindings out"

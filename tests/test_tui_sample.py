@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -79,3 +80,22 @@ async def test_anouk_sees_exactly_her_sample_codings(sample_project: Path) -> No
         screen = pilot.app.screen
         assert sum(len(v) for v in screen.view.codings.values()) == expected > 0
         assert len(screen.codes) == codes
+
+
+@headless
+async def test_the_guided_tour_in_readme_is_what_the_workbench_does(sample_project: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    tour = " ".join(readme.split("## A guided tour")[1].split("2. **Second coder")[0].split())
+    opened = re.search(r"Enter opens the first, `([^`]+)`", tour)
+    keys = re.findall(r"`(\w)` ([a-z ]+)", tour.split("a code's key (")[1].split(")")[0])
+    assert opened and len(keys) >= 3, "README's tour no longer says what Enter opens and which keys code"
+    settings = read_settings(sample_project, coder="chris")
+    async with make_app(settings).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        coding = pilot.app.screen
+        assert isinstance(coding, CodingScreen) and coding.transcript.key == opened.group(1)
+        for key, name in keys:
+            code = next(c for c in coding.codes if c.id == coding.hotkeys[key])
+            assert code.name.lower() == name.strip()

@@ -7,19 +7,21 @@ Driven headlessly with Pilot; every assertion that matters is on the database.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from rich.text import Text
+from sqlalchemy import select, update
 from test_tui_app import codings, press, rows, settle, workbench
 from tui_support import TURNS, add_codebook, add_transcript, headless, make_project
 
 from codeer.config import Settings
 from codeer.errors import CodeerError
-from codeer.model import Code, Coder, Coding, Memo, Passage
+from codeer.model import Code, Coder, Coding, CodingEvent, Memo, Passage
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.database import open_database
 from codeer.tui.app import make_app
@@ -27,6 +29,7 @@ from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ChoiceScreen, CoderPrompt, MemoScreen
 from codeer.tui.screens.help import HelpScreen
 from codeer.tui.screens.transcripts import TranscriptsScreen
+from codeer.tui.widgets.key_bar import KeyBar
 from codeer.tui.wrap import shown_name
 
 SIZE = (80, 24)
@@ -199,6 +202,25 @@ async def test_a_chip_row_that_wraps_keeps_the_current_passage_in_view(settings:
         assert y <= first and last <= y + height - 1
 
 
+@headless
+async def test_the_first_frame_of_an_opened_transcript_shows_its_text(settings: Settings) -> None:
+    app = make_app(settings)
+    frames: list[str] = []
+    display = app._display
+
+    def watched(screen, renderable) -> None:  # what the terminal is sent, frame by frame
+        if isinstance(screen, CodingScreen) and renderable is not None and not frames:
+            codes = renderable.render_segments(app.console)
+            frames.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", codes))
+        display(screen, renderable)
+
+    app._display = watched
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+    assert "Welkom allemaal" in frames[0] and "Deskundigheid" in frames[0]
+
+
 # -- the j+hotkey rhythm under a slow database ---------------------------------------------------------------
 
 
@@ -227,6 +249,10 @@ async def test_j_and_a_code_key_typed_while_commits_wait_land_on_the_intended_pa
         (6, "empathie", None, None),
         (5, "deskundigheid", None, None),
     }
+    # each once: six applies in the history, nothing applied twice, removed or put on another passage
+    assert sorted(rows(settings, select(CodingEvent.action, CodingEvent.passage_number))) == [
+        ("apply", 2), ("apply", 3), ("apply", 4), ("apply", 5), ("apply", 5), ("apply", 6)
+    ]  # fmt: skip
 
 
 # -- 6. remapped keys tell the truth ------------------------------------------------------------------------
@@ -246,6 +272,20 @@ async def test_a_remap_onto_a_code_key_is_shown_as_such_everywhere(settings: Set
         assert isinstance(pilot.app.screen, HelpScreen)
         assert ("e", "empathie") not in [(k, c.key) for k, c in pilot.app.screen.hotkeys]
         assert ("d", "deskundigheid") in [(k, c.key) for k, c in pilot.app.screen.hotkeys]
+
+
+@headless
+async def test_the_key_bar_shows_the_keys_in_force_and_a_click_presses_one(settings: Settings) -> None:
+    remapped = replace(settings, keys={"coding.next_uncoded": "N"})
+    async with workbench(remapped) as (pilot, screen):
+        bar = screen.query_one(KeyBar)
+        line = str(bar.render())
+        assert "N Next uncoded" in line and "n Next uncoded" not in line and "? Help" in line
+        assert screen.view.current.number == 1
+        at = line.index("N Next uncoded")
+        await pilot.click(KeyBar, offset=(at + 1, 0))
+        await settle(pilot)
+        assert screen.view.current.number == 2  # the first passage that is not the moderator's, uncoded
 
 
 def test_a_key_name_that_is_no_key_is_refused(settings: Settings) -> None:
@@ -290,6 +330,30 @@ async def test_the_transcripts_list_moves_with_j_k_and_end_goes_to_the_last(sett
 
 
 @headless
+async def test_search_finds_words_apart_and_near_spellings_and_shows_them(settings: Settings) -> None:
+    async with workbench(settings, (120, 40)) as (pilot, screen):
+
+        async def found(query: str) -> list[tuple[str, set[str]]]:
+            await press(pilot, "slash")
+            await pilot.press(*query)
+            await settle(pilot)
+            dialog = pilot.app.screen
+            assert isinstance(dialog, ChoiceScreen)
+            shown = []
+            for _, label in dialog._shown:
+                assert isinstance(label, Text)
+                marked = {label.plain[s.start : s.end] for s in label.spans if "underline" in str(s.style)}
+                shown.append((label.plain.split(" ")[0], marked))
+            return shown
+
+        assert await found("wil terugbellen") == [("#5", {"wil", "terugbellen"})]  # not adjacent
+        await press(pilot, "escape")
+        assert await found("terugbelen") == [("#5", {"terugbellen"})]  # a typo: the word it found
+        await press(pilot, "enter")
+        assert screen.view.current.number == 5
+
+
+@headless
 async def test_x_lists_span_codings_by_their_words(settings: Settings) -> None:
     async with workbench(settings) as (pilot, screen):
         await press(pilot, "j", "s", "d", "x")
@@ -307,6 +371,24 @@ async def test_the_title_keeps_the_coder_at_80_columns(settings: Settings) -> No
 
 def test_names_drop_zero_width_joiners() -> None:
     assert shown_name("Boos 👩\u200d💻\ufe0f") == "Boos 👩💻"
+
+
+@headless
+async def test_a_zwj_emoji_in_a_code_name_reaches_no_panel_or_chip(settings: Settings) -> None:
+    db = open_database(settings.db_url)
+    try:
+        with db.session() as s:
+            s.execute(update(Code).where(Code.key == "empathie").values(name="Boos 👩\u200d💻\ufe0f"))
+    finally:
+        db.close()
+    async with workbench(settings) as (pilot, screen):
+        await press(pilot, "j", "e")
+        tree = screen.panel.code_tree
+        view = screen.view
+        drawn = [tree.render_line(y) for y in range(tree.size.height)]
+        drawn += [view.render_line(y) for y in range(view.size.height)]
+        assert any("👩💻" in strip.text for strip in drawn)  # the name is there, in the panel and the chip
+        assert not any("\u200d" in strip.text or "\ufe0f" in strip.text for strip in drawn)
 
 
 # -- 22: restore and start-up failures ----------------------------------------------------------------------

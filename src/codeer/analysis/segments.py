@@ -37,13 +37,13 @@ from codeer.analysis.groups import (
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
 from codeer.formulas import guard, guard_sql, unguard
-from codeer.model import Coder, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
+from codeer.model import Coder, Memo, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
 from codeer.store.coders import coder_ids
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 CODERS = Coder.__table__
 FIXED_BEFORE = ("transcript", "title", "passage", "time", "speaker")
-FIXED_AFTER = ("code", "code_name", "coder", "start", "end", "memo", "text")
+FIXED_AFTER = ("code", "code_name", "coder", "start", "end", "memo", "passage_memo", "text")
 STREAM_BATCH = 5000  # rows fetched at a time (fetchmany), not one by one
 
 
@@ -85,6 +85,7 @@ class _Lookups:
     pseudonyms: Pseudonyms | None
     code_names: dict[int, tuple[str, str]]  # id → ref, name
     coders: dict[int, str]  # id → name
+    passage_memos: dict[tuple[int, int], str]  # (passage id, coder id) → the coder's memo(s) on the passage
     neutralised: bool  # the text above as written into a table cell; the query guards memo and quote
 
 
@@ -123,11 +124,29 @@ def _lookups(
     codes = load_codes(session)
     names_of = {cid: (cell(code.ref), cell(code.name)) for cid, code in codes.items()}
     coders = {cid: cell(name) for cid, name in session.execute(select(Coder.id, Coder.name))}
-    return _Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, neutralised)
+    memos = _passage_memos(session)
+    if neutralised and not pseudonymise:  # with pseudonyms they are guarded after the names are replaced
+        memos = {key: guard(text) for key, text in memos.items()}
+    return _Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, memos, neutralised)
 
 
 def _same(text: str) -> str:
     return text
+
+
+def _passage_memos(session: Session) -> dict[tuple[int, int], str]:
+    """Each coder's memos on each passage (the workbench's ``m``), joined by blank lines where a coder has
+    several (a QDPX import can bring more than one). Memos are few next to codings: read once."""
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    query = (
+        select(Memo.passage_id, Memo.coder_id, Memo.text)
+        .where(Memo.passage_id.is_not(None), Memo.coder_id.is_not(None), Memo.code_id.is_(None))
+        .order_by(Memo.id)
+    )
+    for passage_id, coder_id, text in session.execute(query):
+        if text and passage_id is not None and coder_id is not None:  # (the query's where, for the types)
+            found[(passage_id, coder_id)].append(text)
+    return {key: "\n\n".join(texts) for key, texts in found.items()}
 
 
 def _query(
@@ -153,6 +172,7 @@ def _query(
     query = (
         select(
             PASSAGES.c.transcript_id,
+            PASSAGES.c.id,
             PASSAGES.c.number,
             PASSAGES.c.speaker_id,
             PASSAGES.c.start_ms,
@@ -184,16 +204,19 @@ def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]
     transcripts, speakers, pseudonyms = lookups.transcripts, lookups.speakers, lookups.pseudonyms
     codes, coders = lookups.code_names, lookups.coders
     cell = guard if lookups.neutralised else _same
+    passage_memos = lookups.passage_memos
     result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
     for batch in result.partitions():
-        for tid, number, sid, ms, code_id, coder_id, start, end, memo, text in batch:
+        for tid, pid, number, sid, ms, code_id, coder_id, start, end, memo, text in batch:
             key, title, attributes = transcripts[tid]
             speaker, speaker_attributes = speakers[sid]
+            on_passage = passage_memos.get((pid, coder_id), "") if passage_memos else ""
             if pseudonyms is not None:
                 text, memo = cell(pseudonyms.text(tid, text or "")), cell(pseudonyms.text(tid, memo))
+                on_passage = cell(pseudonyms.text(tid, on_passage)) if on_passage else ""
             yield (
                 key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
-                *codes[code_id], coders[coder_id], start, end, memo, text or "",
+                *codes[code_id], coders[coder_id], start, end, memo, on_passage, text or "",
             )  # fmt: skip
 
 
@@ -256,7 +279,7 @@ def quotes(
     found = []
     for row in _rows(session, lookups, query.where(CODINGS.c.code_id.in_(wanted))):
         transcript, title, passage, time, speaker = row[:5]
-        coder, start, end, memo, text = row[width + 2 :]
+        coder, start, end, memo, _, text = row[width + 2 :]  # _: the passage memo, not quoted here
         attributes = dict(zip(lookups.labels, row[5:width], strict=True))
         code = by_ref[row[width]]
         found.append(

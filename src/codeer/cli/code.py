@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from codeer.cli.context import Context
     from codeer.project.code_by_reference import PassageCoding
 
+# Where the change came from, in the history (``codeer log`` shows it as the note).
+NOTE = "command line"
+
 
 def _span(value: str) -> tuple[int, int]:
     start, sep, end = value.partition(":")
@@ -56,7 +59,7 @@ def run_code(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.project.code_by_reference import code_passage
 
     wanted = _wanted(ctx, args)
-    print(f"{code_passage(ctx.db, wanted)}: {_describe(wanted)}")
+    print(f"{code_passage(ctx.db, wanted, note=NOTE)}: {_describe(wanted)}")
     return 0
 
 
@@ -64,5 +67,5 @@ def run_uncode(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.project.code_by_reference import uncode_passage
 
     wanted = _wanted(ctx, args)
-    print(f"{uncode_passage(ctx.db, wanted)}: {_describe(wanted)}")
+    print(f"{uncode_passage(ctx.db, wanted, note=NOTE)}: {_describe(wanted)}")
     return 0

@@ -15,6 +15,7 @@ from codeer.ingest.formats import UNLABELLED_MODES, describe
 if TYPE_CHECKING:
     from codeer.cli.context import Context
     from codeer.ingest.records import ParsedTranscript
+    from codeer.store.database import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,7 +86,7 @@ def _dry_run(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.errors import raise_all
     from codeer.project.importing import preview_paths
 
-    previews, skipped = preview_paths(ctx.db, args.paths, unlabelled=args.unlabelled)
+    previews, skipped = preview_paths(_existing_db(ctx), args.paths, unlabelled=args.unlabelled)
     _print_skipped(skipped)
     for preview in previews:
         if preview.transcript is not None and preview.problem is None:
@@ -93,6 +94,17 @@ def _dry_run(ctx: Context, args: argparse.Namespace) -> int:
     print(f"dry run: {sum(p.problem is None for p in previews)} file(s) readable, nothing stored")
     raise_all([p.problem for p in previews if p.problem is not None])
     return 0
+
+
+def _existing_db(ctx: Context) -> Database | None:
+    """The project's database to compare with, or None when its SQLite file does not exist yet: a dry run
+    leaves no database behind in a folder that had none."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(ctx.settings.db_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return None
+    return ctx.db
 
 
 def _print_preview(path: Path, status: str, t: ParsedTranscript) -> None:

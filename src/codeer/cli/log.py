@@ -37,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "log",
         help="the coding history: every code applied, removed or changed, by whom and when",
         description="Every change to a coding, newest first: time (UTC), coder, action (apply, remove, "
-        "update, settle), transcript, passage, code, span, memo and note (e.g. the import file, undo). "
+        "update, settle), transcript, passage, code, span, memo and note (where it came from: the workbench, "
+        "the command line, an import file, undo); with the passage memos (action memo, as last written) and "
+        "every settlement (action settle without a code, also when the outcome was no code). "
         "--summary gives each coder's coding period and counts, and a sentence for a methods section.",
     )
     p.add_argument("--coder", dest="log_coder", metavar="NAME", help="only this coder's changes")
@@ -100,7 +102,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
     from codeer.model import Coder
     from codeer.store.coding_summary import coder_summaries, describe, methods_sentence
-    from codeer.store.history import coder_events
+    from codeer.store.logbook import LogSelection, log_entries
 
     if args.summary and (args.since or args.limit):
         raise CodeerError("--summary covers the whole history; use it with --coder and --transcript only")
@@ -114,14 +116,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 print(describe(summary))
             print(methods_sentence(summaries))
             return 0
-        rows = coder_events(
-            session,
-            coder_id,
-            limit=args.limit,
-            transcript_key=args.transcript,
-            since=args.since,
-            oldest_first=args.reverse,
-        )
+        where = LogSelection(coder_id, args.transcript, args.since, args.reverse, args.limit)
+        rows = log_entries(session, where)
         coders = {i: name for i, name in session.execute(select(Coder.id, Coder.name))}
     if not rows:
         print("no coding changes recorded (for this selection)", file=sys.stderr)

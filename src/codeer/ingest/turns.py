@@ -26,9 +26,13 @@ LABEL_WINDOW = 120
 TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,9})?"
 _TIME_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,3}):(\d{2})(?:[.,](\d{1,9}))?")
 
-# A speaker name: starts with a letter or digit (any script), then letters, digits, spaces, . - ' ’ _ ( ),
-# 40 characters at most. No colon, slash or @, so "https://..." and "10:30" never become a speaker.
-NAME = r"[^\W_][\w .'’()\-]{0,39}"
+# A speaker name: starts with a letter or digit (any script), then letters, digits, spaces, . , - ' ’ _ ( ),
+# 40 characters at most ("Mireille Reece, PsyD"). No colon, slash or @, so "https://..." and "10:30" never
+# become a speaker.
+NAME = r"[^\W_][\w .,'’()\-]{0,39}"
+# Between bold markers the markers themselves delimit the name, so it may hold any character but a colon, an
+# asterisk or a line break ("**Paul Frazee✌:**", "**$STDOUT:**", "**Clip from JS Party #256:**").
+BOLD_NAME = r"[^\s*:][^*:\n]{0,39}"
 
 _LABEL_RE = re.compile(
     rf"""[ \t]*
@@ -53,17 +57,27 @@ _HEADER_RE = re.compile(
 # A line starting with a bold name (Markdown): "**Name** text", "**Name:** text", "**(Name)** text",
 # "**Name** [00:01:12] text", "**Name**  0:05" (text below), "__Name__".
 _BOLD_RE = re.compile(
-    rf"""[ \t]*(?P<mark>\*\*|__)[ \t]*(?:\((?P<pname>{NAME})\)|(?P<name>{NAME}?))
+    rf"""[ \t]*(?P<mark>\*\*|__)[ \t]*(?:\((?P<pname>{NAME})\)|(?P<name>{BOLD_NAME}?))
     (?:[ \t]*(?:\[(?P<t0>{TIME})\]|\((?P<t00>{TIME})\)))?                       # **Speaker 1 (00:00):**
-    [ \t]*:?[ \t]*(?P=mark)[ \t]*:?
+    [ \t]*(?P<c1>:)?[ \t]*(?P=mark)[ \t]*(?P<c2>:)?
     (?:[ \t]*(?:\[(?P<t1>{TIME})\]|\((?P<t2>{TIME})\)|(?P<t3>{TIME})(?=\s|$)))?
-    [ \t]*(?:[:\-–—](?=\s|$)[ \t]*)?""",
+    [ \t]*(?:(?P<c3>[:\-–—])(?=\s|$)[ \t]*)?""",
     re.VERBOSE,
 )
 
 # A name in brackets at the start of a line: "[Speaker 1] text", "[SPEAKER_00]: text" (WhisperX), or alone on
-# its line: "(Danyel Fisher)", "[Anna]" (Google Meet captions), the text below.
-_BRACKET_RE = re.compile(rf"[ \t]*(?:\[(?P<b>{NAME})\]|\((?P<p>{NAME})\))[ \t]*(?::(?=\s|$)[ \t]*)?")
+# its line: "(Danyel Fisher)", "[Anna]" (Google Meet captions), the text below. "[text](https://...)" is a
+# Markdown link, not a name.
+_BRACKET_RE = re.compile(rf"[ \t]*(?:\[(?P<b>{NAME})\](?!\()|\((?P<p>{NAME})\))[ \t]*(?::(?=\s|$)[ \t]*)?")
+
+# The examination in a court or deposition transcript: "Q. Did you ...?" / "A. Yes." (the questioner and the
+# witness). Only these two letters: "B. Second point" is a list.
+# OCR drops the period now and then ("Q Okay. So now ..."): that bare form is "exambare", read only in a
+# file that has the dotted form too.
+_EXAMINATION_RE = re.compile(
+    # not "A F T E R N O O N" spelled out
+    r"[ \t]*(?P<name>[QA])(?:(?P<dot>\.)[ \t]+(?=\S)|[ \t]+(?=[A-Z0-9\"“])(?![A-Z] [A-Z] ))"
+)
 
 # A cue time line in a text file, and a line holding only a name.
 _ARROW_RE = re.compile(r"[ \t]*(?P<start>[\d:.,]{3,20})[ \t]*-->[ \t]*[\d:.,]{3,20}[ \t]*")
@@ -143,8 +157,11 @@ class Label(NamedTuple):
     """A speaker label found at the start of a line, and the text after it (one per line: kept light).
 
     ``kind`` is the family of layout the label belongs to (:mod:`codeer.ingest.layout`): ``label``
-    (``Name: text``), ``bold`` (``**Name** text``), ``head`` (a line holding only a name and a time),
-    ``heading1``..``heading6`` (a Markdown heading holding only a name), ``voice`` (a WebVTT voice tag).
+    (``Name: text``), ``bold`` (``**Name** text``), ``boldcolon`` (``**Name:** text``), ``head`` (a line
+    holding only a name and a time),
+    ``alone`` (a name in brackets alone on its line), ``heading1``..``heading6`` (a Markdown heading holding
+    only a name), ``voice`` (a WebVTT voice tag), ``exam`` and ``exambare`` (``Q.``/``A.`` and ``Q``/``A``,
+    read as ``label`` where the file has both dotted ones, each more than once).
     """
 
     speaker: str
@@ -167,6 +184,15 @@ def match_label(line: str) -> Label | None:
     t1, t2, t3, t4, t5 = m.group("t1", "t2", "t3", "t4", "t5")
     stamp = t1 or t2 or t3 or t4 or t5
     return Label(speaker, line[m.end() :], parse_time(stamp) if stamp else None)
+
+
+def match_examination(line: str) -> Label | None:
+    """``Q. text`` or ``A. text`` (court and deposition transcripts; kind ``exam``), ``Q Text`` without the
+    period (kind ``exambare``), else None."""
+    m = _EXAMINATION_RE.match(line[:LABEL_WINDOW])
+    if not m:
+        return None
+    return Label(m.group("name"), line[m.end() :], None, "exam" if m.group("dot") else "exambare")
 
 
 def match_header(line: str) -> Label | None:
@@ -193,7 +219,9 @@ def match_bold(line: str) -> Label | None:
     """A line starting with a bold name (``**Name** text``, ``**Name:**``, ``**Name** [0:05]``), else None.
 
     A bold name with a time and nothing after it is a ``head`` (the text follows on the next lines, as in
-    Otter's layout pasted into Markdown); otherwise a ``bold`` label.
+    Otter's layout pasted into Markdown); otherwise a ``bold`` label, or ``boldcolon`` when a colon follows
+    the name (``**Name:**``, ``**Name**:``): a file's speakers are written one way, so ``**SHOUT OUT** to
+    ...`` among ``**Jerod Santo:**`` labels is emphasis, not a speaker.
     """
     m = _BOLD_RE.match(line[:LABEL_WINDOW])
     if not m:
@@ -204,8 +232,10 @@ def match_bold(line: str) -> Label | None:
     stamp = _first(m, "t0", "t00", "t1", "t2", "t3")
     start = parse_time(stamp) if stamp else None
     text = line[m.end() :]
-    kind = "head" if start is not None and not text.strip() else "bold"
-    return Label(speaker, text, start, kind)
+    if start is not None and not text.strip():
+        return Label(speaker, text, start, "head")
+    colon = m.group("c1") or m.group("c2") or m.group("c3") == ":"
+    return Label(speaker, text, start, "boldcolon" if colon else "bold")
 
 
 def match_bracket(line: str) -> Label | None:
@@ -218,19 +248,22 @@ def match_bracket(line: str) -> Label | None:
     if speaker is None or (m.group("p") and text.strip()):  # "(laughs) yes" is text, "(Anna)" alone a name
         return None
     start = parse_time(text) if text[-1:].isdigit() else None  # "[Anna de Vries] 10:01:02", text below
-    if start is not None or not text.strip():
+    if start is not None:
         return Label(speaker, "", start, "head")
+    if not text.strip():  # "(Anna)" alone: Google Meet's speaker, or a court transcript's "(Recess)"
+        return Label(speaker, "", None, "alone")
     return Label(speaker, text, None, "label")
 
 
 def match_cue_name(timing: str, name: str) -> Label | None:
-    """A name alone on the line after ``0:0:0.0 --> 0:0:5.20`` (Teams' Word transcripts), else None."""
+    """A name alone on its line beside a cue's time: after ``0:0:0.0 --> 0:0:5.20`` (Teams' Word
+    transcripts), or above a line holding only ``00:00:02`` (Zoom's transcript text); else None."""
     m = _ARROW_RE.fullmatch(timing[:200])
-    if not m or len(name) > LABEL_WINDOW or not _NAME_RE.fullmatch(name.strip()):
+    start = _loose_time(m.group("start")) if m else parse_time(timing[:40])
+    if start is None or len(name) > LABEL_WINDOW or not _NAME_RE.fullmatch(name.strip()):
         return None
     speaker = _valid_name(name)
-    start = _loose_time(m.group("start"))
-    return Label(speaker, "", start, "head") if speaker is not None and start is not None else None
+    return Label(speaker, "", start, "head") if speaker is not None else None
 
 
 def _loose_time(text: str) -> int | None:
@@ -299,9 +332,25 @@ class TurnBuilder:
         self._speaker: str | None = None
         self._start: int | None = None
         self._line: int | None = None
+        self._closed = False
+
+    def pause(self, text: str) -> None:
+        """A break in the programme (``**Break:** [20:20]``): its text stays with the turn before it, and
+        that turn ends, so the next text starts a new turn even if its speaker is the same."""
+        text = clean(text)
+        if text and self._texts:
+            self._texts[-1].append(text)
+        elif text:
+            self._preamble.append(text)
+        self._closed = True
 
     def speaker(self, name: str, start_ms: int | None, line: int | None) -> None:
-        """From here on, text belongs to ``name`` (a label, voice tag or header was seen)."""
+        """From here on, text belongs to ``name`` (a label, voice tag or header was seen).
+
+        Another speaker's label ends the current turn even if nothing follows it (``**Adam:** [01:24:26]``
+        alone between two turns of Jerome leaves two turns of Jerome, not one)."""
+        if self._heads and self._heads[-1][0] != name:
+            self._closed = True
         self._speaker, self._start, self._line = name, start_ms, line
 
     def text(self, text: str, line: int | None, start_ms: int | None = None) -> None:
@@ -312,12 +361,13 @@ class TurnBuilder:
         if self._speaker is None:
             self._preamble.append(text)
             return
-        if self._heads and self._heads[-1][0] == self._speaker:
+        if self._heads and self._heads[-1][0] == self._speaker and not self._closed:
             self._texts[-1].append(text)
         else:
             start = self._start if self._start is not None else start_ms
             self._heads.append((self._speaker, start, self._line if self._line else line))
             self._texts.append([text])
+            self._closed = False
         # Later text of the same piece is not a new start.
         self._start, self._line = None, None
 

@@ -116,29 +116,30 @@ def _key_the_long_way(session: Session, wanted: PassageCoding) -> tuple[CodingKe
     return key, locate(session, key)
 
 
-def code_passage(db: Database, wanted: PassageCoding) -> str:
-    """Apply the code (or change the memo of the coding already there); say what happened."""
+def code_passage(db: Database, wanted: PassageCoding, *, note: str = "") -> str:
+    """Apply the code (or change the memo of the coding already there); say what happened. ``note`` goes
+    into the history as where the change came from."""
 
     def work(session: Session) -> str:
-        coding, new = apply_located(session, *_key(session, wanted), wanted.memo or "")
+        coding, new = apply_located(session, *_key(session, wanted), wanted.memo or "", note=note)
         if new:
             return "applied"
         if wanted.memo is not None and wanted.memo != coding.memo:
-            update_coding(session, coding, memo=wanted.memo)
+            update_coding(session, coding, memo=wanted.memo, note=note)
             return "memo updated"
         return "already applied"
 
     return run_in_transaction(db, work)
 
 
-def uncode_passage(db: Database, wanted: PassageCoding) -> str:
-    """Remove the coding if the coder has it; say what happened."""
+def uncode_passage(db: Database, wanted: PassageCoding, *, note: str = "") -> str:
+    """Remove the coding if the coder has it; say what happened (``note``: as for :func:`code_passage`)."""
 
     def work(session: Session) -> str:
         _, place = _key(session, wanted)
         if place.coding_id is None:
             return "not coded"
-        remove_coding_id(session, place.coding_id)
+        remove_coding_id(session, place.coding_id, note=note)
         return "removed"
 
     return run_in_transaction(db, work)

@@ -187,12 +187,15 @@ class Preview:
 
 
 def preview_paths(
-    db: Database, paths: Iterable[Path], *, unlabelled: str | None = None
+    db: Database | None, paths: Iterable[Path], *, unlabelled: str | None = None
 ) -> tuple[list[Preview], list[tuple[Path, str]]]:
-    """Read and check every file as :func:`import_paths` would, and store nothing; also the files skipped."""
+    """Read and check every file as :func:`import_paths` would, and store nothing; also the files skipped.
+    Without a database (none made yet) every transcript is new."""
     found = find_transcripts(paths)
-    with db.session() as session:
-        known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
+    known: dict[str, str] = {}
+    if db is not None:
+        with db.session() as session:
+            known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
     previews: list[Preview] = []
     seen: dict[str, Path] = {}
     for path in found.files:

@@ -486,9 +486,8 @@ def undo_latest_codebook_change(session: Session, coder_id: int) -> CodebookEven
     if event is None:
         return None
     stack = undo_redo_stacks(session, coder_id)[0]
-    coding_at = None
-    if stack:  # a step is the ids of the events it made (a search codes several): its time is its last one's
-        coding_at = session.scalar(select(CodingEvent.at).where(CodingEvent.id == max(stack[-1])))
+    newest = stack[-1][-1] if stack else None  # the newest event of the last coding step
+    coding_at = session.scalar(select(CodingEvent.at).where(CodingEvent.id == newest)) if stack else None
     if coding_at is not None and _when(coding_at) > _when(event.at):
         return None
     return undo_change(session, coder_id, event)

@@ -18,7 +18,7 @@ from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from codeer.analysis.agreement_report import UNITS, AgreementReport, AgreementRow, agreement_report
@@ -29,6 +29,7 @@ from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.dialogs import Choice, ChoiceScreen
 from codeer.tui.screens.disagreements import DisagreementsScreen
+from codeer.tui.widgets.key_bar import KeyBar
 
 BOOTSTRAP = 1000
 EVERYONE = ()
@@ -73,7 +74,7 @@ class AgreementScreen(CodeerScreen[None]):
         yield Static("Agreement: computing…", id="agreement-title", classes="title-bar")
         yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="agreement-status", classes="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from codeer.analysis import (
     CodeInfo,
@@ -44,6 +44,7 @@ from codeer.tui.live import EventWatch
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
 from codeer.tui.widgets.frequency_bars import FrequencyBars
+from codeer.tui.widgets.key_bar import KeyBar
 
 # Heat steps, lowest first: (upper bound of the share of the maximum, Rich style); ANSI colours only.
 HEAT = ((0.25, "white on blue"), (0.5, "black on cyan"), (0.75, "black on yellow"), (1.0, "white on red"))
@@ -117,7 +118,7 @@ class QuotesScreen(ModalScreen[None]):
             )
         with Vertical(id="quotes-box"):
             yield table
-            yield Footer()
+            yield KeyBar()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
@@ -151,7 +152,7 @@ class AnalysisScreen(CodeerScreen[None]):
         bars.display = False
         yield bars
         yield Static(id="analysis-status", classes="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.event_watch = EventWatch(self, self.reload)

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, SelectionList, Static, Tree
+from textual.widgets import Input, Label, SelectionList, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from codeer.errors import CodeerError
@@ -49,6 +49,7 @@ from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.dialogs import Choice, ChoiceScreen
 from codeer.tui.screens.new_code import NewCode, NewCodeScreen, open_edit
 from codeer.tui.widgets.codebook_panel import rules_text
+from codeer.tui.widgets.key_bar import KeyBar
 
 TOP = "top"
 NEW = "new"
@@ -143,7 +144,7 @@ class CodebookScreen(CodeerScreen[bool]):
             with VerticalScroll(id="codebook-detail"):
                 yield Static(id="codebook-detail-text")
         yield Static(id="codebook-status", classes="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def code_tree(self) -> Tree[int]:

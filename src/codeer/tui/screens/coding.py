@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from codeer.store import history
 from codeer.store.blinding import others_hidden, visible_coder
@@ -43,7 +43,6 @@ from codeer.store.suggestions import suggestions_for_transcript
 from codeer.store.workbench import (
     CodeInfo,
     CodingRow,
-    PassageRow,
     TranscriptRow,
     list_codes,
     load_codings,
@@ -57,12 +56,13 @@ from codeer.store.workbench import (
 )
 from codeer.tui import keymap, selection
 from codeer.tui.dbqueue import describe_error
-from codeer.tui.fuzzy import rank_codes, search_passages, snippet
+from codeer.tui.fuzzy import PassageSearch, SearchHit, rank_codes, snippet
 from codeer.tui.screens import new_code
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.dialogs import Choice, ChoiceScreen, MemoScreen, MemoTarget
 from codeer.tui.widgets.codebook_panel import CodebookPanel
+from codeer.tui.widgets.key_bar import KeyBar
 from codeer.tui.widgets.transcript_view import TranscriptView, clock
 
 T = TypeVar("T")
@@ -106,7 +106,7 @@ class CodingScreen(CodeerScreen[None]):
             yield TranscriptView(id="transcript")
             yield CodebookPanel(id="codebook")
         yield Static(id="coding-status", classes="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> TranscriptView:
@@ -574,16 +574,15 @@ class CodingScreen(CodeerScreen[None]):
         self.app.push_screen(MemoScreen(targets), chosen)
 
     def action_search(self) -> None:
-        passages = self.view.passages
+        finder = PassageSearch(self.view.passages)
 
-        def hit(passage: PassageRow, query: str) -> Text:
-            line = Text.assemble((f"#{passage.number} ", "bold"), (f"{passage.speaker}: ", "dim"))
-            line.append(snippet(passage.text, query, width=44))
-            line.highlight_words(query.split(), "bold underline", case_sensitive=False)
-            return line
+        def line(hit: SearchHit) -> Text:
+            passage = hit.passage
+            shown = Text.assemble((f"#{passage.number} ", "bold"), (f"{passage.speaker}: ", "dim"))
+            return shown.append_text(snippet(passage.text, hit.spans, width=44))
 
         def ranker(query: str) -> list[Choice[int]]:
-            return [(p.id, hit(p, query)) for p in search_passages(query, passages)]
+            return [(hit.passage.id, line(hit)) for hit in finder.find(query)]
 
         def chosen(passage_id: int | None) -> None:
             if passage_id is None:

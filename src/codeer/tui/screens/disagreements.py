@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from codeer.store.blinding import show_others_forbidden
@@ -43,6 +43,7 @@ from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.widgets.codebook_panel import rules_text
+from codeer.tui.widgets.key_bar import KeyBar
 
 EXCERPT = 60
 
@@ -211,7 +212,7 @@ class DisagreementsScreen(CodeerScreen[None]):
                     yield panel
             yield Static(id="disagreement-definitions")
         yield Static(id="disagreements-status", classes="status-bar")
-        yield Footer()
+        yield KeyBar()
 
     # -- loading ----------------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from codeer.errors import CodeerError
@@ -38,6 +38,7 @@ from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.screens.base import CodeerScreen
 from codeer.tui.screens.coding import CodingScreen
+from codeer.tui.widgets.key_bar import KeyBar
 
 SHOWN = 200  # hits listed at once; the title counts them all
 LEFT = 32  # characters of context before the hit
@@ -83,7 +84,7 @@ class SearchScreen(CodeerScreen[None]):
         yield Input(placeholder='words: terugbellen, "vaste contactpersoon", bel*', id="search-words")
         yield Input(placeholder="codes: empathie AND gehoord-worden NOT ...", id="search-codes")
         yield OptionList(id="search-hits")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.codes = self.app.queue.call(list_codes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from codeer.store.changes import latest_event_id
@@ -25,6 +25,7 @@ from codeer.tui.screens.codebook import CodebookScreen
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.dialogs import ask_to_show_others
 from codeer.tui.screens.search import SearchScreen
+from codeer.tui.widgets.key_bar import KeyBar
 
 
 def progress(row: TranscriptRow) -> Text:
@@ -63,7 +64,7 @@ class TranscriptsScreen(CodeerScreen[None]):
         yield Static(id="transcripts-title", classes="title-bar")
         yield Input(placeholder="/ filter: organisation, quadrant, name…", id="transcripts-filter")
         yield TranscriptTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.event_watch = EventWatch(self, self.reload)

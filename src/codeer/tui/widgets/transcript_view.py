@@ -393,6 +393,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return strips
 
     def render_line(self, y: int) -> Strip:
+        if not self.laid_out and self.rows and self.scrollable_content_region.width:
+            # The first frame: Textual knows the width before it sends the Resize; lay out now, so a
+            # transcript opens with its text in that frame, not an empty pane until the next one.
+            self.relayout()
         line = self.scroll_offset.y + y
         width = self.size.width
         if not self.rows:
