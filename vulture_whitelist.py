@@ -18,7 +18,7 @@ _.auto_expand
 _.guide_depth
 _.show_root
 _.virtual_size
-_.type_annotation_map  # SQLAlchemy's DeclarativeBase
+__getattr__  # names a module loads on first use (PEP 562): codeer.model's ORM classes, codebook loader
 _.preserve_quotes  # ruamel.yaml: a codebook saved over its file keeps the author's quoting
 _.can_focus  # Textual: the new-code form's parent list follows the typing, it takes no focus
 parameters  # Screen.check_action(action, parameters): Textual's signature

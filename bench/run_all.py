@@ -19,6 +19,8 @@ BENCHMARKS = [
     "bench_autocode.py",
     "bench_concurrency.py",
     "bench_search.py",
+    "bench_codings_import.py",
+    "bench_commands.py",
 ]
 
 

@@ -36,12 +36,19 @@ def run_cli(project: Path, *args: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture(scope="session")
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One user cache for the whole run (the tokenizer snapshot of codeer.nlp.snapshot is taken once)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's settings or database."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _shared_cache: Path) -> None:
+    """No test reads the developer's settings, database or cache."""
     monkeypatch.delenv("CODEER_DB", raising=False)
     monkeypatch.delenv("CODEER_CODER", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_shared_cache))
 
 
 @pytest.fixture

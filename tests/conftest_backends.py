@@ -55,6 +55,18 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
+@pytest.fixture
+def reference_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A second fresh database on the same backend, for a reference built another way (row by row)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'reference.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
 TURNS = [
     ("Moderator", "Wat vond u van het contact met de klantenservice?"),
     ("Fatima", "Ik moest mijn hele verhaal drie keer vertellen. Dat was echt vervelend 😤."),

@@ -1,4 +1,5 @@
-"""A coding action at the keyboard costs at most three SQL statements, on SQLite and on PostgreSQL.
+"""A coding action at the keyboard, or by `codeer code`, costs at most three SQL statements, on SQLite and on
+PostgreSQL.
 
 Each action (apply and remove, at the keyboard or not, and a memo) runs in its own session as the workbench
 runs it; the statements are counted with SQLAlchemy's ``before_cursor_execute`` event (the transaction's
@@ -10,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event, select
 
+from codeer.errors import CodeerError
 from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Transcript
+from codeer.project.code_by_reference import PassageCoding, code_passage, uncode_passage
 from codeer.store.coding import CodingKey, apply_coding, remove_coding, update_coding
 from codeer.store.database import Database, open_database
 from codeer.store.workbench import remove, set_coding, set_coding_memo
@@ -117,5 +121,31 @@ def test_each_coding_action_costs_at_most_three_statements(db_url: str, build_st
         assert len(statements) <= 3
         with db.session() as session:
             assert session.get(Coding, coding.id) is None
+    finally:
+        db.close()
+
+
+def test_coding_by_reference_as_codeer_code_does_costs_three_statements(db_url: str, build_study) -> None:
+    db = open_database(db_url)
+    try:
+        build_study(db)
+        wanted = PassageCoding("vitens-q1", 2, "herhaling", "anouk")
+        with counted(db) as statements:
+            assert code_passage(db, wanted) == "applied"
+        assert len([s for s in statements if not s.startswith(("BEGIN", "COMMIT"))]) <= 3
+        assert _last_event(db)[:4] == ("apply", "vitens-q1", 2, "herhaling")
+        with counted(db) as statements:
+            assert uncode_passage(db, wanted) == "removed"
+        assert len([s for s in statements if not s.startswith(("BEGIN", "COMMIT"))]) <= 3
+        assert _last_event(db)[:4] == ("remove", "vitens-q1", 2, "herhaling")
+        newcomer = PassageCoding("vitens-q1", 2, "herhaling", "nieuw")  # a coder made on the first coding
+        assert code_passage(db, newcomer) == "applied"
+        for bad, message in (
+            (PassageCoding("vitens-q9", 2, "herhaling", "anouk"), "unknown transcript 'vitens-q9'"),
+            (PassageCoding("vitens-q1", 99, "herhaling", "anouk"), "'vitens-q1' has no passage 99"),
+            (PassageCoding("vitens-q1", 2, "nope", "anouk"), "unknown code 'nope'"),
+        ):
+            with pytest.raises(CodeerError, match=message):
+                code_passage(db, bad)
     finally:
         db.close()

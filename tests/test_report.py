@@ -127,7 +127,7 @@ def test_corpus_codebook_and_agreement_numbers_are_the_projects(sample_project: 
     html = out.read_text(encoding="utf-8")
     db = open_database(f"sqlite:///{sample_project / 'codeer.db'}")
     with db.read_session() as session:
-        status = project_status(session)
+        status = project_status(session.connection())
         agreement = agreement_report(session, bootstrap=0)
     db.close()
     total = re.search(r"<td>totaal</td>((?:<td[^>]*>\d+</td>){4})", html)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from codeer.model import Base, Code, Codebook, Coder, Coding, Passage, Transcript
@@ -25,13 +28,55 @@ from codeer.store.database import (
 )
 
 
+def _migrated(path: Path) -> Engine:
+    """A database built by replaying every migration, as an old project's upgrade does."""
+    engine = create_db_engine(f"sqlite:///{path}")
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return engine
+
+
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_migrations_build_the_orm_schema(tmp_path: Path) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'codeer.db'}")
-    with db.engine.connect() as conn:
+    engine = _migrated(tmp_path / "codeer.db")
+    with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diffs == [], "orm.py changed without a migration: add an Alembic revision"
+    assert schema_revision(engine) == head_revision()
+
+
+def _schema(engine: Engine) -> dict[str, object]:
+    """Everything SQLite keeps of each table, columns by name (a migration adds a column at the end)."""
+    found: dict[str, object] = {}
+    with engine.connect() as conn:
+        for (table,) in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            columns = conn.exec_driver_sql(f"PRAGMA table_info({table})").all()
+            indexes = set()
+            for _, name, unique, origin, _ in conn.exec_driver_sql(f"PRAGMA index_list({table})"):
+                described = tuple(conn.exec_driver_sql(f"PRAGMA index_xinfo('{name}')").all())
+                # a unique constraint's own index is numbered in the order of the CREATE TABLE's clauses
+                named = "" if name.startswith("sqlite_autoindex_") else name
+                indexes.add((named, unique, origin, described))
+            keys = sorted(tuple(row[2:]) for row in conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})"))
+            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
+            checks = sorted(re.findall(r"CONSTRAINT (\w+) CHECK \((.*?)\)(?:,|\n)", sql))
+            found[table] = (sorted(tuple(c[1:]) for c in columns), indexes, keys, checks)
+        found["alembic"] = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return found
+
+
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_a_new_project_gets_the_schema_the_migrations_build_without_loading_alembic(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'new.db'}")
+    assert _schema(db.engine) == _schema(_migrated(tmp_path / "migrated.db"))
     assert schema_revision(db.engine) == head_revision()
+    script = "from codeer.store.database import open_database; import sys; open_database(sys.argv[1]);"
+    script += "print(sorted(m for m in sys.modules if m.startswith('alembic')))"
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    result = subprocess.run([sys.executable, "-c", script, other], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,16 @@
 """Start-up in proportion to the work, guarded by the modules each command loads (never by timing).
 
 Each command runs in a fresh interpreter, as from a shell, and reports the top-level packages it imported:
-``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a current project
-loads no Alembic; only an import loads spaCy, and without the lemmatizer's lookup tables; only a command
-that draws (``chart``, ``report``) loads matplotlib.
+``--version`` and ``--help`` load no SQLAlchemy (nor anything heavier); a command on a new or a current
+project loads no Alembic; only an import loads spaCy, without the lemmatizer's lookup tables, and only to
+take the tokenizer snapshot that later imports segment with (codeer.nlp.snapshot); only a command that
+draws (``chart``, ``report``) loads matplotlib.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -16,10 +19,13 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_TRANSCRIPTS, run_cli
 
+from codeer.cli.main import COMMAND_MODULES, COMMANDS
+
 HEAVY = {
     "sqlalchemy", "alembic", "spacy", "spacy_lookups_data", "numpy", "openpyxl", "textual", "rapidfuzz",
     "matplotlib",
 }  # fmt: skip
+HEAVY |= {"yaml"}  # read only when there is a codeer.yaml (or a codebook, metadata) to read
 
 SCRIPT = """\
 import contextlib, io, json, sys
@@ -50,23 +56,35 @@ def test_version_and_help_load_no_database_library(project: Path, flag: str) -> 
     assert loaded(project, flag) == set()
 
 
-def test_commands_on_a_current_project_load_no_alembic_and_no_spacy(project: Path) -> None:
+def test_commands_on_a_new_or_current_project_load_no_alembic_and_no_spacy(project: Path) -> None:
     transcript = SAMPLE_TRANSCRIPTS / "vitens-q1.txt"
+    assert "alembic" not in loaded(project, "import", str(transcript))  # the new project's schema too
     assert (
         run_cli(
             project, "codebook", "load", str(SAMPLE_TRANSCRIPTS.parent / "codebooks" / "klantreis.yaml")
         ).code
         == 0
     )
-    assert "sqlalchemy" in loaded(project, "import", str(transcript)) - {"alembic"}
     assert loaded(project, "status") == {"sqlalchemy"}
     code = loaded(project, "--coder", "anouk", "code", "vitens-q1", "2", "emoties")
-    assert not code & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
+    assert code == {"sqlalchemy"}  # no YAML without a codeer.yaml, no fuzzy matching when names are found
 
 
-def test_an_import_loads_spacy_without_the_lemma_tables(project: Path) -> None:
-    modules = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt"))
-    assert "spacy" in modules and "spacy_lookups_data" not in modules and "textual" not in modules
+def test_an_import_loads_spacy_once_for_the_snapshot_and_never_the_lemma_tables(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    first = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt"))
+    assert "spacy" in first and "spacy_lookups_data" not in first and "textual" not in first
+    assert list((tmp_path / "empty-cache" / "codeer").glob("tokenizer-nl-*.json"))
+    later = loaded(project, "import", str(SAMPLE_TRANSCRIPTS / "ret-q2.vtt"))
+    assert not later & {"spacy", "alembic", "textual", "numpy"}
+
+
+def test_a_csv_export_loads_no_workbook_library(project: Path, tmp_path: Path) -> None:
+    assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
+    modules = loaded(project, "export", "all", "--dir", str(tmp_path / "out"))
+    assert "sqlalchemy" in modules and not modules & {"openpyxl", "textual", "spacy", "alembic"}
 
 
 def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
@@ -75,3 +93,22 @@ def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
     modules = loaded(project, "search", "terugbellen")
     assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
+
+
+def test_every_command_is_found_in_its_module_and_status_builds_only_its_own_parser_and_no_orm(
+    project: Path,
+) -> None:
+    for name in COMMAND_MODULES:
+        registered = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"codeer.cli.{name}").register(registered)
+        assert {command for command, module in COMMANDS.items() if module == name} == set(registered.choices)
+    assert run_cli(project, "status").code == 0  # a project that exists (a new one is made with the ORM)
+    script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
+    assert script != SCRIPT
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--project", str(project), "status"], capture_output=True, text=True
+    )
+    modules = json.loads(result.stdout.strip().splitlines()[-1])[1]
+    shared = ("codeer.cli.main", "codeer.cli.context")
+    assert [m for m in modules if m.startswith("codeer.cli.") and m not in shared] == ["codeer.cli.status"]
+    assert "sqlalchemy.orm" not in modules  # status reads through codeer.model.tables alone

@@ -10,16 +10,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from codeer.errors import CodeerError
 from codeer.store.database import is_secret_parameter
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
-from codeer.yamlread import LocatedDict, read_located
+
+if TYPE_CHECKING:
+    from codeer.yamlread import LocatedDict
 
 CONFIG_FILE = "codeer.yaml"
 DEFAULT_DB_FILE = "codeer.db"
@@ -110,6 +111,8 @@ def read_settings(
     settings = Settings(project=project.resolve())
     path = settings.project / CONFIG_FILE
     if path.exists():
+        from codeer.yamlread import LocatedDict, read_located  # the YAML reader only for a settings file
+
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -147,6 +150,8 @@ def read_settings(
 
 def remember_coder(settings: Settings, name: str) -> None:
     """Store the default coder in ``codeer.yaml`` (asked once at first start), keeping other settings."""
+    import yaml
+
     path = settings.project / CONFIG_FILE
     data: dict[str, Any] = {}
     if path.exists():

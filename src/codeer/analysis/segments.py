@@ -4,7 +4,10 @@ A coding of a whole passage quotes the passage; a coding of a span quotes ``text
 database, in code points on SQLite and PostgreSQL alike). :func:`segment_rows` streams every coding of the
 selected coders in reading order (transcripts by key, passages by number, then codebook order, coder, span)
 for an export: one query per transcript, so the database sorts a transcript at a time and a million codings
-never sit in memory at once. :func:`quotes` returns the quotes behind one cell of a frequency table
+never sit in memory at once. For a written table the rows come out ``neutralised`` (every text cell with the
+spreadsheet formula guard, :mod:`codeer.formulas`): the guard of the per-coding texts (memo, quote) is part
+of the query, that of the names and attributes is applied once to the lookups, so no cell is checked in
+Python row by row. :func:`quotes` returns the quotes behind one cell of a frequency table
 (group × code) or of a co-occurrence table (group × code × code), for the analysis screen.
 
 Attributes of transcripts and speakers, and code descriptions, are few: they are read once into lookups
@@ -33,6 +36,7 @@ from codeer.analysis.groups import (
 )
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
+from codeer.formulas import guard, guard_sql, unguard
 from codeer.model import Coder, Memo, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
 from codeer.store.coders import coder_ids
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
@@ -79,10 +83,17 @@ class _Lookups:
     transcripts: dict[int, tuple[str, str, tuple[str, ...]]]  # id → key, title, attribute values
     speakers: dict[int | None, tuple[str, tuple[str, ...]]]  # id → name, attribute values
     pseudonyms: Pseudonyms | None
+    code_names: dict[int, tuple[str, str]]  # id → ref, name
+    coders: dict[int, str]  # id → name
+    neutralised: bool  # the text above as written into a table cell; the query guards memo and quote
     passage_memos: dict[tuple[int, int], str]  # (passage id, coder id) → the coder's memo(s) on the passage
 
 
-def _lookups(session: Session, pseudonymise: bool, moderators: ModeratorRule = DEFAULT_RULE) -> _Lookups:
+def _lookups(
+    session: Session, pseudonymise: bool, moderators: ModeratorRule = DEFAULT_RULE, neutralised: bool = False
+) -> _Lookups:
+    """The lookups; ``neutralised``: their text as written into a table cell (guarded)."""
+    cell = guard if neutralised else _same
     known = known_attributes(session)
     names = {"transcript": known["transcript"], "speaker": known["speaker"]}
     values: dict[str, dict[int, dict[str, str]]] = {
@@ -97,20 +108,28 @@ def _lookups(session: Session, pseudonymise: bool, moderators: ModeratorRule = D
             values[kind][oid][name] = value or ""
 
     def row(kind: str, oid: int) -> tuple[str, ...]:
-        return tuple(values[kind].get(oid, {}).get(name, "") for name in names[kind])
+        return tuple(cell(values[kind].get(oid, {}).get(name, "")) for name in names[kind])
 
     pseudonyms = build_pseudonyms(session, moderators) if pseudonymise else None
     transcripts = {
-        tid: (key, title or "", row("transcript", tid))
+        tid: (cell(key), cell(title or ""), row("transcript", tid))
         for tid, key, title in session.execute(select(Transcript.id, Transcript.key, Transcript.title))
     }
     speakers: dict[int | None, tuple[str, tuple[str, ...]]] = {
-        sid: (pseudonyms.speaker(sid) if pseudonyms else name, row("speaker", sid))
+        sid: (cell(pseudonyms.speaker(sid) if pseudonyms else name), row("speaker", sid))
         for sid, name in session.execute(select(Speaker.id, Speaker.name))
     }
     speakers[None] = ("", tuple("" for _ in names["speaker"]))
     labels = names["transcript"] + [f"speaker.{name}" for name in names["speaker"]]
-    return _Lookups(labels, load_codes(session), transcripts, speakers, pseudonyms, _passage_memos(session))
+    codes = load_codes(session)
+    names_of = {cid: (cell(code.ref), cell(code.name)) for cid, code in codes.items()}
+    coders = {cid: cell(name) for cid, name in session.execute(select(Coder.id, Coder.name))}
+    memos = _passage_memos(session)
+    return _Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, neutralised, memos)
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _passage_memos(session: Session) -> dict[tuple[int, int], str]:
@@ -129,14 +148,19 @@ def _passage_memos(session: Session) -> dict[tuple[int, int], str]:
 
 
 def _query(
-    session: Session, coders: tuple[str, ...], grouping: tuple[Attribute, ...] = ()
+    session: Session, coders: tuple[str, ...], grouping: tuple[Attribute, ...] = (), *, guarded: bool = False
 ) -> tuple[Select, list[ColumnElement]]:
     """The codings of ``coders`` (everyone's if empty) with their passages, in reading order within a
-    transcript; joined to the ``grouping`` attributes, whose value columns are returned to filter on."""
-    text = case(
+    transcript; joined to the ``grouping`` attributes, whose value columns are returned to filter on.
+    ``guarded``: memo and quote as written into a table cell (:func:`codeer.formulas.guard_sql`)."""
+    text: ColumnElement[str] = case(
         (CODINGS.c.start.is_(None), PASSAGES.c.text),
         else_=func.substr(PASSAGES.c.text, CODINGS.c.start + 1, CODINGS.c.end - CODINGS.c.start),
     )
+    memo: ColumnElement[str] = func.coalesce(CODINGS.c.memo, "")
+    if guarded:
+        first = func.substr(PASSAGES.c.text, func.coalesce(CODINGS.c.start, 0) + 1, 1)
+        text, memo = guard_sql(text, first), guard_sql(memo)
     source: FromClause = (
         PASSAGES.join(CODINGS, CODINGS.c.passage_id == PASSAGES.c.id)
         .join(CODES, CODES.c.id == CODINGS.c.code_id)
@@ -152,10 +176,9 @@ def _query(
             PASSAGES.c.start_ms,
             CODINGS.c.code_id,
             CODINGS.c.coder_id,
-            CODERS.c.name,
             CODINGS.c.start,
             CODINGS.c.end,
-            CODINGS.c.memo,
+            memo,
             text,
         )
         .select_from(source)
@@ -174,22 +197,25 @@ def _query(
 
 
 def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]:
-    """Quote rows: FIXED_BEFORE, the attribute values, then FIXED_AFTER."""
+    """Quote rows: FIXED_BEFORE, the attribute values, then FIXED_AFTER (text cells neutralised if the
+    lookups are; with pseudonyms, memo and quote are guarded here, after the names in them are replaced)."""
     transcripts, speakers, pseudonyms = lookups.transcripts, lookups.speakers, lookups.pseudonyms
-    codes = {cid: (code.ref, code.name) for cid, code in lookups.codes.items()}
+    codes, coders = lookups.code_names, lookups.coders
+    cell = guard if lookups.neutralised else _same
     passage_memos = lookups.passage_memos
     result = session.execute(query.execution_options(yield_per=STREAM_BATCH))
     for batch in result.partitions():
-        for tid, pid, number, sid, ms, code_id, coder_id, coder, start, end, memo, text in batch:
+        for tid, pid, number, sid, ms, code_id, coder_id, start, end, memo, text in batch:
             key, title, attributes = transcripts[tid]
             speaker, speaker_attributes = speakers[sid]
-            on_passage = passage_memos.get((pid, coder_id), "") if passage_memos else ""
+            on_passage = passage_memos.get((pid, coder_id), "")
             if pseudonyms is not None:
-                text, memo = pseudonyms.text(tid, text), pseudonyms.text(tid, memo or "")
+                text, memo = cell(pseudonyms.text(tid, text or "")), cell(pseudonyms.text(tid, memo))
                 on_passage = pseudonyms.text(tid, on_passage) if on_passage else ""
+            on_passage = cell(on_passage)
             yield (
                 key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
-                *codes[code_id], coder, start, end, memo or "", on_passage, text or "",
+                *codes[code_id], coders[coder_id], start, end, memo, on_passage, text or "",
             )  # fmt: skip
 
 
@@ -205,12 +231,15 @@ def segment_rows(
     pseudonymise: bool = False,
     moderators: ModeratorRule = DEFAULT_RULE,
     progress: Callable[[str], None] | None = None,
+    neutralised: bool = False,
 ) -> Iterator[tuple]:
     """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`; streamed, a
-    transcript at a time, transcripts by key. ``progress`` hears ``"transcript i/n"`` before each."""
-    lookups = _lookups(session, pseudonymise, moderators)
-    query, _ = _query(session, coders)
-    order = sorted(lookups.transcripts, key=lambda t: lookups.transcripts[t][0])
+    transcript at a time, transcripts by key. ``progress`` hears ``"transcript i/n"`` before each.
+    ``neutralised``: every text cell as written into a table (:func:`codeer.formulas.guard`)."""
+    lookups = _lookups(session, pseudonymise, moderators, neutralised)
+    query, _ = _query(session, coders, guarded=neutralised and not pseudonymise)
+    keys = {tid: unguard(key) if neutralised else key for tid, (key, _, _) in lookups.transcripts.items()}
+    order = sorted(keys, key=keys.__getitem__)
     for number, tid in enumerate(order, start=1):
         if progress is not None:
             progress(f"transcript {number}/{len(order)}")

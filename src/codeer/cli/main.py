@@ -4,9 +4,10 @@ Global options come first (``--project``, ``--db``, ``--coder``); each command g
 with a ``register(subparsers)`` function. Every :class:`~codeer.errors.CodeerError` becomes one line per
 problem on standard error and exit status 2; nothing below this layer prints or exits.
 
-Start-up is in proportion to the work: building the parser imports only the command modules, which import
-what a command needs (SQLAlchemy, the analysis, spaCy) inside the handler that needs it, so ``--version``
-and ``--help`` load none of it (``tests/test_startup.py`` guards this by the modules each command loads).
+Start-up is in proportion to the work: running a command builds only its own part of the command line,
+and the command modules import what a command needs (SQLAlchemy, the analysis, spaCy) inside the handler
+that needs it, so ``--version`` and ``--help`` load none of it (``tests/test_startup.py`` guards this by
+the modules each command loads).
 """
 
 from __future__ import annotations
@@ -25,27 +26,35 @@ from codeer.errors import CodeerError
 if TYPE_CHECKING:
     from codeer.cli.context import Context
 
-# Command modules under codeer.cli, in the order their commands appear in --help.
-COMMAND_MODULES = (
-    "importing",
-    "codebooks",
-    "codings",
-    "code",
-    "export",
-    "agreement",
-    "autocode",
-    "status",
-    "log",
-    "backup",
-    "db",
-    "tui",
-    "search",
-    "chart",
-    "report",
-)
+# Each command and the module under codeer.cli that registers it, in the order of --help. Running a command
+# builds only its own module's parser; --help, no command or an unknown one build them all
+# (tests/test_startup.py checks this table against what the modules register).
+COMMANDS = {
+    "import": "importing",
+    "codebook": "codebooks",
+    "codings": "codings",
+    "code": "code",
+    "uncode": "code",
+    "export": "export",
+    "agreement": "agreement",
+    "autocode": "autocode",
+    "accept": "decisions",
+    "settle": "decisions",
+    "status": "status",
+    "log": "log",
+    "backup": "backup",
+    "restore": "backup",
+    "db": "db",
+    "tui": "tui",
+    "search": "search",
+    "chart": "chart",
+    "report": "report",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``command`` (one of :data:`COMMANDS`) only that command's module's part."""
     parser = argparse.ArgumentParser(
         prog="codeer",
         description="Qualitative interview coding: import transcripts, code them, compare coders, export.",
@@ -53,11 +62,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"codeer {__version__}")
     _add_global_options(parser, Path("."), None)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if command is None else (COMMANDS[command],):
         importlib.import_module(f"codeer.cli.{name}").register(subparsers)
     for sub in _leaf_parsers(parser):
         _add_global_options(sub, argparse.SUPPRESS, argparse.SUPPRESS)
     return parser
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs (after any global options), if it is one of :data:`COMMANDS`."""
+    values = {flag for flag, _ in GLOBAL_OPTIONS}
+    words = iter(argv)
+    for word in words:
+        if word in values:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+        elif word.split("=", 1)[0] not in values:
+            return None  # --help, --version, or a mistake: the whole command line explains it
+    return None
 
 
 GLOBAL_OPTIONS = (
@@ -87,8 +110,9 @@ def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentPars
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_in(words))
+    args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
     if handler is None and args.command is None:
         handler = importlib.import_module("codeer.cli.tui").run  # plain `codeer` opens the workbench

@@ -29,9 +29,10 @@ def qdpx_files(paths: list[Path]) -> list[Path] | None:
 def run(ctx: Context, files: list[Path]) -> int:
     """Import every file in one transaction: all of them or nothing."""
     from codeer.interop.qdpx_import import import_qdpx
+    from codeer.project.importing import collector_paused
 
     ctx.auto_backup("before-qdpx-import")
-    with ctx.db.session() as session:
+    with collector_paused(), ctx.db.session() as session:
         reports = [
             import_qdpx(
                 session,

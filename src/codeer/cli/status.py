@@ -18,8 +18,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.store.database import redacted
     from codeer.store.status import project_status
 
-    with ctx.db.read_session() as session:
-        status = project_status(session)
+    with ctx.db.read_connection() as conn:
+        status = project_status(conn)
     print(f"project      {ctx.project}")
     print(f"database     {redacted(ctx.settings.db_url)}")
     print(f"transcripts  {status.transcripts}")

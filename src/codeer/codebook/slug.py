@@ -11,8 +11,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 200  # the width of the ``key`` columns
 
@@ -29,5 +27,7 @@ def slugify(text: str) -> str:
 
 def nearest(word: str, choices: Iterable[str], *, cutoff: float = 70.0) -> str | None:
     """The choice most like ``word`` (typos, transpositions), or None if nothing is close enough."""
+    from rapidfuzz import fuzz, process  # only when a name was not found: most commands never need it
+
     found = process.extractOne(word.lower(), list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
     return found[0] if found else None

@@ -12,6 +12,8 @@ Spreadsheet formula injection: text that a spreadsheet would run as a formula ge
 so an export imported again is equal). Numbers are numbers, not text, and are never changed: ``-3`` stays
 the number -3.
 
+openpyxl is imported only when a workbook is written: importing it takes longer than a CSV export.
+
 ``excel=True`` writes CSV the way Dutch Excel opens it by a double click: UTF-8 with a byte order mark,
 ``;`` between fields, and a decimal comma in fractions (``0,25``).
 """
@@ -22,17 +24,12 @@ import csv
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from codeer.errors import CodeerError
-from codeer.formulas import GUARDED_STARTS, guard, guarded
+from codeer.formulas import GUARDED_STARTS, guard, guarded, unguard
 
 Cell = str | int | float | None
 XLSX_MAX_ROWS = 1_048_576
@@ -47,6 +44,9 @@ class Table:
     name: str
     columns: list[str]
     rows: Iterable[Sequence[Cell]]
+    # The rows' text is already as written into a cell (formula guard applied, :func:`codeer.formulas.guard`)
+    # and they hold no fractions: a CSV writer passes them on as they are.
+    neutralised: bool = False
 
 
 def neutralise(value: Cell) -> Cell:
@@ -107,6 +107,11 @@ def _write_csv(tables: Sequence[Table], path: Path, excel: bool) -> int:
         writer = csv.writer(handle, delimiter=";" if excel else ",", lineterminator="\r\n")
         writer.writerow(_safe_row(columns, excel))
         for table in tables:
+            if table.neutralised:  # straight from the rows to the file, counted on the way
+                counter = itertools.count()
+                writer.writerows(map(itemgetter(0), zip(table.rows, counter, strict=False)))
+                count += next(counter)
+                continue
             for row in table.rows:
                 writer.writerow(_safe_row(row, excel))
                 count += 1
@@ -128,13 +133,29 @@ def sheet_names(names: Iterable[str]) -> Iterator[str]:
 
 
 def _xlsx_value(value: Cell) -> Cell:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 
+def plain(table: Table) -> Iterator[Sequence[Cell]]:
+    """The table's rows with their text as stored (a neutralised table's guard taken off again), for a
+    writer that changes text before guarding it (XLSX drops control characters) or shows it (a terminal)."""
+    if not table.neutralised:
+        yield from table.rows
+        return
+    for row in table.rows:
+        yield [unguard(v) if isinstance(v, str) else v for v in row]
+
+
 def _append_sheet(sheet: Any, columns: list[str], widths: list[int], rows: Iterator[Sequence[Cell]]) -> int:
     """A bold, frozen header and as many rows as fit in one sheet; return how many were written."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -154,10 +175,12 @@ def _append_sheet(sheet: Any, columns: list[str], widths: list[int], rows: Itera
 def _write_xlsx(tables: Sequence[Table], path: Path, _excel: bool = False) -> int:
     """Stream every table into its own sheet (write-only mode keeps memory flat); a table too long for one
     sheet goes on in the next, headed again."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     count = 0
     for table, name in zip(tables, sheet_names(t.name for t in tables), strict=True):
-        rows = iter(table.rows)
+        rows = plain(table)
         sample = list(itertools.islice(rows, 200))
         widths = [
             min(max(len(str(column)), *(len(str(row[i] or "")) for row in sample), 6) + 2, 60)
@@ -218,7 +241,7 @@ def render_text(tables: Sequence[Table]) -> str:
     """The tables as aligned columns for a terminal: numbers right-aligned, fractions to three decimals."""
     blocks = []
     for table in tables:
-        rows = [list(row) for row in table.rows]
+        rows = [list(row) for row in plain(table)]
         cells = [list(table.columns)] + [[_text(v) for v in row] for row in rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
         right = [

@@ -45,7 +45,7 @@ from typing import NamedTuple
 from codeer.errors import CodeerError
 from codeer.ingest.formats import UNLABELLED_MODES
 from codeer.ingest.pages import without_line_numbers, without_running_heads
-from codeer.ingest.records import Turn
+from codeer.ingest.records import NO_SPEAKER, Turn
 from codeer.ingest.turns import (
     Body,
     Label,
@@ -66,7 +66,6 @@ UNITS_PER_LABEL = 25
 PREAMBLE_FREE_WORDS = 50
 HEADER_LINE_WORDS = 12  # a "Datum: 9 maart 2021" line at the top is short
 LINES_PER_TITLE = 3  # labels each of a different speaker, each above more lines than this: titles
-NO_SPEAKER = ""  # the speaker of a passage imported with --unlabelled (stored as no speaker)
 
 _KIND_ORDER = ("voice", "label", "boldcolon", "bold", "head", "alone", *(f"heading{n}" for n in range(1, 7)))
 _KIND_WORDS = {

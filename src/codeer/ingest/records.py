@@ -9,6 +9,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+NO_SPEAKER = ""  # the speaker of a turn without one (--unlabelled, a QDPX source): stored as no speaker
+
 
 class Turn(NamedTuple):
     """One speaker turn: a future passage. ``line`` is where it starts in the source (for error messages).
@@ -46,8 +48,11 @@ class ParsedTranscript:
     warnings: list[str] = field(default_factory=list)  # what a user should check, shown at import
 
     def speaker_names(self) -> list[str]:
-        """Everyone in the transcript: speakers in order of their first turn, then those only in metadata."""
-        return list(dict.fromkeys(chain(map(attrgetter("speaker"), self.turns), self.speakers)))
+        """Everyone in the transcript: speakers in order of their first turn, then those only in metadata
+        (not :data:`NO_SPEAKER`, which is nobody)."""
+        names = dict.fromkeys(chain(map(attrgetter("speaker"), self.turns), self.speakers))
+        names.pop(NO_SPEAKER, None)
+        return list(names)
 
     def __reduce__(self) -> tuple[Callable[..., ParsedTranscript], tuple[Any, ...]]:
         """Pickled with turns as plain tuples: import workers send every transcript to the main process."""

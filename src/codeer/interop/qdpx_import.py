@@ -11,35 +11,37 @@ The file is read completely first (:mod:`codeer.interop.qdpx_read`); then, in th
   error, since its codings would land on the wrong words.
 - **coders**: the users who applied each coding (else who made the selection, else who made the project, else
   ``fallback_coder``), matched by name.
-- **codings** go through :func:`codeer.store.coding.apply_coding` (history included); the same coding twice is
-  counted once. **Memos**: notes referenced by a coding become its memo; other notes become memos about the
-  passage, transcript or code that references them, or about the project.
+- **codings** are written as one set with their history (:mod:`codeer.store.coding_batch`, the same outcome
+  as one :func:`codeer.store.coding.apply_coding` each); the same coding twice is counted once. **Memos**:
+  notes referenced by a coding become its memo; other notes become memos about the passage, transcript or
+  code that references them, or about the project.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codeer.codebook.spec import CodebookSpec
 from codeer.errors import CodeerError
-from codeer.ingest.records import ParsedTranscript, Turn
+from codeer.ingest.records import NO_SPEAKER, ParsedTranscript, Turn
 from codeer.interop.qdc import stored_spec
 from codeer.interop.qdpx_read import QdpxContent, TextContent, read_qdpx
 from codeer.interop.refi import ReadCodebook
-from codeer.model import Code, Codebook, Coding, Memo, Passage, Speaker, Transcript
+from codeer.model import Code, Codebook, Memo, Passage, Speaker, Transcript
 from codeer.nlp import sentence_offsets
 from codeer.store.codebooks import sync_codebook
-from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder, update_coding
+from codeer.store.coding import check_span, get_or_create_coder
+from codeer.store.coding_batch import Item, apply_batch
 from codeer.store.transcripts import save_transcript
 
 Progress = Callable[[int, int, str], None]
-NO_SPEAKER = ""  # how a passage without speaker travels through ParsedTranscript, which needs a name
 
 
 @dataclass
@@ -160,13 +162,6 @@ def _import_transcripts(
         report.transcripts_new += 1
         if progress:
             progress(done, len(fresh), source.key)
-    # ParsedTranscript needs a speaker name for every turn: passages without one are set apart again.
-    session.execute(
-        update(Passage)
-        .where(Passage.speaker_id.in_(select(Speaker.id).where(Speaker.name == NO_SPEAKER)))
-        .values(speaker_id=None)
-    )
-    session.execute(delete(Speaker).where(Speaker.name == NO_SPEAKER))
     keys = [s.key for s in content.sources]
     passages: dict[str, list[int]] = {k: [] for k in keys}
     for key, pid in session.execute(
@@ -265,15 +260,21 @@ def _apply_codings(
     memos: _Memos,
     report: QdpxImport,
 ) -> None:
-    """Every selection's codings on the passages it touches, through the coding service (with history)."""
+    """Every selection's codings on the passages it touches, written as one set with their history
+    (:mod:`codeer.store.coding_batch`: what one ``apply_coding`` per coding would give)."""
     note = f"import {content.path.name}"
-    created: list[dict[str, object]] = []
     transcripts = dict(session.execute(select(Transcript.key, Transcript.id)).all())
-    # The passages and codes are read once, so that the coding service finds them in the session.
-    session.scalars(
-        select(Passage).where(Passage.transcript_id.in_([transcripts[k] for k in passages]))
-    ).all()
-    session.scalars(select(Code).where(Code.id.in_(set(codes.values())))).all()
+    wanted = [transcripts[k] for k in passages]
+    places = {
+        pid: (number, length)
+        for pid, number, length in session.execute(
+            select(Passage.id, Passage.number, func.length(Passage.text)).where(
+                Passage.transcript_id.in_(wanted)
+            )
+        )
+    }
+    items: list[Item] = []
+    created: list[datetime | None] = []
     for source in content.sources:
         ids = passages[source.key]
         for guid in source.notes:
@@ -292,18 +293,16 @@ def _apply_codings(
                 memos.coding_memos.update(coding.notes)
                 coder_id = coders.id(coding.user, selection.user)
                 for place in selection.places:
-                    key = CodingKey(ids[place.index], code_id, coder_id, place.start, place.end)
-                    made, new = apply_coding(session, key, memo, note=note)
-                    if new:
-                        report.codings_added += 1
-                        if coding.created is not None:
-                            created.append({"id": made.id, "created_at": coding.created})
-                    else:
-                        report.codings_already += 1
-                        if memo and made.memo != memo:
-                            update_coding(session, made, memo=memo, note=note)
-    if created:
-        session.execute(update(Coding), created)  # when the other program says they were made, in one go
+                    passage_id = ids[place.index]
+                    number, length = places[passage_id]
+                    check_span(length, place.start, place.end)
+                    items.append(
+                        (passage_id, code_id, coder_id, place.start, place.end, memo, source.key, number)
+                    )
+                    created.append(coding.created)
+    batch = apply_batch(session, items, note=note, created=created)
+    report.codings_added += batch.added
+    report.codings_already += batch.updated + batch.unchanged
 
 
 def import_content(

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -111,20 +112,15 @@ class SourcePassage:
         return self.segments[-1][1]
 
 
+LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every line, without its line break (LF, CRLF or a lone CR)."""
-    found: list[tuple[int, int]] = []
-    at, n = 0, len(text)
-    while at <= n:
-        lf, cr = text.find("\n", at), text.find("\r", at)
-        ends = [i for i in (lf, cr) if i != -1]
-        if not ends:
-            found.append((at, n))
-            break
-        end = min(ends)
-        found.append((at, end))
-        at = end + (2 if text.startswith("\r\n", end) else 1)
-    return found
+    breaks = [(m.start(), m.end()) for m in LINE_BREAK.finditer(text)]
+    starts = [0, *(end for _, end in breaks)]
+    ends = [*(start for start, _ in breaks), len(text)]
+    return list(zip(starts, ends, strict=True))
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
@@ -229,6 +225,9 @@ class Units(enum.Enum):
         return self in (Units.CODE_POINTS_CRLF_ONE, Units.UTF16_CRLF_ONE)
 
 
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each
+
+
 class OffsetMap:
     """Converts positions counted in :class:`Units` to code points of one text, in O(log n) each.
 
@@ -239,7 +238,7 @@ class OffsetMap:
     def __init__(self, text: str, units: Units) -> None:
         specials: list[tuple[int, int]] = []  # (code point index, units minus one)
         if units.utf16:
-            specials += [(i, 1) for i, c in enumerate(text) if ord(c) > 0xFFFF]
+            specials += [(m.start(), 1) for m in ASTRAL.finditer(text)]
         if units.crlf_one:
             at = text.find("\r\n")
             while at != -1:
@@ -340,7 +339,7 @@ def choose_units(
        while a wrong habit (hundreds of boundaries mid-word) loses.
     5. A tie goes to the standard, code points.
     """
-    has_astral = any(any(ord(c) > 0xFFFF for c in text) for text, _ in sources)
+    has_astral = any(ASTRAL.search(text) for text, _ in sources)
     has_crlf = any("\r\n" in text for text, _ in sources)
     candidates = [u for u in Units if (has_astral or not u.utf16) and (has_crlf or not u.crlf_one)]
     known = vendor_units(origin)

@@ -44,8 +44,9 @@ def read_rows(
 
 
 def read_records(path: Path, required: tuple[str, ...]) -> tuple[list[str], Records]:
-    """Header and ``(line, values)`` pairs, values in the header's order (missing trailing cells empty):
-    :func:`read_rows` without a dictionary per row, for files of a million rows."""
+    """Header and ``(line, values)`` pairs of a ``.csv`` or ``.xlsx`` file, ``required`` columns checked;
+    values in the header's order (missing trailing cells empty), a plain list per row for files of a million
+    rows."""
     if not path.is_file():
         raise CodeerError("no such file", path)
     if path.suffix.lower() == ".xlsx":

@@ -6,7 +6,9 @@ from spacy-lookups-data (Dutch: ``gehoord`` → ``horen``). Sentence offsets are
 Unicode code points, the same unit as coding spans.
 
 spaCy itself is imported on first use, not with this module: importing it takes seconds, and most codeer
-commands (status, exports, agreement) never segment a word.
+commands (status, exports, agreement) never segment a word. Sentences of the blank pipeline do not need it
+after the first time: :mod:`codeer.nlp.tokenizer` applies spaCy's tokenizer and Sentencizer in Python, on
+a snapshot of spaCy's data kept in the user's cache (:mod:`codeer.nlp.snapshot`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from itertools import islice
 from typing import TYPE_CHECKING, cast
 
 from codeer.errors import CodeerError
-from codeer.nlp.sentences import RuleSentences, Sentences
+from codeer.nlp import snapshot
+from codeer.nlp.sentences import RuleSentences
+from codeer.nlp.tokenizer import PyTokenizer, Sentences, Token
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -43,8 +47,8 @@ def get_pipeline(language: str = "nl", model: str = "", *, lemmas: bool = True) 
 def _build_pipeline(language: str, model: str, lemmas: bool = True) -> Language:
     import spacy
 
-    name = model or f"{language}_core_news_sm"
-    if model or spacy.util.is_package(name):
+    name = model or trained_pipeline(language)
+    if name:
         try:
             return spacy.load(name)
         except OSError as exc:
@@ -66,6 +70,12 @@ def _build_pipeline(language: str, model: str, lemmas: bool = True) -> Language:
     return nlp
 
 
+def trained_pipeline(language: str) -> str:
+    """The installed trained pipeline for ``language`` (``nl_core_news_sm``), or "" for none."""
+    name = f"{language}_core_news_sm"
+    return name if snapshot.installed(name) is not None else ""
+
+
 def _rule_based_sentences(nlp: Language) -> set[str] | None:
     """The sentencizer's punctuation when it alone finds sentences (no parser or senter), else None."""
     if "sentencizer" not in nlp.pipe_names or {"parser", "senter"} & set(nlp.pipe_names):
@@ -77,10 +87,38 @@ def _rule_based_sentences(nlp: Language) -> set[str] | None:
 
 
 @lru_cache(maxsize=4)
+def _python_tokenizer(language: str, model: str) -> PyTokenizer | None:
+    """spaCy's blank tokenizer and sentencizer in Python (:mod:`codeer.nlp.tokenizer`) when no trained
+    pipeline is used: from the cached snapshot, else taken from spaCy now and cached for later commands."""
+    if model or trained_pipeline(language):
+        return None
+    tokenizer = snapshot.load(language)
+    if tokenizer is None:
+        tokenizer = snapshot.take(get_pipeline(language, model, lemmas=False))
+        if tokenizer is not None:
+            snapshot.save(language, tokenizer)
+    return tokenizer
+
+
+@lru_cache(maxsize=4)
 def _rule_sentences(language: str, model: str) -> RuleSentences | None:
+    python = _python_tokenizer(language, model)
+    if python is not None:
+        return RuleSentences(python, python.finals, python.sentences)
     nlp = get_pipeline(language, model, lemmas=False)
     punct = _rule_based_sentences(nlp)
-    return None if punct is None else RuleSentences(cast("Tokenizer", nlp.tokenizer), punct)
+    if punct is None:
+        return None
+    tokenizer = cast("Tokenizer", nlp.tokenizer)
+    sentencizer = nlp.get_pipe("sentencizer")
+
+    def tokens(chunk: str) -> list[Token]:
+        return [(token.text, token.idx, token.is_punct) for token in tokenizer(chunk)]
+
+    def whole(text: str) -> Sentences:
+        return [[s.start_char, s.end_char] for s in sentencizer(tokenizer(text)).sents]
+
+    return RuleSentences(tokens, punct, whole)
 
 
 def prepare_sentences(language: str = "nl", model: str = "") -> None:
@@ -90,19 +128,12 @@ def prepare_sentences(language: str = "nl", model: str = "") -> None:
 
 def sentence_offsets(texts: Iterable[str], language: str = "nl", model: str = "") -> Iterator[Sentences]:
     """For every text, its sentences as ``[start, end]`` code-point offsets (end exclusive)."""
-    nlp = get_pipeline(language, model, lemmas=False)
     rule = _rule_sentences(language, model)
     if rule is not None:
-        sentencizer = nlp.get_pipe("sentencizer")
         for batch in _batches(texts, BATCH_TEXTS):
-            found = rule.segment(batch)
-            if found is None:  # some text has odd white space: spaCy sees every text of the batch whole
-                found = [
-                    [[s.start_char, s.end_char] for s in sentencizer(doc).sents]
-                    for doc in cast("Tokenizer", nlp.tokenizer).pipe(batch)
-                ]
-            yield from found
+            yield from rule.segment(batch)
         return
+    nlp = get_pipeline(language, model, lemmas=False)
     keep = {"sentencizer", "senter", "parser", "tok2vec", "transformer"}
     with nlp.select_pipes(disable=[name for name in nlp.pipe_names if name not in keep]):
         for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):

@@ -9,21 +9,18 @@ Running the tokenizer over every word to apply that rule is what made segmenting
 of an import. It is not needed: in a *normalised* text (words separated by single spaces, as every
 transcript reader stores a passage) spaCy's tokenizer handles each space-separated chunk on its own, so a
 boundary can only occur in a chunk holding a final character or in the chunks right after it, up to the
-first plain token. Only those chunks are tokenized, by spaCy's own tokenizer, each distinct chunk once;
-every other chunk is skipped. The result equals the Sentencizer's on the whole text (tests/test_nlp.py
-checks it against spaCy on generated texts).
+first plain token. Only those chunks are tokenized (by :mod:`codeer.nlp.tokenizer`, spaCy's tokenizer in
+Python, or by spaCy's own), each distinct chunk once; every other chunk is skipped. The result equals the
+Sentencizer's on the whole text (tests/test_nlp.py checks it against spaCy on generated texts).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from itertools import accumulate
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from spacy.tokenizer import Tokenizer
-
-Sentences = list[list[int]]  # [start, end] code-point offsets, end exclusive
+from codeer.nlp.tokenizer import Sentences, Token
 
 CACHED_CHUNKS = 200_000  # distinct chunks remembered per state; a new corpus refills the cache
 LATIN_1 = "\xff"
@@ -56,12 +53,19 @@ def _above_latin(finals: list[str]) -> str:
 
 
 class RuleSentences:
-    """The Sentencizer rule for one tokenizer and set of sentence-final characters."""
+    """The Sentencizer rule for one tokenizer and set of sentence-final characters.
 
-    def __init__(self, tokenizer: Tokenizer, finals: set[str]) -> None:
-        self._tokenizer = tokenizer
+    ``tokens`` tokenizes one chunk (no white space in it) as ``(text, offset, is_punct)``; ``whole`` gives
+    the sentences of a text that is not normalised, which the rule cannot segment chunk by chunk.
+    """
+
+    def __init__(
+        self, tokens: Callable[[str], list[Token]], finals: Iterable[str], whole: Callable[[str], Sentences]
+    ) -> None:
+        self._tokenizer = tokens
+        self._whole = whole
         self._finals = frozenset(finals)
-        ordered = sorted(finals)
+        ordered = sorted(self._finals)
         latin = [c for c in ordered if c <= LATIN_1]
         above = _above_latin([c for c in ordered if c > LATIN_1])
         self._latin = re.compile(f"[{_class(''.join(latin))}][^ ]*")
@@ -81,18 +85,34 @@ class RuleSentences:
             if len(cache) >= CACHED_CHUNKS:
                 cache.clear()
             starts = []
-            for token in self._tokenizer(chunk):
-                final = token.text in self._finals
-                if seen and not final and not token.is_punct:
-                    starts.append(token.idx)
+            for text, idx, punct in self._tokenizer(chunk):
+                final = text in self._finals
+                if seen and not final and not punct:
+                    starts.append(idx)
                     seen = False
                 elif final:
                     seen = True
             found = cache[chunk] = (tuple(starts), seen)
         return found
 
-    def segment(self, texts: list[str]) -> list[Sentences] | None:
-        """Every text's sentences, or None if a text is not normalised (spaCy must then see it whole).
+    @staticmethod
+    def normalised(text: str) -> bool:
+        """Whether the rule can segment ``text``: words separated by single spaces, nothing else."""
+        return "  " not in text and text[:1] != " " and text[-1:] != " " and not ODD_SPACE_RE.search(text)
+
+    def segment(self, texts: list[str]) -> list[Sentences]:
+        """Every text's sentences; a text that is not normalised is segmented whole, the rest by the rule."""
+        found = self._segment(texts)
+        if found is None:
+            odd = [i for i, text in enumerate(texts) if not self.normalised(text)]
+            # every text left is normalised, so the rule takes them all (an odd one counts as empty here)
+            found = self._segment([text if self.normalised(text) else "" for text in texts]) or []
+            for i in odd:
+                found[i] = self._whole(texts[i])
+        return found
+
+    def _segment(self, texts: list[str]) -> list[Sentences] | None:
+        """Every text's sentences, or None if a text is not normalised.
 
         The texts are searched as one string, joined by single spaces (empty texts left out, they have
         no sentences); where one text ends is known, so the rule never runs on into the next.

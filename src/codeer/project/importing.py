@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from codeer.errors import CodeerError, raise_all
 from codeer.ingest import find_transcripts, parse_file
-from codeer.ingest.layout import NO_SPEAKER
 from codeer.ingest.records import ParsedTranscript
-from codeer.model import Passage, Speaker, Transcript
+from codeer.model import Transcript
 from codeer.nlp import prepare_sentences, sentence_offsets
 from codeer.nlp.sentences import Sentences
 from codeer.store.database import Database
@@ -102,12 +100,13 @@ def _prepare_all(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while an import builds its many small objects.
 
     Nothing an import makes holds a reference cycle, so reference counting frees all of it; the cyclic
     collector would only walk every live turn and offset list again and again (a third of a large
-    import's time). Forked workers inherit the pause.
+    import's time). Forked workers inherit the pause; a QDPX import (tens of thousands of passages) pauses
+    it too.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -139,7 +138,7 @@ def import_paths(
         report.results.extend(insert_transcripts(session, pending, language=language))
         pending.clear()
 
-    with _collector_paused(), db.session() as session:
+    with collector_paused(), db.session() as session:
         known = dict(session.execute(select(Transcript.key, Transcript.content_hash)).all())
         for done, item in enumerate(_prepare_all(files, known, language, spacy_model, unlabelled), start=1):
             if progress:
@@ -174,16 +173,7 @@ def import_paths(
                 report.results.append(result)
         raise_all(problems)  # inside the transaction: any problem rolls back everything stored above
         store_pending()
-        if unlabelled is not None:
-            _unset_no_speaker(session)
     return report
-
-
-def _unset_no_speaker(session: Session) -> None:
-    """Passages imported with ``--unlabelled`` have no speaker: the placeholder speaker goes again."""
-    placeholder = select(Speaker.id).where(Speaker.name == NO_SPEAKER)
-    session.execute(update(Passage).where(Passage.speaker_id.in_(placeholder)).values(speaker_id=None))
-    session.execute(delete(Speaker).where(Speaker.name == NO_SPEAKER))
 
 
 @dataclass

@@ -9,8 +9,21 @@ transaction in an import).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, String, Text, delete, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Integer,
+    Select,
+    String,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
@@ -50,19 +63,31 @@ def check_span(length: int, start: int | None, end: int | None) -> None:
         raise CodeerError(f"span {start}:{end} is outside the passage (0:{length})")
 
 
-def _same_key(key: CodingKey) -> list[ColumnElement[bool]]:
+def same_key(key: CodingKey) -> list[ColumnElement[bool]]:
     """The conditions that pick ``key``'s coding (the unique index maps a missing span to -1)."""
+    return coding_where(key.passage_id, key.code_id, key.coder_id, key.start, key.end)
+
+
+def coding_where(
+    passage: int | ColumnElement[int],
+    code: int | ColumnElement[int],
+    coder: int | ColumnElement[int],
+    start: int | None | ColumnElement[int],
+    end: int | None | ColumnElement[int],
+) -> list[ColumnElement[bool]]:
+    """:func:`same_key` for values that may also be SQL: a subquery that finds the passage by its number, or
+    a parameter (for ``start``/``end`` one that holds -1 for no span)."""
     return [
-        Coding.passage_id == key.passage_id,
-        Coding.code_id == key.code_id,
-        Coding.coder_id == key.coder_id,
-        func.coalesce(Coding.start, -1) == (-1 if key.start is None else key.start),
-        func.coalesce(Coding.end, -1) == (-1 if key.end is None else key.end),
+        Coding.passage_id == passage,
+        Coding.code_id == code,
+        Coding.coder_id == coder,
+        func.coalesce(Coding.start, -1) == (-1 if start is None else start),
+        func.coalesce(Coding.end, -1) == (-1 if end is None else end),
     ]
 
 
 def find_coding(session: Session, key: CodingKey) -> Coding | None:
-    return session.scalar(select(Coding).where(*_same_key(key)))
+    return session.scalar(select(Coding).where(*same_key(key)))
 
 
 @dataclass(frozen=True)
@@ -77,14 +102,25 @@ class Place:
 
 def locate(session: Session, key: CodingKey) -> Place:
     """The passage, the coding ``key`` names and its coder, read in one statement."""
-    found = session.execute(
-        select(
-            select(func.length(Passage.text)).where(Passage.id == key.passage_id).scalar_subquery(),
-            select(Coding.id).where(*_same_key(key)).scalar_subquery(),
-            select(Coder.name).where(Coder.id == key.coder_id).scalar_subquery(),
-        )
-    ).one()
+    parameters = {"passage": key.passage_id, "code": key.code_id, "coder": key.coder_id}
+    parameters |= {"start": -1 if key.start is None else key.start, "end": -1 if key.end is None else key.end}
+    found = session.connection().execute(_locate_statement(), parameters).one()
     return Place(found[0], found[1], found[2] or "")
+
+
+_LOCATE_PARAMETERS = ("passage", "code", "coder", "start", "end")
+
+
+@cache
+def _locate_statement() -> Select:
+    """:func:`locate`'s statement, built once."""
+    passage, code, coder, start, end = (bindparam(name, type_=Integer) for name in _LOCATE_PARAMETERS)
+    same = coding_where(passage, code, coder, start, end)
+    return select(
+        select(func.length(Passage.text)).where(Passage.id == passage).scalar_subquery(),
+        select(Coding.id).where(*same).scalar_subquery(),
+        select(Coder.name).where(Coder.id == coder).scalar_subquery(),
+    )
 
 
 _EVENT_COPY = (
@@ -105,6 +141,20 @@ def record(
     """
     if server_writes_history(session):
         return
+    parameters = {
+        "coding_id": coding_id,
+        "action": action,
+        "previous": previous,
+        "note": note,
+        "at": utcnow(),
+    }
+    session.connection().execute(_record_statement(), parameters)
+
+
+@cache
+def _record_statement() -> Insert:
+    """:func:`record`'s INSERT ... SELECT, built once (building it is most of the work of sending it)."""
+    events = CodingEvent.__table__
     source = (
         select(
             Coding.id,
@@ -117,18 +167,17 @@ def record(
             Coding.start,
             Coding.end,
             Coding.memo,
-            literal(action, String),
-            literal(previous, CodingEvent.__table__.c.previous.type),
-            literal(note, Text),
-            literal(utcnow(), CodingEvent.__table__.c.at.type),
+            bindparam("action", type_=String),
+            bindparam("previous", type_=events.c.previous.type),
+            bindparam("note", type_=Text),
+            bindparam("at", type_=events.c.at.type),
         )  # fmt: skip
         .join(Passage, Passage.id == Coding.passage_id)
         .join(Transcript, Transcript.id == Passage.transcript_id)
         .join(Code, Code.id == Coding.code_id)
-        .where(Coding.id == coding_id)
+        .where(Coding.id == bindparam("coding_id"))
     )
-    columns = [*_EVENT_COPY, "action", "previous", "note", "at"]
-    session.execute(insert(CodingEvent).from_select(columns, source))
+    return insert(events).from_select([*_EVENT_COPY, "action", "previous", "note", "at"], source)
 
 
 def apply_coding(

@@ -16,8 +16,9 @@ codes and spans exist) is the caller's work, done before on whole sets.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, text, update
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ class BatchReport:
     unchanged: int = 0
 
 
-def _new_ids(connection: Connection, wanted: int) -> Iterator[int]:
+def new_ids(connection: Connection, wanted: int) -> Iterator[int]:
     """Ids for new codings. SQLite: after the largest (the caller's transaction holds the write lock);
     PostgreSQL: drawn from the table's sequence, a chunk at a time, so other writers never collide."""
     if connection.dialect.name != "postgresql":
@@ -60,13 +61,57 @@ def _new_ids(connection: Connection, wanted: int) -> Iterator[int]:
         wanted -= chunk
 
 
+def ids_between_removals(connection: Connection, steps: Sequence[int | None]) -> list[int]:
+    """The ids that codings inserted one at a time would get, for ``steps`` in order: an id is a coding
+    deleted at that point, None a coding inserted (:func:`new_ids` when nothing is deleted).
+
+    SQLite gives a new row the largest id in the table plus one, so deleting the largest coding before an
+    insert lowers the next id; PostgreSQL draws from the sequence whatever was deleted.
+    """
+    inserts = sum(step is None for step in steps)
+    if connection.dialect.name == "postgresql":
+        return list(new_ids(connection, inserts))
+    removals = len(steps) - inserts
+    top = connection.execute(
+        text("SELECT id FROM codings ORDER BY id DESC LIMIT :n"), {"n": removals + 1}
+    ).scalars().all()
+    largest = top[0] if top else 0
+    gone: set[int] = set()
+    found: list[int] = []
+    for step in steps:
+        if step is None:
+            largest += 1
+            found.append(largest)
+        else:  # a stored coding (never one inserted here), so the largest left is among the top ones
+            gone.add(step)
+            if step == largest:
+                largest = next((i for i in top if i not in gone), 0)
+    return found
+
+
+def _fresh(connection: Connection, items: Sequence[Item], existing: Collection[tuple]) -> int:
+    """How many ids to draw: SQLite's are counted up as taken, so any number will do; PostgreSQL's come
+    from the sequence, where one drawn and not used would leave a gap that one action at a time leaves not."""
+    if connection.dialect.name != "postgresql":
+        return len(items)
+    new = {item[:5] for item in items} - set(existing)
+    return len(new)
+
+
 def apply_batch(
-    session: Session, items: Sequence[Item], *, note: str, action: str = "apply", update_memos: bool = True
+    session: Session,
+    items: Sequence[Item],
+    *,
+    note: str,
+    action: str = "apply",
+    update_memos: bool = True,
+    created: Sequence[datetime | None] | None = None,
 ) -> BatchReport:
     """Apply ``items`` in order as :func:`codeer.store.coding.apply_coding` would, one statement per table.
 
     ``update_memos``: an item whose coding exists and brings another non-empty memo replaces the memo (as a
-    codings import does); without it such an item changes nothing.
+    codings import does); without it such an item changes nothing. ``created``: for each item, when another
+    program says its coding was made (None: now), kept as a new coding's ``created_at``.
     """
     report = BatchReport()
     if not items:
@@ -82,21 +127,25 @@ def apply_batch(
     memos: dict[int, str] = {coding_id: memo for coding_id, memo in session.execute(with_memo)}
     now = utcnow()
     at = driver_value(connection, CodingEvent.__table__.c.at, now)
-    stamp = driver_value(connection, Coding.__table__.c.created_at, now)
+    created_column = Coding.__table__.c.created_at
+    stamp = driver_value(connection, created_column, now)
     previous_column = CodingEvent.__table__.c.previous
     no_previous = driver_value(connection, previous_column, None)
-    ids = _new_ids(connection, len(items))  # drawn as needed: items whose coding exists take none
+    ids = new_ids(connection, _fresh(connection, items, existing))
     codings: list[tuple] = []
     events: list[tuple] = []
     changed: dict[int, str] = {}
-    for passage_id, code_id, coder_id, start, end, memo, transcript_key, number in items:
+    made = created or ()
+    for index, (passage_id, code_id, coder_id, start, end, memo, transcript_key, number) in enumerate(items):
         key = (passage_id, code_id, coder_id, start, end)
         coding_id = existing.get(key)
         if coding_id is None:
             coding_id = existing[key] = next(ids)
             if memo:
                 memos[coding_id] = memo
-            codings.append((coding_id, passage_id, code_id, coder_id, start, end, memo, stamp, stamp))
+            when = made[index] if index < len(made) else None
+            first = stamp if when is None else driver_value(connection, created_column, when)
+            codings.append((coding_id, passage_id, code_id, coder_id, start, end, memo, first, stamp))
             events.append(
                 (at, action, coding_id, passage_id, code_id, coder_id, transcript_key, number,
                  code_keys[code_id], start, end, memo, no_previous, note)

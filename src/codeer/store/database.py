@@ -4,7 +4,8 @@ SQLite is the default (a file ``codeer.db`` in the project folder), PostgreSQL s
 assumes one of them beyond the connection set-up below. Opening a database always brings its schema to the
 newest Alembic revision, so a project made by an older codeer simply upgrades. Checking costs one query
 (the stored revision against the newest, read from the migration files' headers); Alembic itself is loaded
-only when there is something to migrate, so a command on a current project starts without it.
+only when there is something to migrate, so a command on a current project starts without it, and a new
+SQLite project gets the newest schema from the model directly.
 """
 
 from __future__ import annotations
@@ -17,19 +18,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "model" / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -174,8 +175,11 @@ def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] 
     first one migrates.
     """
     head = head_revision()
-    if schema_revision(engine) == head:
+    stored = schema_revision(engine)
+    if stored == head:
         return False
+    if stored is None and engine.dialect.name == "sqlite" and _create_new_schema(engine, head):
+        return True
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
@@ -193,16 +197,45 @@ def upgrade_schema(engine: Engine, before_upgrade: Callable[[str | None], None] 
     return True
 
 
+VERSION_TABLE = (  # Alembic's own table, as Alembic creates it
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+
+
+def _create_new_schema(engine: Engine, head: str) -> bool:
+    """A new SQLite project (not a single table yet) gets the newest schema straight from the model and is
+    stamped with the newest revision: what the migrations build, without loading Alembic to replay them
+    (``tests/test_schema.py`` checks the two schemas are the same). False if the file holds tables after
+    all (another process made them a moment ago, or it is not codeer's): the migrations then decide."""
+    from codeer.model import Base
+
+    with engine.begin() as conn:  # BEGIN IMMEDIATE: a second process waits, then finds the tables
+        if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar():
+            return False
+        Base.metadata.create_all(conn)
+        conn.exec_driver_sql(VERSION_TABLE)
+        conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
+    return True
+
+
 @dataclass
 class Database:
     """An open project database: the engine and a session factory.
 
-    ``session()`` is the unit of work: everything inside commits together or not at all.
+    ``session()`` is the unit of work: everything inside commits together or not at all. SQLAlchemy's ORM
+    is loaded on the first session: a command that reads through the tables alone
+    (:meth:`read_connection`) starts without it.
     """
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -224,9 +257,17 @@ class Database:
     def read_session(self) -> Iterator[Session]:
         """A transaction for reading: on SQLite it never takes the write lock, so an export of a big
         project (a minute of reading) does not keep coders who save a coding waiting."""
+        from sqlalchemy.orm import Session
+
         engine = self.engine.execution_options(**{READ_ONLY: True})
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """:meth:`read_session` without the ORM: a connection in a reading transaction."""
+        with self.engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
@@ -355,4 +396,4 @@ def open_database(
     except DBAPIError as exc:
         engine.dispose()
         raise database_error(exc, url, opening=True) from exc
-    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    return Database(url=url, engine=engine)

@@ -12,11 +12,14 @@ The answer is read once per transaction's connection and kept with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
-from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # The functions a team database has (created by `codeer db team-setup`): their presence means the server
 # writes the history and enforces blind coding.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
-from codeer.model import Speaker, SpeakerAttribute
+from codeer.model.tables import speaker_attributes, speakers
 
 ROLE_ATTRIBUTES = ("rol", "role")
 MODERATOR_WORDS = ("moderator", "interviewer", "gespreksleider")
@@ -40,14 +40,13 @@ class ModeratorRule:
 
     def speaker_ids(self) -> Select[int]:
         """The same rule in SQL: the ids of every moderator speaker (filter further by transcript)."""
-        role_of = and_(
-            SpeakerAttribute.speaker_id == Speaker.id, func.lower(SpeakerAttribute.name).in_(ROLE_ATTRIBUTES)
-        )
+        attribute, speaker = speaker_attributes.c, speakers.c
+        role_of = and_(attribute.speaker_id == speaker.id, func.lower(attribute.name).in_(ROLE_ATTRIBUTES))
         has_role = exists().where(role_of)
-        role_value = func.lower(func.trim(SpeakerAttribute.value))
+        role_value = func.lower(func.trim(attribute.value))
         moderator_role = exists().where(role_of, role_value.in_(self.roles))
-        named = and_(~has_role, func.lower(func.trim(Speaker.name)).in_(self.names))
-        return select(Speaker.id).where(or_(moderator_role, named))
+        named = and_(~has_role, func.lower(func.trim(speaker.name)).in_(self.names))
+        return select(speaker.id).where(or_(moderator_role, named))
 
 
 DEFAULT_RULE = ModeratorRule()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, distinct, func, select
 
-from codeer.model import Code, Codebook, Coder, Coding, Passage, Transcript
+from codeer.model.tables import codebooks, coders, codes, codings, passages, transcripts
 
 
 @dataclass
@@ -28,30 +27,36 @@ class ProjectStatus:
     coders: list[CoderProgress]
 
 
-def project_status(session: Session) -> ProjectStatus:
-    per_coder = session.execute(
+def project_status(conn: Connection) -> ProjectStatus:
+    """The counts, read through the tables (``codeer status`` starts without SQLAlchemy's ORM)."""
+    coder, coding, passage = coders.c, codings.c, passages.c
+    per_coder = conn.execute(
         select(
-            Coder.name,
-            func.count(distinct(Coding.passage_id)),
-            func.count(Coding.id),
-            func.count(distinct(Passage.transcript_id)),
+            coder.name,
+            func.count(distinct(coding.passage_id)),
+            func.count(coding.id),
+            func.count(distinct(passage.transcript_id)),
         )
-        .select_from(Coder)
-        .outerjoin(Coding, Coding.coder_id == Coder.id)
-        .outerjoin(Passage, Coding.passage_id == Passage.id)
-        .group_by(Coder.name)
-        .order_by(Coder.name)
+        .select_from(coders)
+        .outerjoin(codings, coding.coder_id == coder.id)
+        .outerjoin(passages, coding.passage_id == passage.id)
+        .group_by(coder.name)
+        .order_by(coder.name)
     ).all()
     # Streamed: a project of millions of words never sits in memory just to be counted.
-    passages = words = 0
-    for text in session.scalars(select(Passage.text).execution_options(yield_per=5000)):
-        passages += 1
+    words = count = 0
+    for text in conn.execution_options(yield_per=5000).scalars(select(passage.text)):
+        count += 1
         words += len(text.split())
+
+    def rows(table: Table) -> int:
+        return conn.scalar(select(func.count()).select_from(table)) or 0
+
     return ProjectStatus(
-        transcripts=session.scalar(select(func.count(Transcript.id))) or 0,
-        passages=passages,
+        transcripts=rows(transcripts),
+        passages=count,
         words=words,
-        codebooks=session.scalar(select(func.count(Codebook.id))) or 0,
-        codes=session.scalar(select(func.count(Code.id))) or 0,
+        codebooks=rows(codebooks),
+        codes=rows(codes),
         coders=[CoderProgress(*row) for row in per_coder],
     )

@@ -5,6 +5,9 @@ coder accepts one, which applies the code as that coder's own coding through :mo
 (so it has a history event and is theirs in every export). There is at most one suggestion per passage and
 code; its ``start``/``end`` is the one sentence holding every trigger, or NULL.
 
+:func:`accept_many` accepts a whole set (``codeer accept``) the way :func:`accept` does one at a time,
+with one statement per table.
+
 A decision is final and project-wide: a new auto-coding run updates the open suggestions of the passages
 and codes it covers (new score, triggers, sentence), deletes those it no longer makes, and never touches an
 accepted or rejected one, so a rejected suggestion does not come back.
@@ -16,12 +19,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from codeer.errors import CodeerError
-from codeer.model import Code, Coding, Passage, Suggestion
-from codeer.store.coding import CodingKey, apply_coding
+from codeer.errors import CodeerError, raise_all
+from codeer.model import Code, Coding, Passage, Suggestion, Transcript
+from codeer.store.coding import CodingKey, apply_coding, check_span
+from codeer.store.coding_batch import BatchReport, Item, apply_batch
 
 ACCEPTED_NOTE = "accepted suggestion"
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
@@ -232,3 +236,69 @@ def reject(session: Session, suggestion_id: int, coder_id: int) -> None:
     suggestion = _open(session, suggestion_id)
     suggestion.status, suggestion.decided_by = REJECTED, coder_id
     session.flush()
+
+
+def open_suggestions(
+    session: Session,
+    *,
+    codebook_ids: Sequence[int] | None = None,
+    transcript_ids: Sequence[int] | None = None,
+    min_score: float = 0.0,
+) -> list[int]:
+    """The ids of the open suggestions in scope, in reading order (transcript, passage, best first)."""
+    query = (
+        select(Suggestion.id)
+        .join(Passage, Passage.id == Suggestion.passage_id)
+        .join(Transcript, Transcript.id == Passage.transcript_id)
+        .where(Suggestion.status == OPEN, Suggestion.score >= min_score)
+    )
+    if codebook_ids is not None:
+        query = query.where(Suggestion.code_id.in_(select(Code.id).where(Code.codebook_id.in_(codebook_ids))))
+    query = _in_scope(query, None, transcript_ids, join=False)
+    order = (Transcript.key, Passage.number, Suggestion.score.desc(), Suggestion.id)
+    return list(session.scalars(query.order_by(*order)))
+
+
+def accept_many(
+    session: Session, suggestion_ids: Sequence[int], coder_id: int, *, sentence: bool = False
+) -> BatchReport:
+    """:func:`accept` for each of ``suggestion_ids`` in turn, written as sets (:mod:`.coding_batch`).
+
+    The codings and their history events are what :func:`accept` gives one suggestion after another (a code
+    the coder had already applied there stays as it is); the suggestions are marked accepted by ``coder_id``
+    in one statement. A suggestion that does not exist or was already decided changes nothing: the error
+    names every such one.
+    """
+    wanted = list(dict.fromkeys(suggestion_ids))
+    found: dict[int, tuple] = {}
+    query = (
+        select(Suggestion.id, Suggestion.passage_id, Suggestion.code_id, Suggestion.start, Suggestion.end)
+        .add_columns(Suggestion.status, Transcript.key, Passage.number, func.length(Passage.text))
+        .join(Passage, Passage.id == Suggestion.passage_id)
+        .join(Transcript, Transcript.id == Passage.transcript_id)
+    )
+    for first in range(0, len(wanted), CHUNK):
+        for row in session.execute(query.where(Suggestion.id.in_(wanted[first : first + CHUNK]))):
+            found[row[0]] = row[1:]
+    problems = [
+        CodeerError(f"no suggestion with id {sid}")
+        if sid not in found
+        else CodeerError(f"suggestion {sid} was already {found[sid][4]}")
+        for sid in wanted
+        if sid not in found or found[sid][4] != OPEN
+    ]
+    raise_all(problems)
+    items: list[Item] = []
+    for sid in wanted:
+        passage_id, code_id, start, end, _, key, number, length = found[sid]
+        span = (start, end) if sentence else (None, None)
+        check_span(length, *span)
+        items.append((passage_id, code_id, coder_id, *span, "", key, number))
+    report = apply_batch(session, items, note=ACCEPTED_NOTE, update_memos=False)
+    for first in range(0, len(wanted), CHUNK):
+        session.execute(
+            update(Suggestion)
+            .where(Suggestion.id.in_(wanted[first : first + CHUNK]))
+            .values(status=ACCEPTED, decided_by=coder_id)
+        )
+    return report

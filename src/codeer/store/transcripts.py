@@ -84,7 +84,7 @@ def _passage_rows(
         {
             "transcript_id": transcript_id,
             "number": number,
-            "speaker_id": speakers[turn.speaker],
+            "speaker_id": speakers.get(turn.speaker),  # None for NO_SPEAKER
             "start_ms": turn.start_ms,
             "text": turn.text,
             "sentences": sents,
@@ -175,7 +175,7 @@ def insert_transcripts(
     for tid, (parsed, offsets) in numbered:
         ids = speaker_ids[tid]
         rows += [
-            (tid, number, ids[turn.speaker], turn.start_ms, turn.text, sentences)
+            (tid, number, ids.get(turn.speaker), turn.start_ms, turn.text, sentences)  # NO_SPEAKER: None
             for number, (turn, sentences) in enumerate(zip(parsed.turns, offsets, strict=True), start=1)
         ]
     insert_rows(connection, Passage.__table__, PASSAGE_COLUMNS, rows)
