@@ -31,7 +31,7 @@ def test_migrations_build_the_orm_schema_on_postgresql(pg_url: str) -> None:
     with db.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     db.close()
-    assert diffs == [], "a migration builds something else on PostgreSQL than orm.py declares"
+    assert diffs == [], "a migration builds something else on PostgreSQL than model/tables.py declares"
 
 
 @pytest.mark.parametrize(

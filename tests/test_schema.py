@@ -43,7 +43,7 @@ def test_migrations_build_the_orm_schema(tmp_path: Path) -> None:
     engine = _migrated(tmp_path / "codeer.db")
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diffs == [], "orm.py changed without a migration: add an Alembic revision"
+    assert diffs == [], "model/tables.py changed without a migration: add an Alembic revision"
     assert schema_revision(engine) == head_revision()
 
 
