@@ -85,8 +85,8 @@ class _Lookups:
     pseudonyms: Pseudonyms | None
     code_names: dict[int, tuple[str, str]]  # id → ref, name
     coders: dict[int, str]  # id → name
-    passage_memos: dict[tuple[int, int], str]  # (passage id, coder id) → the coder's memo(s) on the passage
     neutralised: bool  # the text above as written into a table cell; the query guards memo and quote
+    passage_memos: dict[tuple[int, int], str]  # (passage id, coder id) → the coder's memo(s) on the passage
 
 
 def _lookups(
@@ -125,9 +125,7 @@ def _lookups(
     names_of = {cid: (cell(code.ref), cell(code.name)) for cid, code in codes.items()}
     coders = {cid: cell(name) for cid, name in session.execute(select(Coder.id, Coder.name))}
     memos = _passage_memos(session)
-    if neutralised and not pseudonymise:  # with pseudonyms they are guarded after the names are replaced
-        memos = {key: guard(text) for key, text in memos.items()}
-    return _Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, memos, neutralised)
+    return _Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, neutralised, memos)
 
 
 def _same(text: str) -> str:
@@ -210,10 +208,11 @@ def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]
         for tid, pid, number, sid, ms, code_id, coder_id, start, end, memo, text in batch:
             key, title, attributes = transcripts[tid]
             speaker, speaker_attributes = speakers[sid]
-            on_passage = passage_memos.get((pid, coder_id), "") if passage_memos else ""
+            on_passage = passage_memos.get((pid, coder_id), "")
             if pseudonyms is not None:
                 text, memo = cell(pseudonyms.text(tid, text or "")), cell(pseudonyms.text(tid, memo))
-                on_passage = cell(pseudonyms.text(tid, on_passage)) if on_passage else ""
+                on_passage = pseudonyms.text(tid, on_passage) if on_passage else ""
+            on_passage = cell(on_passage)
             yield (
                 key, title, number, clock(ms), speaker, *attributes, *speaker_attributes,
                 *codes[code_id], coders[coder_id], start, end, memo, on_passage, text or "",
