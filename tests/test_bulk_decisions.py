@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from agreement_project import build
 from conftest import SAMPLE_CODEBOOKS, SAMPLE_CODINGS, SAMPLE_TRANSCRIPTS, run_cli
+from db_state import codings_and_events
 from sqlalchemy import select
 
 from codeer.errors import CodeerError
-from codeer.model import Code, Coder, Coding, CodingEvent, Passage, Settlement, Suggestion, Transcript
+from codeer.model import Code, Coder, Passage, Settlement, Suggestion, Transcript
 from codeer.store.coding import CodingKey, apply_coding, get_or_create_coder
 from codeer.store.consensus import BOTH, NEITHER, settle, settle_many
 from codeer.store.database import Database
@@ -44,15 +45,7 @@ def _state(db: Database) -> tuple[list[tuple], ...]:
     """Every coding, history event, settlement and suggestion, times left out (a batch has one time)."""
     with db.session() as session:
         names = dict(session.execute(select(Coder.id, Coder.name)).all())
-        codings = [
-            (c.id, c.passage_id, c.code_id, names[c.coder_id], c.start, c.end, c.memo)
-            for c in session.scalars(select(Coding).order_by(Coding.id))
-        ]
-        events = [
-            (e.id, e.action, e.coding_id, e.passage_id, e.code_id, names[e.coder_id], e.transcript_key,
-             e.passage_number, e.code_key, e.start, e.end, e.memo, e.previous, e.note)
-            for e in session.scalars(select(CodingEvent).order_by(CodingEvent.id))
-        ]  # fmt: skip
+        codings, events = codings_and_events(session)
         settlements = [
             (s.id, s.passage_id, names[s.coder_id], s.choice, s.compared, s.note)
             for s in session.scalars(select(Settlement).order_by(Settlement.id))

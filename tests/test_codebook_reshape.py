@@ -8,6 +8,7 @@ import time
 
 import pytest
 from coding_worker import TRANSCRIPT, prepare, run_workers
+from db_state import codebook_state
 from sqlalchemy import select
 
 from codeer.errors import CodeerError
@@ -36,39 +37,6 @@ def db(db_url: str, build_study) -> Database:
     build_study(database, transcripts=1)
     yield database
     database.close()
-
-
-def state(db: Database) -> tuple:
-    """Codes, codings and code memos exactly (ids, every field, times)."""
-    with db.session() as s:
-        codes = s.execute(
-            select(
-                Code.id,
-                Code.codebook_id,
-                Code.key,
-                Code.name,
-                Code.parent_id,
-                Code.hotkey,
-                Code.definition,
-                Code.examples,
-                Code.position,
-                Code.color,
-            ).order_by(Code.id)
-        ).all()
-        codings = s.execute(
-            select(
-                Coding.id,
-                Coding.passage_id,
-                Coding.code_id,
-                Coding.coder_id,
-                Coding.start,
-                Coding.end,
-                Coding.memo,
-                Coding.created_at,
-            ).order_by(Coding.id)
-        ).all()
-        memos = s.execute(select(Memo.id, Memo.code_id, Memo.text, Memo.coder_id).order_by(Memo.id)).all()
-    return [tuple(r) for r in codes], [tuple(r) for r in codings], [tuple(r) for r in memos]
 
 
 def by_code(db: Database) -> dict[str, list[tuple[int, str, int | None, str]]]:
@@ -104,7 +72,7 @@ def test_merge_moves_every_coders_codings_folds_duplicates_and_undo_restores_exa
         ).memo = "van herhaling"
         s.add(Memo(code_id=oprechte, coder_id=anouk, text="idee A"))
         s.add(Memo(code_id=herhaling, coder_id=anouk, text="idee B"))
-    before, codes_before = state(db), by_code(db)
+    before, codes_before = codebook_state(db), by_code(db)
     moving = len(codes_before["oprechte-empathie"])
     with db.session() as s:
         outcome = merge_codes(s, anouk, "oprechte-empathie", "herhaling")
@@ -122,12 +90,12 @@ def test_merge_moves_every_coders_codings_folds_duplicates_and_undo_restores_exa
         )  # each moved coding: removed + applied; the fold: update + remove
         undone = undo_change(s, anouk)
     assert undone.action == "undo"
-    assert state(db) == before
+    assert codebook_state(db) == before
 
 
 def test_split_moves_chosen_codings_to_a_new_code_and_undo_takes_it_back(db: Database) -> None:
     anouk = me(db)
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s:
         chosen = s.scalars(
             select(Coding.id).join(Code).where(Code.key == "oprechte-empathie").order_by(Coding.id).limit(2)
@@ -141,15 +109,15 @@ def test_split_moves_chosen_codings_to_a_new_code_and_undo_takes_it_back(db: Dat
             split_code(s, anouk, "oprechte-empathie", chosen, "herhaling")
     with db.session() as s:
         undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before
 
 
 def test_delete_needs_force_with_codings_and_undo_restores_them(db: Database) -> None:
     anouk = me(db)
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s, pytest.raises(CodeerError, match="has .* coding"):
         delete_code(s, anouk, "herhaling")
-    assert state(db) == before
+    assert codebook_state(db) == before
     with db.session() as s:
         delete_code(s, anouk, "empathie")  # no codings of its own; its child moves up to the top
     with db.session() as s:
@@ -160,12 +128,12 @@ def test_delete_needs_force_with_codings_and_undo_restores_them(db: Database) ->
         undo_change(s, anouk)
     with db.session() as s:
         undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before
 
 
 def test_rename_move_edit_and_memo_are_each_one_undoable_change(db: Database) -> None:
     anouk = me(db)
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s:
         rename_code(s, anouk, "herhaling", "Steeds opnieuw vertellen")
     with db.session() as s:
@@ -196,7 +164,7 @@ def test_rename_move_edit_and_memo_are_each_one_undoable_change(db: Database) ->
     for _ in range(4):
         with db.session() as s:
             undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before
     with db.session() as s, pytest.raises(CodeerError, match="no codebook change of yours"):
         undo_change(s, anouk)
 
@@ -207,10 +175,10 @@ def test_undo_is_refused_when_a_later_change_touched_the_same_code(db: Database)
         rename_code(s, anouk, "herhaling", "Herhalen")
     with db.session() as s:
         edit_code(s, bram, "herhaling", definition="Later werk van bram.")
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s, pytest.raises(CodeerError, match="a later change touched the same codes"):
         undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before
 
 
 def test_codes_that_changed_after_a_coders_codings_are_named(db: Database) -> None:
@@ -230,7 +198,7 @@ def test_codes_that_changed_after_a_coders_codings_are_named(db: Database) -> No
 
 def test_a_new_code_is_applied_in_the_same_action_and_undone_with_it(db: Database) -> None:
     anouk = me(db)
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s:
         passage = s.scalar(select(Passage.id).order_by(Passage.id))
         outcome = add_code(
@@ -245,7 +213,7 @@ def test_a_new_code_is_applied_in_the_same_action_and_undone_with_it(db: Databas
     assert by_code(db)["echt-gehoord-worden"] == [(1, "anouk", 0, "")]
     with db.session() as s:
         undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before
 
 
 MERGES = [
@@ -325,15 +293,15 @@ def test_undo_is_refused_when_codings_were_made_since_with_the_code_it_would_rem
         passage = s.scalar(select(Passage.id).order_by(Passage.id))
     with db.session() as s:
         apply_coding(s, CodingKey(passage, code_id, bram))
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s, pytest.raises(CodeerError, match="1 coding\\(s\\) were made since"):
         undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before
 
 
 def test_codes_made_or_moved_take_their_place_in_tree_order_and_undo_puts_it_back(db: Database) -> None:
     anouk = me(db)
-    before = state(db)
+    before = codebook_state(db)
     with db.session() as s:
         add_code(s, anouk, "Knikken", parent="empathie")
     with db.session() as s:
@@ -344,4 +312,4 @@ def test_codes_made_or_moved_take_their_place_in_tree_order_and_undo_puts_it_bac
     for _ in range(2):
         with db.session() as s:
             undo_change(s, anouk)
-    assert state(db) == before
+    assert codebook_state(db) == before

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db_state import codings_and_events
 from sqlalchemy import select
 
 from codeer.errors import CodeerError
 from codeer.interop.codings_csv import _check_rows, import_codings
-from codeer.model import Coder, Coding, CodingEvent
+from codeer.model import CodingEvent
 from codeer.store.coding import CodingKey, apply_coding, find_coding, update_coding
 from codeer.store.database import Database, open_database
 
@@ -47,17 +48,7 @@ def _row_by_row(session, path: Path) -> None:
 
 def _state(db: Database, since: int) -> tuple[list[tuple], list[tuple]]:
     with db.session() as session:
-        names = dict(session.execute(select(Coder.id, Coder.name)).all())
-        codings = [
-            (c.id, c.passage_id, c.code_id, names[c.coder_id], c.start, c.end, c.memo)
-            for c in session.scalars(select(Coding).order_by(Coding.id))
-        ]
-        events = [
-            (e.id, e.action, e.coding_id, e.passage_id, e.code_id, names[e.coder_id], e.transcript_key,
-             e.passage_number, e.code_key, e.start, e.end, e.memo, e.previous, e.note)
-            for e in session.scalars(select(CodingEvent).where(CodingEvent.id > since).order_by("id"))
-        ]  # fmt: skip
-    return codings, events
+        return codings_and_events(session, since=since)
 
 
 def _last_event(db: Database) -> int:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from db_state import codebook_state
 from sqlalchemy import select
-from test_tui_app import SIZE, press, rows, settle, workbench
+from test_tui_app import SIZE, codings, press, rows, settle, workbench
 from tui_support import TURNS, add_transcript, headless, make_project
 
 from codeer.config import Settings
-from codeer.model import Code, Codebook, CodebookEvent, Coding, Memo, Passage
+from codeer.model import Code, Codebook, CodebookEvent, Memo
 from codeer.store.database import open_database
 from codeer.tui.app import make_app
 from codeer.tui.screens.codebook import CodebookScreen
@@ -28,47 +29,6 @@ def bare(project: Path) -> Settings:
     finally:
         db.close()
     return Settings(project=project, coder="anouk")
-
-
-def codings(settings: Settings) -> set[tuple[int, str, int | None, int | None]]:
-    return set(
-        rows(
-            settings,
-            select(Passage.number, Code.key, Coding.start, Coding.end)
-            .join(Passage, Passage.id == Coding.passage_id)
-            .join(Code, Code.id == Coding.code_id),
-        )
-    )
-
-
-def snapshot(settings: Settings) -> tuple[set, set, set]:
-    """Codes, codings and code memos exactly (ids, fields, times): what undo must give back."""
-    return (
-        set(
-            rows(
-                settings,
-                select(
-                    Code.id, Code.key, Code.name, Code.parent_id, Code.hotkey, Code.definition, Code.position
-                ),
-            )
-        ),
-        set(
-            rows(
-                settings,
-                select(
-                    Coding.id,
-                    Coding.passage_id,
-                    Coding.code_id,
-                    Coding.coder_id,
-                    Coding.start,
-                    Coding.end,
-                    Coding.memo,
-                    Coding.created_at,
-                ),
-            )
-        ),
-        set(rows(settings, select(Memo.id, Memo.code_id, Memo.text))),
-    )
 
 
 @headless
@@ -267,3 +227,12 @@ async def test_the_codebook_screen_opens_from_the_transcripts_list_and_finds_cod
     assert rows(
         settings, select(Memo.text).join(Code, Code.id == Memo.code_id).where(Code.key == "nabellen")
     ) == [("Vaak bij de gemeente",)]
+
+
+def snapshot(settings: Settings) -> tuple:
+    """What undo must give back (see db_state.codebook_state)."""
+    db = open_database(settings.db_url)
+    try:
+        return codebook_state(db)
+    finally:
+        db.close()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, CodebookEvent, Coder, Coding, CodingEvent, Memo
 from codeer.store.coding import recode, remove_coding, restore_coding, update_coding
-from codeer.store.history import undo_redo_stacks
+from codeer.store.history import log_window, undo_redo_stacks
 from codeer.store.login import session_login
 
 CODE_FIELDS = (
@@ -218,19 +218,11 @@ def codebook_events(
     oldest_first: bool = False,
 ) -> list[CodebookEventRow]:
     """Every codebook change, newest first (or oldest), with the coder's name and whether it was undone."""
-    query = (
-        select(CodebookEvent, Coder.name)
-        .outerjoin(Coder, Coder.id == CodebookEvent.coder_id)
-        .order_by(CodebookEvent.id if oldest_first else CodebookEvent.id.desc())
-    )
-    if coder_id is not None:
-        query = query.where(CodebookEvent.coder_id == coder_id)
-    if codebook is not None:
-        query = query.where(CodebookEvent.codebook_key == codebook)
-    if since is not None:
-        query = query.where(CodebookEvent.at >= since)
-    if limit is not None:
-        query = query.limit(limit)
+    query = log_window(
+        select(CodebookEvent, Coder.name).outerjoin(Coder, Coder.id == CodebookEvent.coder_id),
+        CodebookEvent, coder_id=coder_id, since=since, limit=limit, oldest_first=oldest_first,
+        codebook_key=codebook,
+    )  # fmt: skip
     undone = set(session.scalars(select(CodebookEvent.reverts).where(CodebookEvent.reverts.is_not(None))))
     return [
         CodebookEventRow(

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from codeer.model import CodingEvent
@@ -35,6 +36,7 @@ UNDO_PREFIX = "undo #"
 REDO_PREFIX = "redo #"
 SEARCH_PREFIX = "search #"
 Step = tuple[int, ...]  # the ids of the events one undoable step made
+LogQuery = TypeVar("LogQuery", bound=Select)
 
 
 def search_note(batch: str, query: str) -> str:
@@ -103,6 +105,30 @@ def _event_row(event: CodingEvent) -> EventRow:
     )
 
 
+def log_window(
+    query: LogQuery,
+    events: Any,
+    *,
+    coder_id: int | None,
+    since: datetime | None,
+    limit: int | None,
+    oldest_first: bool,
+    **equal: str | None,
+) -> LogQuery:
+    """Narrow a history table (coding or codebook events) the one way every log does: one coder or all,
+    since a time, ``column=value`` where a value is given, newest first unless asked otherwise, at most
+    ``limit`` rows."""
+    query = query.order_by(events.id if oldest_first else events.id.desc())
+    if coder_id is not None:
+        query = query.where(events.coder_id == coder_id)
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(getattr(events, column) == value)
+    if since is not None:
+        query = query.where(events.at >= since)
+    return query if limit is None else query.limit(limit)
+
+
 def coder_events(
     session: Session,
     coder_id: int | None = None,
@@ -113,15 +139,10 @@ def coder_events(
     oldest_first: bool = False,
 ) -> list[EventRow]:
     """The newest events first (or the oldest), of one coder or of everyone (for ``codeer log``)."""
-    query = select(CodingEvent).order_by(CodingEvent.id if oldest_first else CodingEvent.id.desc())
-    if coder_id is not None:
-        query = query.where(CodingEvent.coder_id == coder_id)
-    if transcript_key is not None:
-        query = query.where(CodingEvent.transcript_key == transcript_key)
-    if since is not None:
-        query = query.where(CodingEvent.at >= since)
-    if limit is not None:
-        query = query.limit(limit)
+    query = log_window(
+        select(CodingEvent), CodingEvent, coder_id=coder_id, since=since, limit=limit,
+        oldest_first=oldest_first, transcript_key=transcript_key,
+    )  # fmt: skip
     return [_event_row(e) for e in session.scalars(query)]
 
 
