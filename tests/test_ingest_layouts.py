@@ -341,6 +341,36 @@ def test_labels_of_another_kind_holding_many_words_are_refused(tmp_path: Path) -
     assert "blocks carry a label" in message and "'**Pieter** lang verhaal" in message
 
 
+def test_bold_interviewer_beside_plain_respondent_stays_two_speakers_with_a_warning(tmp_path: Path) -> None:
+    # A speaker who takes turns is named again: plain labels that repeat are speakers, not prose.
+    lines = []
+    for i in range(6):
+        lines += [f"**Interviewer:** Vraag {i} over de dienst?", "", f"Respondent: Antwoord {i}.", ""]
+    t = parse_file(write(tmp_path, "mixed-forms.md", "\n".join(lines)))
+    assert Counter(turn.speaker for turn in t.turns) == {"Interviewer": 6, "Respondent": 6}
+    assert t.warnings == [
+        "speaker labels in two forms with no name in common: labels 'Name: text' ('Respondent') and bold "
+        "names '**Name:** text' ('Interviewer'); check the speakers before coding"
+    ]
+
+
+def test_plain_picks_inside_bold_turns_are_text_and_said(tmp_path: Path) -> None:
+    picks = ["In January", "Best prose", "In March", "Coolest code", "In April", "Best prose", "Coolest code"]
+    lines = []
+    for i, pick in enumerate(picks):
+        lines += [f"**Joke de Vries:** Deel {i}.", "", f"{pick}: iets wat zij aanraadt.", ""]
+    t = parse_file(write(tmp_path, "picks.md", "\n".join(lines)))
+    assert [turn.speaker for turn in t.turns] == ["Joke de Vries"]
+    assert "In January: iets wat zij aanraadt." in t.turns[0].text
+    assert t.warnings == [
+        "7 line(s) starting 'Best prose:', 'Coolest code:', 'In January:', ... read as text, not as "
+        "speakers: the speakers are the bold names ('Joke de Vries')"
+    ]
+    # a plain-text file has no bold markup to prefer: there the evidence rule alone decides, as before
+    plain = "\n".join(line.replace("**", "") for line in lines)
+    assert len({turn.speaker for turn in parse_file(write(tmp_path, "picks.txt", plain)).turns}) > 1
+
+
 def test_a_preamble_that_is_the_bulk_is_refused(tmp_path: Path) -> None:
     intro = "Een lange inleiding zonder sprekers. " * 40
     path = write(tmp_path, "bulk.txt", intro + "\n\nAnna: Ja.\nBram: Nee.\n")

@@ -44,6 +44,7 @@ EXPECTED: dict[str, tuple[dict[str, int], str]] = {
     ),
     "oxide-bracket-speaker-time.md": ({"Speaker 1": 5, "Speaker 2": 4, "Speaker 3": 3, "Speaker 4": 1}, ""),
     "zoom-one-speaker.vtt": ({"Caleob King": 1}, ""),
+    "changelog-picks-not-speakers.md": ({"Jerod Santo": 7}, ""),
 }
 # file -> passages with --unlabelled paragraphs (refused without it)
 UNLABELLED = {"lecture-script-cp1252.txt": 3, "lecture-script.docx": 48}
@@ -118,6 +119,13 @@ def test_a_markdown_link_is_the_text_of_the_speaker_before_it() -> None:
     assert t.turns[1].speaker == "Cher" and t.turns[1].text.startswith(
         "[I don't need you anymore...](https://"
     )
+
+
+def test_a_hosts_plain_picks_among_bold_labels_are_text_and_said() -> None:
+    t = parse_file(REAL / "changelog-picks-not-speakers.md")
+    assert "Best prose: [The undercover generalist]" in t.turns[2].text
+    (warning,) = t.warnings
+    assert "starting 'Best prose:'" in warning and "bold names ('Jerod Santo')" in warning
 
 
 def test_a_break_ends_the_turn_and_stays_out_of_the_next_one() -> None:

@@ -12,7 +12,9 @@ in a layout only with evidence for it, by one rule (README, "Importing transcrip
    problemen:`` once never makes a speaker. Sounds, notes and breaks (``[laughs]``, ``Note:``,
    ``**Break:**``) are never speakers; a break ends the turn before it.
 2. The kind with the most labels is the layout; another kind joins it when it shares a speaker name with it
-   or has at least three name-like labels, a fifth as many, one of them used twice.
+   or has at least three name-like labels, a fifth as many, one of them used twice. Forms without a name
+   in common are warned about; in Markdown, plain labels beside bold speakers may be prose
+   (:func:`_mixed_forms`).
 3. The layout is accepted only when (a) the blocks that start with one of its labels hold at least
    :data:`MIN_HELD` of the words after the preamble (two or more blocks that start with a label of another
    kind count against it), (b) neither the preamble before the first label nor the postamble after the
@@ -267,6 +269,10 @@ def segment(
     breaks = {i for i, c in enumerate(found) if c is not None and c.speaker.casefold() in _BREAKS}
     found = [c if c is not None and (c.kind, c.speaker) in accepted else None for c in found]
     kinds = _layout(found)
+    forms = _mixed_forms(found, kinds, markdown)
+    if forms.dropped:
+        kinds -= forms.dropped
+        found = [None if c is not None and c.kind in forms.dropped else c for c in found]
     try:
         if not kinds:
             raise _no_labels(pieces, path, cues)
@@ -278,7 +284,7 @@ def segment(
         if unlabelled is None:
             raise
         return _unlabelled(pieces, path, markdown, cues, unlabelled)
-    body.warnings.extend(furniture)
+    body.warnings.extend(furniture + forms.warnings)
     for words, where in (
         (_words(body.preamble), "before the first speaker label are preamble"),
         (_words(body.postamble), "after the last turn are postamble"),
@@ -313,6 +319,63 @@ def _layout(found: Sequence[Label | None]) -> set[str]:
         or (kind != "alone" and sum(liked[kind]) >= 3 and sum(liked[kind]) * 5 >= starts[main])
         and max(liked[kind]) > 1
     }
+
+
+class _Forms(NamedTuple):
+    dropped: set[str]
+    warnings: list[str]
+
+
+def _mixed_forms(found: Sequence[Label | None], kinds: set[str], markdown: bool) -> _Forms:
+    """Kinds of label in the layout that name no speaker in common: one of them may be prose.
+
+    In Markdown, bold is markup someone chose for speaker names, and ``Word: text`` at a line's start is
+    also how prose introduces a list or a pick (``Best prose: ...``, ``In January: ...`` in a newsletter read
+    by one host): when bold labels name speakers, one of them more than once, and plain labels name none of
+    the same people and most of their names only once (a speaker who takes turns is named again), the
+    plain labels are text (whether or not they joined the layout), and a warning says which lines.
+    Any other pair of forms without a name
+    in common is kept but warned about, so the speakers are checked before the file is coded.
+    """
+    names: dict[str, Counter[str]] = {}
+    for c in found:
+        if c is not None:
+            names.setdefault(c.kind, Counter())[c.speaker] += 1
+    bold_names = Counter[str]()
+    for k in kinds & {"bold", "boldcolon"}:
+        bold_names.update(names[k])
+    if (
+        markdown
+        and "label" in names
+        and bold_names
+        and max(bold_names.values()) > 1
+        and all(name_like(n) for n in bold_names)
+        and not names["label"].keys() & bold_names.keys()
+        and sum(1 for n in names["label"].values() if n == 1) * 2 > len(names["label"])
+    ):
+        plain = names["label"]
+        return _Forms(
+            {"label"},
+            [
+                f"{plain.total()} line(s) starting {_examples(plain, ':')} read as text, not as speakers: "
+                f"the speakers are the bold names ({_examples(bold_names)})"
+            ],
+        )
+    ordered = sorted(kinds, key=_KIND_ORDER.index)
+    warnings = [
+        f"speaker labels in two forms with no name in common: {_KIND_WORDS[a]} ({_examples(names[a])}) and "
+        f"{_KIND_WORDS[b]} ({_examples(names[b])}); check the speakers before coding"
+        for i, a in enumerate(ordered)
+        for b in ordered[i + 1 :]
+        if not names[a].keys() & names[b].keys()
+    ]
+    return _Forms(set(), warnings)
+
+
+def _examples(names: Counter[str], after: str = "") -> str:
+    """The three most used names, quoted, for a message."""
+    common = ", ".join(repr(name + after) for name, _ in names.most_common(3))
+    return common + (", ..." if len(names) > 3 else "")
 
 
 def _footer_start(
