@@ -125,6 +125,24 @@ def test_vtt_teams_voice_tags() -> None:
     assert [turn.line for turn in t.turns] == [16, 23, 30, 31]
 
 
+def test_vtt_teams_entities_in_voice_names(tmp_path: Path) -> None:
+    # Teams writes non-ASCII names as character references in the voice tag (as a Teams export quoted in
+    # public documentation does: <v Carlos Far&#237;as>); the name is decoded like the text.
+    cue = "001ec368-3c77/{n}-0\n00:00:0{n}.000 --> 00:00:0{n}.500\n<v {who}>{said}</v>\n"
+    carlos = "Carlos Far&#237;as"
+    said = [(carlos, "No."), ("Ana L&#243;pez", "S&#237; &amp; no."), (carlos, "Bien.")]
+    path = tmp_path / "teams-entities.vtt"
+    path.write_text(
+        "WEBVTT\n\n" + "\n".join(cue.format(n=n, who=w, said=s) for n, (w, s) in enumerate(said, 1)),
+        encoding="utf-8",
+    )
+    assert summary(parse_file(path)) == [
+        ("Carlos Farías", "No.", 1_000),
+        ("Ana López", "Sí & no.", 2_000),
+        ("Carlos Farías", "Bien.", 3_000),
+    ]
+
+
 def test_vtt_zoom_labels_crlf() -> None:
     t = parse_file(DATA / "zoom.vtt")
     assert summary(t) == [

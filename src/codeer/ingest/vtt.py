@@ -10,7 +10,8 @@ word, and its errors carry no line number; a coder must be told which line to fi
 * ``<v Name>`` (also ``<v.loud Name>``, with or without ``</v>``) makes Name the speaker; several voices in
   one cue are several pieces. Text with no voice is checked line by line for ``Name: text`` (Zoom); a line
   with neither continues the current speaker's turn, or is preamble before the first speaker.
-* Other tags (``<c>``, ``<b>``, ``<i>``, timestamp tags ...) are dropped and entities (``&amp;``) decoded.
+* Other tags (``<c>``, ``<b>``, ``<i>``, timestamp tags ...) are dropped and entities (``&amp;``, ``&#237;``)
+  decoded, in the text and in a voice's name (Teams writes ``<v Carlos Far&#237;as>``).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _read_cue(pieces: list[Piece], text: list[tuple[int, str]], start: int) -> N
             line += raw.count("\n", position, m.end())
             voice = None
             if m.group()[:2].lower() == "<v":
-                voice = clean(m["name"] or "") or None
+                voice = clean(html.unescape(m["name"] or "")) or None
             position = m.end()
         _voiced(pieces, voice, raw[position:], start, line)
     if len(pieces) > first:
