@@ -39,16 +39,25 @@ print(json.dumps([code, sorted({name.split(".")[0] for name in sys.modules})]))
 """
 
 
-def loaded(project: Path, *args: str) -> set[str]:
+def modules(project: Path, *args: str, fails: bool = False) -> set[str]:
+    """Every module the command loaded (``a.b.c``, not only the top-level package); ``fails``: the command
+    is refused (exit code 2)."""
+    script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
+    assert script != SCRIPT
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, "--project", str(project), *args],
+        [sys.executable, "-c", script, "--project", str(project), *args],
         capture_output=True,
         text=True,
         check=True,
     )
-    code, modules = json.loads(result.stdout.strip().splitlines()[-1])
-    assert code in (0, None), result.stderr
-    return set(modules) & HEAVY
+    code, names = json.loads(result.stdout.strip().splitlines()[-1])
+    assert code == 2 if fails else code in (0, None), result.stderr
+    return set(names)
+
+
+def loaded(project: Path, *args: str) -> set[str]:
+    """The heavy top-level packages the command loaded."""
+    return {name.split(".")[0] for name in modules(project, *args)} & HEAVY
 
 
 @pytest.mark.parametrize("flag", ["--version", "--help"])
@@ -103,12 +112,29 @@ def test_every_command_is_found_in_its_module_and_status_builds_only_its_own_par
         importlib.import_module(f"codeer.cli.{name}").register(registered)
         assert {command for command, module in COMMANDS.items() if module == name} == set(registered.choices)
     assert run_cli(project, "status").code == 0  # a project that exists (a new one is made with the ORM)
-    script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
-    assert script != SCRIPT
-    result = subprocess.run(
-        [sys.executable, "-c", script, "--project", str(project), "status"], capture_output=True, text=True
-    )
-    modules = json.loads(result.stdout.strip().splitlines()[-1])[1]
+    names = modules(project, "status")
     shared = ("codeer.cli.main", "codeer.cli.context")
-    assert [m for m in modules if m.startswith("codeer.cli.") and m not in shared] == ["codeer.cli.status"]
-    assert "sqlalchemy.orm" not in modules  # status reads through codeer.model.tables alone
+    commands = [m for m in sorted(names) if m.startswith("codeer.cli.") and m not in shared]
+    assert commands == ["codeer.cli.status"]
+    assert "sqlalchemy.orm" not in names  # status reads through codeer.model.tables alone
+
+
+ORM = {"sqlalchemy.orm", "codeer.model.orm"}
+
+
+def test_code_and_uncode_run_on_core_connections_without_the_orm(project: Path) -> None:
+    """A scripted ``codeer code`` costs what ``status`` costs to start: the coding rules of
+    :mod:`codeer.store.coding` run on a plain connection, the ORM is neither imported nor configured, by a
+    first coding of a new coder, a coding, a memo, a removal, nor a code or passage that is not there."""
+    assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
+    book = SAMPLE_TRANSCRIPTS.parent / "codebooks" / "klantreis.yaml"
+    assert run_cli(project, "codebook", "load", str(book)).code == 0
+    where = ("--coder", "bram", "code", "vitens-q1", "2", "emoties")
+    for args in (where, where, (*where, "--memo", "twee keer"), ("--coder", "bram", "uncode", *where[3:])):
+        names = modules(project, *args)
+        assert not names & ORM and "codeer.store.codebooks" not in names, args
+    for wrong in ("nope", "klantreis:nope"):
+        assert not modules(project, "--coder", "bram", "code", "vitens-q1", "2", wrong, fails=True) & ORM
+    assert not modules(project, "--coder", "bram", "code", "vitens-q1", "999", "emoties", fails=True) & ORM
+    log = run_cli(project, "log", "--coder", "bram")
+    assert [line.split()[3] for line in log.out.splitlines()[1:]] == ["remove", "update", "apply"]

@@ -42,9 +42,40 @@ def guard_sql(text: ColumnElement[str], first: ColumnElement[str] | None = None)
     ``first``: a cheaper expression for the text's first character, when the text is computed (a quote cut
     out of its passage); the rest of the rule is looked at only for text that starts like a guarded cell.
     """
+    return guard_prefix_sql(text, first) + text
+
+
+def guard_prefix_sql(text: ColumnElement[str], first: ColumnElement[str] | None = None) -> ColumnElement[str]:
+    """What :func:`guard_sql` puts before ``text``: the apostrophe, or nothing."""
     from sqlalchemy import case, func, literal
 
     first = func.substr(text, 1, 1) if first is None else first
     after = func.substr(func.ltrim(text, "'"), 1, 1)
-    formula = case((after.in_(sorted(FORMULA_STARTS)), literal("'") + text), else_=text)
-    return case((first.in_(sorted(GUARDED_STARTS)), formula), else_=text)
+    formula = case((after.in_(sorted(FORMULA_STARTS)), literal("'")), else_=literal(""))
+    return case((first.in_(sorted(GUARDED_STARTS)), formula), else_=literal(""))
+
+
+# A CSV cell is quoted when it holds the delimiter, a quote or a line break (Python's csv module, minimal
+# quoting, lines ended by "\r\n"), its quotes doubled. The same rule for the database is csv_cell_sql.
+CSV_QUOTED = frozenset('"\r\n')
+
+
+def csv_cell(text: str, delimiter: str) -> str:
+    """``text`` as Python's ``csv`` writer puts it between delimiters (within a row of several cells)."""
+    if delimiter in text or not CSV_QUOTED.isdisjoint(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_cell_sql(
+    text: ColumnElement[str], delimiter: str, prefix: ColumnElement[str] | None = None
+) -> ColumnElement[str]:
+    """:func:`csv_cell` of ``prefix`` + ``text`` as an SQL expression, ``prefix`` being
+    :func:`guard_prefix_sql` (an apostrophe never needs quoting), so the text is named once rather than
+    in every branch of two rules. One ``LIKE`` per character that asks for quotes: on SQLite faster than
+    one ``GLOB`` with a character class, and the same on PostgreSQL."""
+    from sqlalchemy import case, func, literal, or_
+
+    prefix = literal("") if prefix is None else prefix
+    needs = or_(*(text.like(literal(f"%{character}%")) for character in delimiter + '"\r\n'))
+    return case((needs, '"' + prefix + func.replace(text, '"', '""') + '"'), else_=prefix + text)

@@ -7,7 +7,7 @@ groups sorted by their values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from codeer.analysis import (
     frequencies,
     group_label,
 )
-from codeer.analysis.segments import segment_columns, segment_rows
+from codeer.analysis.segments import segment_columns, segment_csv, segment_rows
 from codeer.export.tables import Cell, Table
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
@@ -110,11 +110,17 @@ def segment_table(
     progress: Callable[[str], None] | None = None,
 ) -> Table:
     """Every coding as a quote, streamed: iterate its rows while ``session`` is open. The rows come
-    neutralised from the query (a million of them reach a CSV file without a check per cell)."""
+    neutralised from the query; without pseudonyms a CSV file gets them as text the database wrote
+    (:func:`~codeer.analysis.segments.segment_csv`: a million of them without a Python object per cell)."""
     rows = segment_rows(
         session, coders, pseudonymise=pseudonymise, moderators=moderators, progress=progress, neutralised=True
     )
-    return Table("segments", segment_columns(session), rows, neutralised=True)
+
+    def csv(delimiter: str) -> Iterator[tuple[int, str]]:
+        return segment_csv(session, coders, delimiter=delimiter, progress=progress)
+
+    columns = segment_columns(session)
+    return Table("segments", columns, rows, neutralised=True, csv=None if pseudonymise else csv)
 
 
 def codebook_table(session: Session, coders: tuple[str, ...]) -> Table:

@@ -47,6 +47,9 @@ class Table:
     # The rows' text is already as written into a cell (formula guard applied, :func:`codeer.formulas.guard`)
     # and they hold no fractions: a CSV writer passes them on as they are.
     neutralised: bool = False
+    # The same rows as CSV text for a delimiter, written by the database: (rows, their lines) in chunks. A
+    # CSV writer takes them as they are (a million quotes without a Python object per cell); others use rows.
+    csv: Callable[[str], Iterable[tuple[int, str]]] | None = None
 
 
 def neutralise(value: Cell) -> Cell:
@@ -107,6 +110,11 @@ def _write_csv(tables: Sequence[Table], path: Path, excel: bool) -> int:
         writer = csv.writer(handle, delimiter=";" if excel else ",", lineterminator="\r\n")
         writer.writerow(_safe_row(columns, excel))
         for table in tables:
+            if table.csv is not None:
+                for rows, lines in table.csv(";" if excel else ","):
+                    handle.write(lines)
+                    count += rows
+                continue
             if table.neutralised:  # straight from the rows to the file, counted on the way
                 counter = itertools.count()
                 writer.writerows(map(itemgetter(0), zip(table.rows, counter, strict=False)))

@@ -14,13 +14,16 @@ codeer's commands only: whoever can read the file can read every coding in it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
-from codeer.model.orm import Setting
+from codeer.model.tables import settings
 from codeer.store.login import session_login
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 FORBID_SHOW_OTHERS = "forbid_show_others"
 BLIND = "blind coding is on (`codeer db blind off` opens the round)"
@@ -28,7 +31,7 @@ BLIND = "blind coding is on (`codeer db blind off` opens the round)"
 
 def show_others_forbidden(session: Session) -> bool:
     """True when the project's database forbids showing other coders' codings (blind coding enforced)."""
-    value = session.scalar(select(Setting.value).where(Setting.key == FORBID_SHOW_OTHERS))
+    value = session.scalar(select(settings.c.value).where(settings.c.key == FORBID_SHOW_OTHERS))
     return (value or "").strip().lower() in {"1", "true", "yes"}
 
 

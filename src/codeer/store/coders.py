@@ -9,18 +9,22 @@ one is close, and the coders the project knows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
-from codeer.model import Coder
+from codeer.model.tables import coders
+from codeer.store.database import connection_of
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 
 def known_coders(session: Session) -> dict[str, int]:
     """Every coder of the project: name -> id."""
-    return {name: cid for name, cid in session.execute(select(Coder.name, Coder.id))}
+    return {name: cid for name, cid in session.execute(select(coders.c.name, coders.c.id))}
 
 
 def unknown_coders(unknown: Sequence[str], known: Iterable[str]) -> CodeerError:
@@ -28,6 +32,8 @@ def unknown_coders(unknown: Sequence[str], known: Iterable[str]) -> CodeerError:
     known = sorted(known)
     listing = ", ".join(known) or "none yet"
     if len(unknown) == 1:
+        from codeer.codebook.slug import nearest  # only for a name that is no coder's
+
         near = nearest(unknown[0], known)
         hint = f"; did you mean {near!r}?" if near else ""
         return CodeerError(f"unknown coder {unknown[0]!r}{hint} (known coders: {listing})")
@@ -47,14 +53,14 @@ def coder_ids(session: Session, names: Sequence[str], known: Mapping[str, int] |
     return [known[name] for name in names]
 
 
-def coder_named(session: Session, name: str) -> Coder | None:
-    """The coder called ``name`` exactly, or None."""
-    return session.scalar(select(Coder).where(Coder.name == name))
+def named_coder_id(target: Session | Connection, name: str) -> int | None:
+    """The id of the coder called ``name`` exactly, or None: one statement, without the ORM."""
+    return connection_of(target).execute(select(coders.c.id).where(coders.c.name == name)).scalar()
 
 
 def coder_id(session: Session, name: str) -> int:
     """The id of the coder called ``name``; an unknown name is :func:`unknown_coders`' error."""
-    found = coder_named(session, name)
+    found = named_coder_id(session, name)
     if found is None:
         raise unknown_coders([name], known_coders(session))
-    return found.id
+    return found

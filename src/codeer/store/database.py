@@ -254,6 +254,12 @@ class Database:
             yield session
 
     @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """:meth:`session` without the ORM: a connection in a transaction that commits at the end."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A transaction for reading: on SQLite it never takes the write lock, so an export of a big
         project (a minute of reading) does not keep coders who save a coding waiting."""
@@ -271,6 +277,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def connection_of(target: Session | Connection) -> Connection:
+    """The connection to run Core statements on: ``target`` itself, or the connection of a session's
+    transaction (a session's pending changes are not flushed for them)."""
+    return target if isinstance(target, Connection) else target.connection()
 
 
 def parse_url(url: str) -> URL:

@@ -14,16 +14,20 @@ else is a real error and is raised at once.
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from codeer.errors import CodeerError
 from codeer.store.database import Database, driver_message
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -46,7 +50,7 @@ def conflict_kind(exc: BaseException) -> str | None:
     A lost race to insert the same unique row (``"race"``) is settled by one more attempt, which sees the
     winner's row; a unique violation that happens again is a real error.
     """
-    if isinstance(exc, StaleDataError):  # the row changed or went away under us (two windows, one coding)
+    if _stale(exc):  # the row changed or went away under us (two windows, one coding)
         return "conflict"
     if not isinstance(exc, DBAPIError):
         return None
@@ -65,6 +69,12 @@ def conflict_kind(exc: BaseException) -> str | None:
     return None
 
 
+def _stale(exc: BaseException) -> bool:
+    """The ORM's "row changed or went away" error; never raised where the ORM is not loaded."""
+    orm_errors = sys.modules.get("sqlalchemy.orm.exc")
+    return orm_errors is not None and isinstance(exc, orm_errors.StaleDataError)
+
+
 def run_in_transaction(
     db: Database,
     fn: Callable[[Session], T],
@@ -77,13 +87,34 @@ def run_in_transaction(
     ``fn`` must do all its work through the session it is given (it may run more than once). After the
     last attempt the conflict becomes a :class:`CodeerError`: one line for the user, not a traceback.
     """
+    return _retried(db, db.session, fn, attempts, sleep)
+
+
+def run_in_connection(
+    db: Database,
+    fn: Callable[[Connection], T],
+    *,
+    attempts: int = ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """:func:`run_in_transaction` on a plain connection, for work done without the ORM (``codeer code``)."""
+    return _retried(db, db.transaction, fn, attempts, sleep)
+
+
+def _retried(
+    db: Database,
+    begin: Callable[[], AbstractContextManager[Any]],
+    fn: Callable[[Any], T],
+    attempts: int,
+    sleep: Callable[[float], None],
+) -> T:
     attempt, races = 1, 0
     reconnect_until = None
     while True:
         try:
-            with db.session() as session:
-                return fn(session)
-        except (DBAPIError, StaleDataError) as exc:
+            with begin() as transaction:
+                return fn(transaction)
+        except Exception as exc:
             kind = conflict_kind(exc)
             if kind is None or (kind == "race" and races):
                 raise

@@ -32,16 +32,18 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, event, text
-from sqlalchemy.orm import Session
 
 from codeer.errors import CodeerError
 from codeer.store.blinding import FORBID_SHOW_OTHERS
-from codeer.store.database import create_db_engine, open_database, upgrade_schema
+from codeer.store.database import connection_of, create_db_engine, open_database, upgrade_schema
 from codeer.store.login import connection_login
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 DB_OWNER = "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
@@ -304,23 +306,23 @@ def set_blind(session: Session, on: bool) -> None:
     )
 
 
-def server_writes_history(session: Session) -> bool:
+def server_writes_history(target: Session | Connection) -> bool:
     """True in a team database: the server's trigger records every coding change, the client must not."""
-    return connection_login(session.connection()).team
+    return connection_login(connection_of(target)).team
 
 
 _told: WeakKeyDictionary[Connection, tuple[str, str]] = WeakKeyDictionary()
 
 
-def note_for_history(session: Session, note: str, action: str = "") -> None:
+def note_for_history(target: Session | Connection, note: str, action: str = "") -> None:
     """Tell the server's history trigger the note (and a new coding's action) of the coding changes to come.
 
     A no-op unless :func:`server_writes_history`; set only when it differs from what this transaction was
     told last, so an import of a thousand codings with one note costs one statement.
     """
-    if not server_writes_history(session):
+    if not server_writes_history(target):
         return
-    conn = session.connection()
+    conn = connection_of(target)
     if _told.get(conn) == (note, action):
         return
     conn.execute(
