@@ -45,17 +45,24 @@ class Term:
             return IndexTerm(tuple(sorted(self.forms)))
         return IndexTerm((self.word,), self.prefix)
 
-    def pattern(self) -> str:
-        """A regular expression for the word(s) it matches in a folded text (whole words: see below)."""
+    def pattern(self, first: bool = False) -> str:
+        """A regular expression for the word(s) it matches in a folded text (whole words: see below). The
+        ``first`` word of a phrase also checks that no letter or digit stands before it, after its letters,
+        so that the expression starts with them and the regular expression engine looks for them quickly."""
+
+        def literal(word: str) -> str:
+            return re.escape(word) + (rf"(?<![^\W_]{re.escape(word)})" if first else "")
+
         if self.forms is not None:
-            return "(?:" + "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True)) + ")"
-        return re.escape(self.word) + (r"[^\W_]*" if self.prefix else "")
+            return "(?:" + "|".join(literal(f) for f in sorted(self.forms, key=len, reverse=True)) + ")"
+        return literal(self.word) + (r"[^\W_]*" if self.prefix else "")
 
 
 def phrase_pattern(phrase: Sequence[Term]) -> re.Pattern[str]:
     """The phrase in a folded text: its words in order, only non-word characters between them, each a whole
     word (no letter or digit just before or after), which is exactly "these tokens, one after another"."""
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(t.pattern() for t in phrase) + r"(?![^\W_])")
+    words = [t.pattern(first=k == 0) for k, t in enumerate(phrase)]
+    return re.compile(r"[\W_]+".join(words) + r"(?![^\W_])")
 
 
 @dataclass(frozen=True)
