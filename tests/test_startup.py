@@ -92,7 +92,19 @@ def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
     (and numpy with it) only when a table is written."""
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
     modules = loaded(project, "search", "terugbellen")
-    assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
+    assert "sqlalchemy" in modules
+    assert not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual", "rapidfuzz"}
+    for args in (["terugbellen"], ["terugbellen", "--by", "organisation"]):  # read through the Core tables
+        assert not {"sqlalchemy.orm", "codeer.analysis"} & all_loaded(project, "search", *args)
+
+
+def all_loaded(project: Path, *args: str) -> set[str]:
+    """Every module (not only the top-level packages) a command loads."""
+    script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--project", str(project), *args], capture_output=True, text=True
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1])[1])
 
 
 def test_every_command_is_found_in_its_module_and_status_builds_only_its_own_parser_and_no_orm(
@@ -103,12 +115,7 @@ def test_every_command_is_found_in_its_module_and_status_builds_only_its_own_par
         importlib.import_module(f"codeer.cli.{name}").register(registered)
         assert {command for command, module in COMMANDS.items() if module == name} == set(registered.choices)
     assert run_cli(project, "status").code == 0  # a project that exists (a new one is made with the ORM)
-    script = SCRIPT.replace('name.split(".")[0] for name in sys.modules', "name for name in sys.modules")
-    assert script != SCRIPT
-    result = subprocess.run(
-        [sys.executable, "-c", script, "--project", str(project), "status"], capture_output=True, text=True
-    )
-    modules = json.loads(result.stdout.strip().splitlines()[-1])[1]
+    modules = all_loaded(project, "status")
     shared = ("codeer.cli.main", "codeer.cli.context")
     assert [m for m in modules if m.startswith("codeer.cli.") and m not in shared] == ["codeer.cli.status"]
     assert "sqlalchemy.orm" not in modules  # status reads through codeer.model.tables alone

@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
 from codeer.search.tokens import WORD, fold, words
 from codeer.store.search_index import IndexTerm, indexed_words, passage_texts
+
+if TYPE_CHECKING:
+    from codeer.store.search_index import Reader
 
 Span = tuple[int, int]
 Expand = Callable[[str], frozenset[str]]
@@ -81,6 +81,8 @@ class TextQuery:
         """Every hit in ``text``, in order, none overlapping another."""
         if self.pattern is not None:
             found = [m.span() for m in self.pattern.finditer(text) if m.end() > m.start()]
+        elif len(self.phrases) == 1:  # one expression: its matches are in order and apart already
+            return [m.span() for m in self._patterns()[0].finditer(fold(text))]
         else:
             folded = fold(text)
             found = [m.span() for pattern in self._patterns() for m in pattern.finditer(folded)]
@@ -152,6 +154,9 @@ def max_edits(word: str) -> int:
 
 def fuzzy_expander(vocabulary: Iterable[str]) -> Expand:
     """``--fuzzy``: a word's neighbours among the project's words (``vocabulary``, read once)."""
+    from rapidfuzz import process  # only for --fuzzy
+    from rapidfuzz.distance import Levenshtein
+
     known = sorted({word for w in vocabulary if WORD.fullmatch(word := fold(w))})
 
     def expand(word: str) -> frozenset[str]:
@@ -163,7 +168,7 @@ def fuzzy_expander(vocabulary: Iterable[str]) -> Expand:
     return expand
 
 
-def project_words(session: Session) -> Iterable[str]:
+def project_words(session: Reader) -> Iterable[str]:
     """Every word of the project: from the index where it lists them (SQLite), else read from the texts."""
     listed = indexed_words(session)
     if listed is not None:
