@@ -88,7 +88,8 @@ def _filters(ctx: Context, session: Reader, args: argparse.Namespace) -> Filters
     from codeer.search.filters import Filters, conditions_from
     from codeer.store.groups import parse_names
 
-    coders = tuple(ctx.readable(session, parse_names(args.coders))) if args.codes else ()
+    # with --codes the caller reads through a session (the blind-coding rule's)
+    coders = tuple(ctx.readable(session, parse_names(args.coders))) if args.codes else ()  # type: ignore[arg-type]
     return Filters(
         where=conditions_from(args.where),
         speaker_where=conditions_from(args.speaker_where),

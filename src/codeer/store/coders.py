@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from codeer.codebook.slug import nearest
@@ -18,7 +18,7 @@ from codeer.errors import CodeerError
 from codeer.model import Coder
 
 
-def known_coders(session: Session) -> dict[str, int]:
+def known_coders(session: Session | Connection) -> dict[str, int]:
     """Every coder of the project: name -> id."""
     return {name: cid for name, cid in session.execute(select(Coder.name, Coder.id))}
 
@@ -35,7 +35,9 @@ def unknown_coders(unknown: Sequence[str], known: Iterable[str]) -> CodeerError:
     return CodeerError(f"unknown coders {names} (known coders: {listing})")
 
 
-def coder_ids(session: Session, names: Sequence[str], known: Mapping[str, int] | None = None) -> list[int]:
+def coder_ids(
+    session: Session | Connection, names: Sequence[str], known: Mapping[str, int] | None = None
+) -> list[int]:
     """The ids of the coders named, in order; any unknown name is :func:`unknown_coders`' error.
 
     ``known`` is :func:`known_coders` when the caller has it already.
