@@ -67,9 +67,17 @@ def _check(session: Reader, table: Table, kind: str, condition: Condition) -> No
             raise CodeerError(f"no {kind} has {name}={value!r}{hint} (values: {', '.join(known) or 'none'})")
 
 
-def passage_conditions(session: Reader, filters: Filters) -> list[ColumnElement[bool]]:
+def passage_conditions(
+    session: Reader,
+    filters: Filters,
+    transcript_id: ColumnElement[int] | None = None,
+    speaker_id: ColumnElement[int] | None = None,
+) -> list[ColumnElement[bool]]:
     """SQL conditions on ``passages`` for the attribute and moderator filters (checked against the
-    project first)."""
+    project first); on other columns holding a passage's transcript and speaker if given (counts per
+    transcript and speaker are filtered as their passages would be)."""
+    transcript_id = passages.c.transcript_id if transcript_id is None else transcript_id
+    speaker_id = passages.c.speaker_id if speaker_id is None else speaker_id
     conditions: list[ColumnElement[bool]] = []
     for condition in filters.where:
         _check(session, transcript_attributes, "transcript", condition)
@@ -77,17 +85,17 @@ def passage_conditions(session: Reader, filters: Filters) -> list[ColumnElement[
         owners = select(transcript_attributes.c.transcript_id).where(
             transcript_attributes.c.name == name, transcript_attributes.c.value.in_(values)
         )
-        conditions.append(passages.c.transcript_id.in_(owners))
+        conditions.append(transcript_id.in_(owners))
     for condition in filters.speaker_where:
         _check(session, speaker_attributes, "speaker", condition)
         name, values = condition
         owners = select(speaker_attributes.c.speaker_id).where(
             speaker_attributes.c.name == name, speaker_attributes.c.value.in_(values)
         )
-        conditions.append(passages.c.speaker_id.in_(owners))
+        conditions.append(speaker_id.in_(owners))
     if not filters.with_moderators:
         moderators = filters.moderators.speaker_ids()
-        conditions.append(passages.c.speaker_id.is_(None) | passages.c.speaker_id.not_in(moderators))
+        conditions.append(speaker_id.is_(None) | speaker_id.not_in(moderators))
     return conditions
 
 

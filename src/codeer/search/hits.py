@@ -25,7 +25,7 @@ from codeer.search.filters import Filters, passage_conditions
 from codeer.search.text_query import TextQuery
 from codeer.store.groups import MISSING, resolve_attributes
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
-from codeer.store.search_index import candidates, counts_by_word, other_passages
+from codeer.store.search_index import candidates, other_passages, word_counts
 
 if TYPE_CHECKING:
     from codeer.store.groups import Attribute
@@ -160,9 +160,14 @@ def passage_counts(session: Reader, query: TextQuery | None, filters: Filters) -
         and all(len(phrase) == 1 for phrase in query.phrases)
         and not filters.codes
     ):
-        conditions = passage_conditions(session, filters)
-        counted = counts_by_word(session, [phrase[0].index_term() for phrase in query.phrases], conditions)
-        if counted is not None:
+        grouped = word_counts(session, [phrase[0].index_term() for phrase in query.phrases])
+        if grouped is not None:
+            g = grouped.c
+            conditions = passage_conditions(session, filters, g.transcript_id, g.speaker_id)
+            rows = session.execute(
+                select(g.transcript_id, g.speaker_id, g.hits, g.passages).where(*conditions)
+            )
+            counted: list[Counted] = [tuple(row) for row in rows]
             if session.scalar(select(exists(other_passages()))):
                 counted += _per_speaker(find_hits(session, query, filters, only=other_passages()))
             return counted

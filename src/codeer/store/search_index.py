@@ -10,7 +10,8 @@ own (:mod:`codeer.search.tokens`), the same on every backend. The index therefor
   accents kept), and an ``fts5vocab`` table listing its words. SQLite's letter tables are those of Unicode
   6.1, so for a character outside :data:`AGREED` (a decomposed accent, an emoji newer than 2012, a letter of
   a script added since) its words may differ from codeer's; passages holding one are listed in
-  ``passage_fts_other`` and always read. The import writes
+  ``passage_fts_other`` and always read. An index of the passages by id with their transcript and speaker
+  (``passage_fts_owners``) lets counts per group skip the passages' rows. The import writes
   it set-based: one ``INSERT ... SELECT`` per batch of new transcripts, and for a re-import the old texts
   are taken out before the passages change and the new ones put in afterwards.
 - PostgreSQL: a trigram index (``pg_trgm``, GIN) on ``passages.text``; PostgreSQL keeps it in step itself,
@@ -34,10 +35,10 @@ from sqlalchemy import (
     Connection,
     Integer,
     Select,
+    Subquery,
     and_,
     column,
     false,
-    func,
     or_,
     select,
     table,
@@ -58,6 +59,7 @@ FTS = "passage_fts"
 FTS_WORDS = "passage_fts_words"  # fts5vocab 'row': every word once, with its number of passages
 FTS_INSTANCES = "passage_fts_instances"  # fts5vocab 'instance': one row per word of every passage
 FTS_OTHER = "passage_fts_other"  # passages with a character on which SQLite's and codeer's words may differ
+FTS_OWNERS = "passage_fts_owners"  # an index of passages by id with their transcript and speaker, for counts
 # Where SQLite's tokenizer and codeer's words agree (tested character by character): everything below the
 # combining accents (ASCII, Latin-1, Latin Extended, IPA), general punctuation and most currency signs.
 AGREED = "[^\x01-\u02ff\u2000-\u2064\u20a0-\u20b9]"
@@ -80,10 +82,10 @@ def _dialect(session: Reader) -> str:
 
 
 def _sqlite_exists(session: Reader) -> bool:
-    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER)
+    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER, FTS_OWNERS)
     found = session.execute(
-        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d)"),
-        dict(zip("abcd", names, strict=True)),
+        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d, :e)"),
+        dict(zip("abcde", names, strict=True)),
     ).scalar()
     return found == len(names)
 
@@ -109,6 +111,9 @@ def _create_sqlite(session: Session) -> None:
         text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_INSTANCES} USING fts5vocab({FTS}, instance)")
     )
     session.execute(text(f"CREATE TABLE IF NOT EXISTS {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
+    session.execute(
+        text(f"CREATE INDEX IF NOT EXISTS {FTS_OWNERS} ON passages (id, transcript_id, speaker_id)")
+    )
     _rebuild_sqlite(session)
 
 
@@ -280,38 +285,43 @@ def candidates(
     return true()
 
 
-def counts_by_word(
-    session: Reader, terms: Sequence[IndexTerm], conditions: Sequence[ColumnElement[bool]]
-) -> list[tuple[int, int | None, int, int]] | None:
-    """Per transcript and speaker, over the passages meeting ``conditions``: (transcript, speaker,
-    occurrences of any of ``terms``, passages with one), straight from the index's word list (SQLite),
-    without reading a text. Passages whose words the index may split otherwise are left out (the caller
-    reads them). None where the index cannot count."""
+def word_counts(session: Reader, terms: Sequence[IndexTerm]) -> Subquery | None:
+    """Per transcript and speaker (columns ``transcript_id``, ``speaker_id``, ``hits``, ``passages``):
+    the occurrences of any of ``terms`` and the passages holding one, straight from the index's word list
+    (SQLite), without reading a text; the caller filters the groups. Passages whose words the index may
+    split otherwise are left out (the caller reads them). None where the index cannot count.
+
+    Each form is looked up in the word list on its own (an ``OR`` of them would read the whole list); with
+    several forms, an occurrence two of them match (``bel*`` and ``bellen``) counts once. The passages'
+    transcript and speaker come from a narrow index of their own, not from the passages' rows."""
     if _dialect(session) != "sqlite" or not _sqlite_exists(session):
         return None
-    words = table(FTS_INSTANCES, column("term"), column("doc", Integer))
-    matches = []
+    lookups: list[str] = []
+    params: dict[str, str] = {}
     for term in terms:
         for form in term.forms:
+            at = len(params)
             if term.prefix:
-                matches.append(and_(words.c.term >= form, words.c.term < form + "\U0010ffff"))
+                lookups.append(f"term >= :w{at} AND term < :w{at + 1}")
+                params.update({f"w{at}": form, f"w{at + 1}": form + "\U0010ffff"})
             else:
-                matches.append(words.c.term == form)
-    # Occurrences per passage first (the index reads its own lists), then one lookup per passage.
-    per_passage = (
-        select(words.c.doc, func.count().label("n"))
-        .where(or_(false(), *matches))
-        .group_by(words.c.doc)
-        .subquery("per_passage")
+                lookups.append(f"term = :w{at}")
+                params[f"w{at}"] = form
+    arms = [f"SELECT doc, col, offset FROM {FTS_INSTANCES} WHERE {lookup}" for lookup in lookups]
+    found = " UNION ".join(arms) or f"SELECT doc, col, offset FROM {FTS_INSTANCES} WHERE 0"
+    counted = text(
+        f"SELECT p.transcript_id AS transcript_id, p.speaker_id AS speaker_id, count(*) AS hits, "
+        f"count(DISTINCT f.doc) AS passages FROM ({found}) AS f "
+        f"JOIN passages AS p INDEXED BY {FTS_OWNERS} ON p.id = f.doc "
+        f"WHERE f.doc NOT IN (SELECT id FROM {FTS_OTHER}) GROUP BY p.transcript_id, p.speaker_id"
     )
-    query = (
-        select(passages.c.transcript_id, passages.c.speaker_id, func.sum(per_passage.c.n), func.count())
-        .select_from(per_passage)
-        .join(passages, passages.c.id == per_passage.c.doc)
-        .where(*conditions, passages.c.id.not_in(other_passages()))
-        .group_by(passages.c.transcript_id, passages.c.speaker_id)
+    columns = counted.bindparams(**params).columns(
+        column("transcript_id", Integer),
+        column("speaker_id", Integer),
+        column("hits", Integer),
+        column("passages", Integer),
     )
-    return [tuple(row) for row in session.execute(query)]
+    return columns.subquery("counted")
 
 
 def other_passages() -> Select[int]:
