@@ -187,5 +187,8 @@ def test_the_index_is_made_or_rebuilt_when_a_project_has_none_or_a_stale_one(tmp
             tid = s.scalar(select(Transcript.id))
             s.add(Passage(transcript_id=tid, number=9, text="DigiD weer."))
         assert "3 hit(s)" in run_cli(folder, "search", "digid").out
+        with db.session() as s:  # one taken away behind its back: the highest id stays, the count drops
+            s.execute(text("DELETE FROM passages WHERE number = 2"))  # Met DigiD ging het goed.
+        assert "2 hit(s)" in run_cli(folder, "search", "digid").out
     finally:
         db.close()

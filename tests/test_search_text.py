@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from search_study import search, study_fixture  # noqa: F401 - the fixture
 
 from codeer.search.text_query import Term, TextQuery
-from codeer.search.tokens import tokens
+from codeer.search.tokens import fold, tokens
 from codeer.store.search_index import AGREED, TOKENIZER
 
 TXT_FILES = sorted(SAMPLE_TRANSCRIPTS.glob("*.txt"))
@@ -223,3 +223,20 @@ def test_the_hit_finder_matches_exactly_the_words_codeer_defines() -> None:
             ):
                 expected.append((words[i][0], words[i + size - 1][1]))
         assert TextQuery("t", (phrase,)).find(text) == expected, (text, phrase)
+
+
+def test_folding_a_text_folds_it_letter_by_letter_keeping_its_offsets() -> None:
+    """:func:`fold` (which takes a shortcut through ``str.casefold`` when the length is kept) equals the
+    folding of each letter on its own, on every character and on random mixes of them."""
+    every = [chr(c) for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000]
+
+    def one_by_one(text: str) -> str:
+        return "".join(
+            c.casefold() if len(c.casefold()) == 1 else c.lower() if len(c.lower()) == 1 else c for c in text
+        )
+
+    rng = random.Random(18)
+    texts = ["".join(every), "Oké ΣΑΣ ς ß İstanbul ǅ", *("".join(rng.sample(every, 30)) for _ in range(3000))]
+    texts += ["".join(rng.choice("aÉéΣςǅ ") for _ in range(20)) for _ in range(3000)]
+    for text in texts:
+        assert fold(text) == one_by_one(text) and len(fold(text)) == len(text)

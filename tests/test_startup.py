@@ -101,7 +101,10 @@ def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
     (and numpy with it) only when a table is written."""
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
     modules = loaded(project, "search", "terugbellen")
-    assert "sqlalchemy" in modules and not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual"}
+    assert "sqlalchemy" in modules
+    assert not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual", "rapidfuzz"}
+    for args in (["terugbellen"], ["terugbellen", "--by", "organisation"]):  # read through the Core tables
+        assert not {"sqlalchemy.orm", "codeer.analysis"} & modules(project, "search", *args)
 
 
 def test_every_command_is_found_in_its_module_and_status_builds_only_its_own_parser_and_no_orm(

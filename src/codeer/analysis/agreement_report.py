@@ -66,7 +66,6 @@ from codeer.analysis.agreement_rows import (
 )
 from codeer.analysis.arrays import fetch, positions
 from codeer.analysis.codes import CodeInfo, load_codes
-from codeer.analysis.groups import Attribute, Group, attribute_columns, resolve_attributes
 from codeer.analysis.overlap import OverlapRow, overlap_table
 from codeer.analysis.sentence_units import covered_sentences, sentence_table
 from codeer.analysis.text_agreement import char_report, load_continuum
@@ -74,6 +73,7 @@ from codeer.errors import CodeerError
 from codeer.model import Code, Codebook, Coder, Coding, Passage, Settlement
 from codeer.store.codebook_history import codes_changed_after
 from codeer.store.coders import coder_ids
+from codeer.store.groups import Attribute, Group, attribute_columns, resolve_attributes
 
 PASSAGES = Passage.__table__
 CODINGS = Coding.__table__

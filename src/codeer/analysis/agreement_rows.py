@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codeer.analysis.codes import CodeInfo
-from codeer.analysis.groups import Attribute, Group
 from codeer.choices import AGREEMENT_UNITS, BOOTSTRAP_SAMPLES
 from codeer.store.codebook_history import LaterChange
+from codeer.store.groups import Attribute, Group
 
 __all__ = ["BOOTSTRAP_SAMPLES"]  # re-exported with the other constants of an agreement table
 CONFIDENCE = 0.95

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import CTE, select
+from sqlalchemy import CTE, Connection, select
 from sqlalchemy.orm import Session
 
 from codeer.model import Code, Codebook, Coding
@@ -45,7 +45,7 @@ class Selection:
     rollup: bool = False
 
 
-def load_codes(session: Session) -> dict[int, CodeInfo]:
+def load_codes(session: Session | Connection) -> dict[int, CodeInfo]:
     """Every code of every codebook, in codebook order."""
     rows = session.execute(
         select(Code.id, Code.key, Codebook.key, Code.name, Code.parent_id)

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from codeer.analysis.agreement_report import load_ratings
 from codeer.analysis.codes import CodeInfo
-from codeer.analysis.groups import Attribute, Group
 from codeer.errors import CodeerError
+from codeer.store.groups import Attribute, Group
 
 
 @dataclass

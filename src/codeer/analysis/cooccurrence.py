@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from codeer.analysis.cells import pair_cells
 from codeer.analysis.codes import CodeInfo, Selection, related
 from codeer.analysis.frequencies import FrequencyTable, frequencies
-from codeer.analysis.groups import Group, attribute_columns
+from codeer.store.groups import Group, attribute_columns
 
 
 @dataclass(frozen=True)

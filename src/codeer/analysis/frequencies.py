@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import code_cells
 from codeer.analysis.codes import CodeInfo, Selection, load_codes
-from codeer.analysis.groups import (
+from codeer.store.groups import (
     Attribute,
     Group,
     attribute_columns,

@@ -45,7 +45,12 @@ from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import coded_passages
 from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, load_codes
-from codeer.analysis.groups import (
+from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
+from codeer.errors import CodeerError
+from codeer.formulas import csv_cell, csv_cell_sql, guard, guard_prefix_sql, guard_sql, unguard
+from codeer.model import Coder, Memo, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
+from codeer.store.coders import coder_ids
+from codeer.store.groups import (
     PASSAGES,
     Attribute,
     Group,
@@ -53,11 +58,6 @@ from codeer.analysis.groups import (
     known_attributes,
     resolve_attributes,
 )
-from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
-from codeer.errors import CodeerError
-from codeer.formulas import csv_cell, csv_cell_sql, guard, guard_prefix_sql, guard_sql, unguard
-from codeer.model import Coder, Memo, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
-from codeer.store.coders import coder_ids
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 CODERS = Coder.__table__

@@ -18,15 +18,15 @@ from codeer.errors import CodeerError
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from sqlalchemy.orm import Session
-
     from codeer.cli.context import Context
     from codeer.search.filters import Filters
-    from codeer.search.hits import Hit
+    from codeer.search.hits import Hit, Line
     from codeer.search.text_query import TextQuery
+    from codeer.store.search_index import Reader
 
 KWIC_WIDTH = 40
 PASSAGE_WIDTH = 100
+PRINT_BLOCK = 500
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _query(ctx: Context, session: Session, args: argparse.Namespace) -> TextQuery | None:
+def _query(ctx: Context, session: Reader, args: argparse.Namespace) -> TextQuery | None:
     from codeer.search.text_query import fuzzy_expander, parse_text_query, project_words
 
     if not args.query:
@@ -83,12 +83,13 @@ def _query(ctx: Context, session: Session, args: argparse.Namespace) -> TextQuer
     return parse_text_query(args.query, regex=args.regex, lemma=lemma, fuzzy=fuzzy)
 
 
-def _filters(ctx: Context, session: Session, args: argparse.Namespace) -> Filters:
+def _filters(ctx: Context, session: Reader, args: argparse.Namespace) -> Filters:
     """The filters as given; a coded-segment query counts only the codings blind coding lets you read."""
-    from codeer.analysis.groups import parse_names
     from codeer.search.filters import Filters, conditions_from
+    from codeer.store.groups import parse_names
 
-    coders = tuple(ctx.readable(session, parse_names(args.coders))) if args.codes else ()
+    # with --codes the caller reads through a session (the blind-coding rule's)
+    coders = tuple(ctx.readable(session, parse_names(args.coders))) if args.codes else ()  # type: ignore[arg-type]
     return Filters(
         where=conditions_from(args.where),
         speaker_where=conditions_from(args.speaker_where),
@@ -121,8 +122,8 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
-    from codeer.analysis.groups import parse_names
-    from codeer.search.hits import count_rows, find_hits, hit_columns, hit_rows, passage_counts
+    from codeer.search.hits import count_rows, find_hits, hit_columns, hit_rows, kwic_lines, passage_counts
+    from codeer.store.groups import parse_names
     from codeer.store.search_index import ready_index
 
     if args.undo:
@@ -132,16 +133,20 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if args.code:
         return _code(ctx, args)
     rule = ctx.settings.moderators
-    with ctx.db.read_session() as session:
+    # A word search reads through a plain connection (no ORM to load); a coded-segment query applies the
+    # blind-coding rule, which reads through a session.
+    reading = ctx.db.read_session if args.codes else ctx.db.read_connection
+    with reading() as session:
         query, filters = _query(ctx, session, args), _filters(ctx, session, args)
         if args.by:
             columns, rows = count_rows(session, passage_counts(session, query, filters), parse_names(args.by))
             return _write(args, "counts", columns, rows)
         hits = find_hits(session, query, filters)
-        lines = hit_rows(session, hits, pseudonymise=args.pseudonymise, moderators=rule)
         if args.output:
+            lines = hit_rows(session, hits, pseudonymise=args.pseudonymise, moderators=rule)
             return _write(args, "hits", hit_columns(session), lines)
-        _print_kwic(hits, lines, passages=not args.query)
+        kwic = kwic_lines(session, hits, pseudonymise=args.pseudonymise, moderators=rule)
+        _print_kwic(kwic, passages=not args.query)
     print(_summary(hits, args))
     return 0
 
@@ -159,17 +164,25 @@ def _write(args: argparse.Namespace, name: str, columns: list[str], rows: Iterab
     return 0
 
 
-def _print_kwic(hits: list[Hit], rows: Iterator[tuple], *, passages: bool) -> None:
+def _print_kwic(lines: Iterator[Line], *, passages: bool) -> None:
     """``left[hit]right  transcript #passage speaker``, the hits lined up under each other; a coded-segment
-    query's passages as ``transcript #passage speaker: text``."""
-    for hit, row in zip(hits, rows, strict=True):
-        where = f"{hit.transcript} #{hit.number} {row[3]}"
+    query's passages as ``transcript #passage speaker: text``. Written in blocks: ten thousand lines are
+    one write each a few hundred."""
+    out: list[str] = []
+    for line in lines:
+        hit = line.hit
+        where = f"{hit.transcript} #{hit.number} {line.speaker}"
         if passages:
-            text = row[-4]
-            print(f"{where}: {text[:PASSAGE_WIDTH]}{'…' if len(text) > PASSAGE_WIDTH else ''}")
+            text = line.word
+            out.append(f"{where}: {text[:PASSAGE_WIDTH]}{'…' if len(text) > PASSAGE_WIDTH else ''}")
         else:
-            left, word, right = row[-5][-KWIC_WIDTH:], row[-4], row[-3][:KWIC_WIDTH]
-            print(f"{left:>{KWIC_WIDTH}}[{word}]{right:<{KWIC_WIDTH}}  {where}")
+            left, word, right = line.left[-KWIC_WIDTH:], line.word, line.right[:KWIC_WIDTH]
+            out.append(f"{left:>{KWIC_WIDTH}}[{word}]{right:<{KWIC_WIDTH}}  {where}")
+        if len(out) >= PRINT_BLOCK:
+            print("\n".join(out))
+            out.clear()
+    if out:
+        print("\n".join(out))
 
 
 def _summary(hits: list[Hit], args: argparse.Namespace) -> str:

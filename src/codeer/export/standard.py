@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from codeer.analysis import Selection
 from codeer.analysis.cells import shared_cells
-from codeer.analysis.groups import known_attributes
 from codeer.choices import GROUPINGS, STANDARD_TABLES
 from codeer.errors import CodeerError
 from codeer.export.layouts import codebook_table, cooccurrence_tables, frequency_tables, segment_table
 from codeer.export.tables import Table, check_format, write_tables
+from codeer.store.groups import known_attributes
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 Progress = Callable[[int, int, str], None]

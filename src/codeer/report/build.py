@@ -32,13 +32,13 @@ from codeer.analysis import (
 )
 from codeer.analysis.agreement_report import AgreementReport, agreement_report, default_coders
 from codeer.analysis.cells import shared_cells
-from codeer.analysis.groups import resolve_attributes
 from codeer.choices import BOOTSTRAP_SAMPLES
 from codeer.figures.data import Figure, Options, figure_from_tables
 from codeer.figures.render import render
 from codeer.model import Codebook, Transcript, TranscriptAttribute
 from codeer.report.corpus import Corpus, corpus_summary
 from codeer.report.typical import TypicalQuote, typical_quotes
+from codeer.store.groups import resolve_attributes
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
 PREFERRED = (("organisation", "organisatie"), ("quadrant", "kwadrant"))

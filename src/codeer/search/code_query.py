@@ -27,7 +27,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from codeer.analysis.codes import CodeInfo, load_codes
@@ -170,7 +170,7 @@ def resolve_code(codes: dict[int, CodeInfo], ref: str) -> int:
 
 
 class _Evaluator:
-    def __init__(self, session: Session, coders: tuple[str, ...]) -> None:
+    def __init__(self, session: Session | Connection, coders: tuple[str, ...]) -> None:
         self.session = session
         self.codes = load_codes(session)
         self.coder_ids = coder_ids(session, coders) if coders else None
@@ -230,7 +230,7 @@ class _Evaluator:
         return self.near(left, right, node.distance)
 
 
-def coded_passages(session: Session, query: str, coders: tuple[str, ...] = ()) -> set[int]:
+def coded_passages(session: Session | Connection, query: str, coders: tuple[str, ...] = ()) -> set[int]:
     """The ids of the passages the code ``query`` selects, counting the codings of ``coders`` (all if
     empty)."""
     return _Evaluator(session, coders).run(parse_code_query(query))

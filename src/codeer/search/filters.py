@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Table, select
 
 from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
-from codeer.model import Passage, SpeakerAttribute, TranscriptAttribute
+from codeer.model.tables import passages, speaker_attributes, transcript_attributes
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
+
+if TYPE_CHECKING:
+    from codeer.store.search_index import Reader
 
 Condition = tuple[str, tuple[str, ...]]
 
@@ -51,45 +54,48 @@ def _hint(word: str, known: list[str]) -> str:
     return f"; did you mean {lower[near]!r}?" if near else ""
 
 
-def _check(
-    session: Session,
-    table: type[TranscriptAttribute] | type[SpeakerAttribute],
-    kind: str,
-    condition: Condition,
-) -> None:
+def _check(session: Reader, table: Table, kind: str, condition: Condition) -> None:
     name, values = condition
-    names = sorted(session.scalars(select(table.name).distinct()))
+    names = sorted(session.scalars(select(table.c.name).distinct()))
     if name not in names:
         hint = _hint(name, names)
         raise CodeerError(f"unknown {kind} attribute {name!r}{hint} (known: {', '.join(names) or 'none'})")
-    known = sorted(session.scalars(select(table.value).where(table.name == name).distinct()))
+    known = sorted(session.scalars(select(table.c.value).where(table.c.name == name).distinct()))
     for value in values:
         if value not in known:
             hint = _hint(value, known)
             raise CodeerError(f"no {kind} has {name}={value!r}{hint} (values: {', '.join(known) or 'none'})")
 
 
-def passage_conditions(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
+def passage_conditions(
+    session: Reader,
+    filters: Filters,
+    transcript_id: ColumnElement[int] | None = None,
+    speaker_id: ColumnElement[int] | None = None,
+) -> list[ColumnElement[bool]]:
     """SQL conditions on ``passages`` for the attribute and moderator filters (checked against the
-    project first)."""
+    project first); on other columns holding a passage's transcript and speaker if given (counts per
+    transcript and speaker are filtered as their passages would be)."""
+    transcript_id = passages.c.transcript_id if transcript_id is None else transcript_id
+    speaker_id = passages.c.speaker_id if speaker_id is None else speaker_id
     conditions: list[ColumnElement[bool]] = []
     for condition in filters.where:
-        _check(session, TranscriptAttribute, "transcript", condition)
+        _check(session, transcript_attributes, "transcript", condition)
         name, values = condition
-        owners = select(TranscriptAttribute.transcript_id).where(
-            TranscriptAttribute.name == name, TranscriptAttribute.value.in_(values)
+        owners = select(transcript_attributes.c.transcript_id).where(
+            transcript_attributes.c.name == name, transcript_attributes.c.value.in_(values)
         )
-        conditions.append(Passage.transcript_id.in_(owners))
+        conditions.append(transcript_id.in_(owners))
     for condition in filters.speaker_where:
-        _check(session, SpeakerAttribute, "speaker", condition)
+        _check(session, speaker_attributes, "speaker", condition)
         name, values = condition
-        owners = select(SpeakerAttribute.speaker_id).where(
-            SpeakerAttribute.name == name, SpeakerAttribute.value.in_(values)
+        owners = select(speaker_attributes.c.speaker_id).where(
+            speaker_attributes.c.name == name, speaker_attributes.c.value.in_(values)
         )
-        conditions.append(Passage.speaker_id.in_(owners))
+        conditions.append(speaker_id.in_(owners))
     if not filters.with_moderators:
         moderators = filters.moderators.speaker_ids()
-        conditions.append(Passage.speaker_id.is_(None) | Passage.speaker_id.not_in(moderators))
+        conditions.append(speaker_id.is_(None) | speaker_id.not_in(moderators))
     return conditions
 
 

@@ -6,7 +6,7 @@ set of passage ids; the exact places are found in Python (:meth:`TextQuery.find`
 
 Counts (``--by organisation,quadrant``): per group, ``hits`` (places), ``passages`` with at least one hit,
 ``transcripts`` and ``speakers`` among them. A passage belongs to the groups of its transcript's and its
-speaker's attributes, as in every table of codeer (:mod:`codeer.analysis.groups`); no value = the empty
+speaker's attributes, as in every table of codeer (:mod:`codeer.store.groups`); no value = the empty
 group.
 """
 
@@ -15,20 +15,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import Session
 
-from codeer.analysis.groups import MISSING, resolve_attributes
-from codeer.analysis.pseudonyms import build_pseudonyms
-from codeer.analysis.segments import clock
 from codeer.errors import CodeerError
-from codeer.model import Passage, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
-from codeer.search.code_query import coded_passages
+from codeer.model.tables import passages, speaker_attributes, speakers, transcript_attributes, transcripts
 from codeer.search.filters import Filters, passage_conditions
 from codeer.search.text_query import TextQuery
+from codeer.store.groups import MISSING, resolve_attributes
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
-from codeer.store.search_index import candidates, counts_by_word, other_passages
+from codeer.store.search_index import candidates, other_passages, word_counts
+
+if TYPE_CHECKING:
+    from codeer.store.groups import Attribute
+    from codeer.store.search_index import Reader
 
 CONTEXT = 40  # characters of context on each side of a hit
 FETCH_BATCH = 2000
@@ -53,7 +54,7 @@ class Hit:
 
 
 def find_hits(
-    session: Session,
+    session: Reader,
     query: TextQuery | None,
     filters: Filters,
     *,
@@ -64,27 +65,21 @@ def find_hits(
     among ``only``, passage ids, if given), transcripts by key, passages by number; the first ``limit``."""
     if query is None and not filters.codes:
         raise CodeerError("give words to search for, or a coded-segment query (--codes)")
+    p = passages.c
     statement = (
-        select(
-            Passage.id,
-            Passage.transcript_id,
-            Transcript.key,
-            Passage.number,
-            Passage.speaker_id,
-            Speaker.name,
-            Passage.start_ms,
-            Passage.text,
-        )
-        .join(Transcript, Transcript.id == Passage.transcript_id)
-        .outerjoin(Speaker, Speaker.id == Passage.speaker_id)
+        select(p.id, p.transcript_id, transcripts.c.key, p.number, p.speaker_id, speakers.c.name, p.start_ms)
+        .add_columns(p.text)
+        .join_from(passages, transcripts, transcripts.c.id == p.transcript_id)
+        .outerjoin(speakers, speakers.c.id == p.speaker_id)
         .where(*passage_conditions(session, filters))
-        .order_by(Transcript.key, Passage.number)
+        .order_by(transcripts.c.key, p.number)
     )
     if only is not None:
-        statement = statement.where(Passage.id.in_(only))
+        statement = statement.where(p.id.in_(only))
     elif query is not None and query.phrases:
-        statement = statement.where(candidates(session, query.index_terms()))
-    wanted = coded_passages(session, filters.codes, filters.coders) if filters.codes else None
+        narrowed = bool(filters.where)
+        statement = statement.where(candidates(session, query.index_terms(), narrowed=narrowed))
+    wanted = _coded(session, filters)
     hits: list[Hit] = []
     result = session.execute(statement.execution_options(yield_per=FETCH_BATCH))
     for batch in result.partitions():
@@ -96,6 +91,16 @@ def find_hits(
             if limit is not None and len(hits) >= limit:
                 return hits[:limit]
     return hits
+
+
+def _coded(session: Reader, filters: Filters) -> set[int] | None:
+    """The passages the coded-segment query selects, or None without one (the query's code is loaded only
+    when there is one: it needs the codebooks)."""
+    if not filters.codes:
+        return None
+    from codeer.search.code_query import coded_passages
+
+    return coded_passages(session, filters.codes, filters.coders)
 
 
 def context(text: str, start: int, end: int, width: int = CONTEXT) -> tuple[str, str, str]:
@@ -120,23 +125,32 @@ class _Attributes:
     speaker: dict[int, dict[str, str]]
 
 
-def _attributes(session: Session) -> _Attributes:
+def _attributes(
+    session: Reader, transcript_names: Sequence[str], speaker_names: Sequence[str] = ()
+) -> _Attributes:
+    """The values of these attributes of every transcript and speaker (only these: a project may have
+    many speakers with many attributes)."""
     found = _Attributes(defaultdict(dict), defaultdict(dict))
-    for tid, name, value in session.execute(
-        select(TranscriptAttribute.transcript_id, TranscriptAttribute.name, TranscriptAttribute.value)
-    ):
-        found.transcript[tid][name] = value or ""
-    for sid, name, value in session.execute(
-        select(SpeakerAttribute.speaker_id, SpeakerAttribute.name, SpeakerAttribute.value)
-    ):
-        found.speaker[sid][name] = value or ""
+    ta, sa = transcript_attributes.c, speaker_attributes.c
+    if transcript_names:
+        query = select(ta.transcript_id, ta.name, ta.value).where(ta.name.in_(transcript_names))
+        for tid, name, value in session.execute(query):
+            found.transcript[tid][name] = value or ""
+    if speaker_names:
+        query = select(sa.speaker_id, sa.name, sa.value).where(sa.name.in_(speaker_names))
+        for sid, name, value in session.execute(query):
+            found.speaker[sid][name] = value or ""
     return found
+
+
+def _names(grouping: Sequence[Attribute], kind: str) -> list[str]:
+    return [a.name for a in grouping if a.kind == kind]
 
 
 Counted = tuple[int, int | None, int, int]  # transcript, speaker, hits, passages
 
 
-def passage_counts(session: Session, query: TextQuery | None, filters: Filters) -> list[Counted]:
+def passage_counts(session: Reader, query: TextQuery | None, filters: Filters) -> list[Counted]:
     """Hits and passages with a hit, per transcript and speaker. Words (not phrases, not a regular
     expression) are counted from the index on SQLite without reading the passages; every other search
     counts what :func:`find_hits` finds."""
@@ -146,9 +160,14 @@ def passage_counts(session: Session, query: TextQuery | None, filters: Filters) 
         and all(len(phrase) == 1 for phrase in query.phrases)
         and not filters.codes
     ):
-        conditions = passage_conditions(session, filters)
-        counted = counts_by_word(session, [phrase[0].index_term() for phrase in query.phrases], conditions)
-        if counted is not None:
+        grouped = word_counts(session, [phrase[0].index_term() for phrase in query.phrases])
+        if grouped is not None:
+            g = grouped.c
+            conditions = passage_conditions(session, filters, g.transcript_id, g.speaker_id)
+            rows = session.execute(
+                select(g.transcript_id, g.speaker_id, g.hits, g.passages).where(*conditions)
+            )
+            counted: list[Counted] = [tuple(row) for row in rows]
             if session.scalar(select(exists(other_passages()))):
                 counted += _per_speaker(find_hits(session, query, filters, only=other_passages()))
             return counted
@@ -165,13 +184,13 @@ def _per_speaker(hits: Sequence[Hit]) -> list[Counted]:
 
 
 def count_rows(
-    session: Session, counted: Sequence[Counted], by: tuple[str, ...]
+    session: Reader, counted: Sequence[Counted], by: tuple[str, ...]
 ) -> tuple[list[str], list[tuple]]:
     """Columns and rows of the counts per value of the ``by`` attributes (one overall row without)."""
     grouping = resolve_attributes(session, by)
-    attributes = _attributes(session)
+    attributes = _attributes(session, _names(grouping, "transcript"), _names(grouping, "speaker"))
     counts: dict[tuple[str, ...], list] = {}
-    for transcript, speaker, hits, passages in counted:
+    for transcript, speaker, hits, in_passages in counted:
         group = tuple(
             (
                 attributes.transcript[transcript]
@@ -182,13 +201,13 @@ def count_rows(
         )
         entry = counts.setdefault(group, [0, 0, set(), set()])
         entry[0] += hits
-        entry[1] += passages
+        entry[1] += in_passages
         entry[2].add(transcript)
         if speaker is not None:
             entry[3].add(speaker)
     rows = [
-        (*group, n, in_passages, len(transcripts), len(speakers))
-        for group, (n, in_passages, transcripts, speakers) in sorted(counts.items())
+        (*group, n, in_passages, len(among_transcripts), len(among_speakers))
+        for group, (n, in_passages, among_transcripts, among_speakers) in sorted(counts.items())
     ]
     return [*(a.label for a in grouping), "hits", "passages", "transcripts", "speakers"], rows
 
@@ -197,40 +216,68 @@ KWIC_COLUMNS = ("transcript", "passage", "time", "speaker")
 KWIC_AFTER = ("left", "hit", "right", "start", "end")
 
 
-def hit_columns(session: Session) -> list[str]:
-    names = sorted(session.scalars(select(TranscriptAttribute.name).distinct()))
-    return [*KWIC_COLUMNS, *names, *KWIC_AFTER]
+def _attribute_names(session: Reader) -> list[str]:
+    return sorted(session.scalars(select(transcript_attributes.c.name).distinct()))
+
+
+def hit_columns(session: Reader) -> list[str]:
+    return [*KWIC_COLUMNS, *_attribute_names(session), *KWIC_AFTER]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A hit as shown: the speaker and the context (pseudonymised if asked)."""
+
+    hit: Hit
+    speaker: str
+    left: str
+    word: str
+    right: str
+
+
+def kwic_lines(
+    session: Reader,
+    hits: Sequence[Hit],
+    *,
+    pseudonymise: bool = False,
+    moderators: ModeratorRule = DEFAULT_RULE,
+) -> Iterator[Line]:
+    """Each hit in context. Pseudonymised, names are replaced in the text before and after the hit and in
+    the hit itself, then the context is cut, as in every export (the project's ``moderators`` rule says who
+    is ``M``)."""
+    if not pseudonymise:
+        for hit in hits:
+            yield Line(hit, hit.speaker, *context(hit.text, hit.start, hit.end))
+        return
+    from codeer.analysis.pseudonyms import build_pseudonyms  # the ORM: only when pseudonymising
+
+    pseudonyms = build_pseudonyms(session, moderators)  # type: ignore[arg-type] # reads through either
+    for hit in hits:
+        text, start, end = hit.text, hit.start, hit.end
+        before, word, after = (
+            pseudonyms.text(hit.transcript_id, piece) for piece in (text[:start], text[start:end], text[end:])
+        )
+        text, start, end = before + word + after, len(before), len(before) + len(word)
+        yield Line(hit, pseudonyms.speaker(hit.speaker_id), *context(text, start, end))
 
 
 def hit_rows(
-    session: Session,
+    session: Reader,
     hits: Sequence[Hit],
     *,
     pseudonymise: bool = False,
     moderators: ModeratorRule = DEFAULT_RULE,
 ) -> Iterator[tuple]:
-    """One row of :func:`hit_columns` per hit. Pseudonymised, names are replaced in the text before and
-    after the hit and in the hit itself, then the context is cut, as in every export (the project's
-    ``moderators`` rule says who is ``M``)."""
-    names = sorted(session.scalars(select(TranscriptAttribute.name).distinct()))
-    attributes = _attributes(session)
-    pseudonyms = build_pseudonyms(session, moderators) if pseudonymise else None
-    for hit in hits:
-        speaker, text, start, end = hit.speaker, hit.text, hit.start, hit.end
-        if pseudonyms is not None:
-            before, word, after = (
-                pseudonyms.text(hit.transcript_id, piece)
-                for piece in (text[:start], text[start:end], text[end:])
-            )
-            speaker, text, start, end = (
-                pseudonyms.speaker(hit.speaker_id),
-                before + word + after,
-                len(before),
-                len(before) + len(word),
-            )
-        left, word, right = context(text, start, end)
+    """One row of :func:`hit_columns` per hit (see :func:`kwic_lines`)."""
+    from codeer.analysis.segments import clock
+
+    names = _attribute_names(session)
+    attributes = _attributes(session, names)
+    for line in kwic_lines(session, hits, pseudonymise=pseudonymise, moderators=moderators):
+        hit = line.hit
         values = attributes.transcript[hit.transcript_id]
         yield (
-            hit.transcript, hit.number, clock(hit.start_ms), speaker, *(values.get(n, "") for n in names),
-            left, word, right, hit.start, hit.end,
+            hit.transcript, hit.number, clock(hit.start_ms), line.speaker,
+            *(values.get(n, "") for n in names),
+            line.left, line.word, line.right, hit.start, hit.end,
         )  # fmt: skip

@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
 from codeer.search.tokens import WORD, fold, words
 from codeer.store.search_index import IndexTerm, indexed_words, passage_texts
+
+if TYPE_CHECKING:
+    from codeer.store.search_index import Reader
 
 Span = tuple[int, int]
 Expand = Callable[[str], frozenset[str]]
@@ -45,17 +45,24 @@ class Term:
             return IndexTerm(tuple(sorted(self.forms)))
         return IndexTerm((self.word,), self.prefix)
 
-    def pattern(self) -> str:
-        """A regular expression for the word(s) it matches in a folded text (whole words: see below)."""
+    def pattern(self, first: bool = False) -> str:
+        """A regular expression for the word(s) it matches in a folded text (whole words: see below). The
+        ``first`` word of a phrase also checks that no letter or digit stands before it, after its letters,
+        so that the expression starts with them and the regular expression engine looks for them quickly."""
+
+        def literal(word: str) -> str:
+            return re.escape(word) + (rf"(?<![^\W_]{re.escape(word)})" if first else "")
+
         if self.forms is not None:
-            return "(?:" + "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True)) + ")"
-        return re.escape(self.word) + (r"[^\W_]*" if self.prefix else "")
+            return "(?:" + "|".join(literal(f) for f in sorted(self.forms, key=len, reverse=True)) + ")"
+        return literal(self.word) + (r"[^\W_]*" if self.prefix else "")
 
 
 def phrase_pattern(phrase: Sequence[Term]) -> re.Pattern[str]:
     """The phrase in a folded text: its words in order, only non-word characters between them, each a whole
     word (no letter or digit just before or after), which is exactly "these tokens, one after another"."""
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(t.pattern() for t in phrase) + r"(?![^\W_])")
+    words = [t.pattern(first=k == 0) for k, t in enumerate(phrase)]
+    return re.compile(r"[\W_]+".join(words) + r"(?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class TextQuery:
         """Every hit in ``text``, in order, none overlapping another."""
         if self.pattern is not None:
             found = [m.span() for m in self.pattern.finditer(text) if m.end() > m.start()]
+        elif len(self.phrases) == 1:  # one expression: its matches are in order and apart already
+            return [m.span() for m in self._patterns()[0].finditer(fold(text))]
         else:
             folded = fold(text)
             found = [m.span() for pattern in self._patterns() for m in pattern.finditer(folded)]
@@ -145,6 +154,9 @@ def max_edits(word: str) -> int:
 
 def fuzzy_expander(vocabulary: Iterable[str]) -> Expand:
     """``--fuzzy``: a word's neighbours among the project's words (``vocabulary``, read once)."""
+    from rapidfuzz import process  # only for --fuzzy
+    from rapidfuzz.distance import Levenshtein
+
     known = sorted({word for w in vocabulary if WORD.fullmatch(word := fold(w))})
 
     def expand(word: str) -> frozenset[str]:
@@ -156,7 +168,7 @@ def fuzzy_expander(vocabulary: Iterable[str]) -> Expand:
     return expand
 
 
-def project_words(session: Session) -> Iterable[str]:
+def project_words(session: Reader) -> Iterable[str]:
     """Every word of the project: from the index where it lists them (SQLite), else read from the texts."""
     listed = indexed_words(session)
     if listed is not None:

@@ -42,6 +42,9 @@ def fold(text: str) -> str:
     folded form is two letters (``ß``, ``İ``) stays one letter. Offsets stay those of ``text``."""
     if text.isascii():
         return text.lower()
+    folded = text.casefold()  # letter by letter too; one letter for one when the length is kept
+    if len(folded) == len(text):
+        return folded
     return text.translate(_folds())
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-def known_coders(session: Session) -> dict[str, int]:
+def known_coders(session: Session | Connection) -> dict[str, int]:
     """Every coder of the project: name -> id."""
     return {name: cid for name, cid in session.execute(select(coders.c.name, coders.c.id))}
 
@@ -41,7 +41,9 @@ def unknown_coders(unknown: Sequence[str], known: Iterable[str]) -> CodeerError:
     return CodeerError(f"unknown coders {names} (known coders: {listing})")
 
 
-def coder_ids(session: Session, names: Sequence[str], known: Mapping[str, int] | None = None) -> list[int]:
+def coder_ids(
+    session: Session | Connection, names: Sequence[str], known: Mapping[str, int] | None = None
+) -> list[int]:
     """The ids of the coders named, in order; any unknown name is :func:`unknown_coders`' error.
 
     ``known`` is :func:`known_coders` when the caller has it already.

@@ -10,7 +10,8 @@ own (:mod:`codeer.search.tokens`), the same on every backend. The index therefor
   accents kept), and an ``fts5vocab`` table listing its words. SQLite's letter tables are those of Unicode
   6.1, so for a character outside :data:`AGREED` (a decomposed accent, an emoji newer than 2012, a letter of
   a script added since) its words may differ from codeer's; passages holding one are listed in
-  ``passage_fts_other`` and always read. The import writes
+  ``passage_fts_other`` and always read. An index of the passages by id with their transcript and speaker
+  (``passage_fts_owners``) lets counts per group skip the passages' rows. The import writes
   it set-based: one ``INSERT ... SELECT`` per batch of new transcripts, and for a re-import the old texts
   are taken out before the passages change and the new ones put in afterwards.
 - PostgreSQL: a trigram index (``pg_trgm``, GIN) on ``passages.text``; PostgreSQL keeps it in step itself,
@@ -27,15 +28,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     Select,
+    Subquery,
     and_,
     column,
     false,
-    func,
     or_,
     select,
     table,
@@ -43,15 +46,20 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from codeer.model import Passage
+from codeer.model.tables import passages
 from codeer.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    Reader = Session | Connection  # searches read through a session, or a connection without the ORM
 
 FTS = "passage_fts"
 FTS_WORDS = "passage_fts_words"  # fts5vocab 'row': every word once, with its number of passages
 FTS_INSTANCES = "passage_fts_instances"  # fts5vocab 'instance': one row per word of every passage
 FTS_OTHER = "passage_fts_other"  # passages with a character on which SQLite's and codeer's words may differ
+FTS_OWNERS = "passage_fts_owners"  # an index of passages by id with their transcript and speaker, for counts
 # Where SQLite's tokenizer and codeer's words agree (tested character by character): everything below the
 # combining accents (ASCII, Latin-1, Latin Extended, IPA), general punctuation and most currency signs.
 AGREED = "[^\x01-\u02ff\u2000-\u2064\u20a0-\u20b9]"
@@ -68,20 +76,21 @@ class IndexTerm:
     prefix: bool = False
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def _dialect(session: Reader) -> str:
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name
 
 
-def _sqlite_exists(session: Session) -> bool:
-    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER)
+def _sqlite_exists(session: Reader) -> bool:
+    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER, FTS_OWNERS)
     found = session.execute(
-        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d)"),
-        dict(zip("abcd", names, strict=True)),
+        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d, :e)"),
+        dict(zip("abcde", names, strict=True)),
     ).scalar()
     return found == len(names)
 
 
-def _pg_exists(session: Session) -> bool:
+def _pg_exists(session: Reader) -> bool:
     return (
         session.execute(
             text("SELECT 1 FROM pg_indexes WHERE indexname = :name"), {"name": TRGM_INDEX}
@@ -102,6 +111,9 @@ def _create_sqlite(session: Session) -> None:
         text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_INSTANCES} USING fts5vocab({FTS}, instance)")
     )
     session.execute(text(f"CREATE TABLE IF NOT EXISTS {FTS_OTHER} (id INTEGER PRIMARY KEY)"))
+    session.execute(
+        text(f"CREATE INDEX IF NOT EXISTS {FTS_OWNERS} ON passages (id, transcript_id, speaker_id)")
+    )
     _rebuild_sqlite(session)
 
 
@@ -129,16 +141,39 @@ def _create_pg(session: Session) -> bool:
     return True
 
 
-def _sqlite_in_step(session: Session) -> bool:
-    indexed = session.execute(text(f"SELECT count(*), max(id) FROM {FTS}_docsize")).one()
-    stored = session.execute(text("SELECT count(*), max(id) FROM passages")).one()
-    return tuple(indexed) == tuple(stored)
+def _varint(data: bytes) -> int:
+    """The number SQLite's variable-length integer at the start of ``data`` holds (7 bits a byte, high
+    bit: more follow)."""
+    value = 0
+    for byte in data[:9]:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            break
+    return value
+
+
+def _indexed_count(session: Reader) -> int:
+    """How many passages the index holds: the first number of FTS5's "averages" record (row 1 of its
+    data table), which FTS5 keeps at every insert and delete; counting ``docsize`` instead reads a row per
+    passage."""
+    record = session.execute(text(f"SELECT block FROM {FTS}_data WHERE id = 1")).scalar()
+    if not record:
+        return session.execute(text(f"SELECT count(*) FROM {FTS}_docsize")).scalar_one()
+    return _varint(record)
+
+
+def _sqlite_in_step(session: Reader) -> bool:
+    indexed = (_indexed_count(session), session.execute(text(f"SELECT max(id) FROM {FTS}_docsize")).scalar())
+    stored = session.execute(
+        text("SELECT (SELECT count(*) FROM passages), (SELECT max(id) FROM passages)")
+    ).one()  # two subqueries: the count from the smallest index, the highest id from the key
+    return indexed == tuple(stored)
 
 
 def ready_index(db: Database) -> None:
     """Before a search: make or rebuild the index in a short transaction of its own if it needs it."""
-    with db.read_session() as session:
-        needed = index_needs_work(session)
+    with db.read_connection() as connection:
+        needed = index_needs_work(connection)
     if needed:
         with db.session() as session:
             ensure_index(session)
@@ -160,7 +195,7 @@ def ensure_index(session: Session) -> bool:
     return False
 
 
-def index_needs_work(session: Session) -> bool:
+def index_needs_work(session: Reader) -> bool:
     """Whether :func:`ensure_index` has work: a search asks first, so it mostly needs no write lock."""
     if _dialect(session) == "sqlite":
         return not _sqlite_exists(session) or not _sqlite_in_step(session)
@@ -225,9 +260,12 @@ def _like(form: str) -> str:
     return "%" + form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def candidates(session: Session, phrases: Sequence[Sequence[IndexTerm]]) -> ColumnElement[bool]:
+def candidates(
+    session: Reader, phrases: Sequence[Sequence[IndexTerm]], *, narrowed: bool = False
+) -> ColumnElement[bool]:
     """A condition on ``passages`` true for every passage that may hold one of ``phrases`` (and for few
-    others)."""
+    others). ``narrowed``: the caller's conditions pick the transcripts already, so SQLite should read
+    their passages and look each up in the index's answer, rather than every passage the index names."""
     phrases = [phrase for phrase in phrases if phrase and all(t.forms for t in phrase)]
     if not phrases:
         return false()  # every phrase has a word with no form at all (a fuzzy word with no neighbour)
@@ -235,49 +273,55 @@ def candidates(session: Session, phrases: Sequence[Sequence[IndexTerm]]) -> Colu
         match = text(
             f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH :fts UNION ALL SELECT id FROM {FTS_OTHER}"
         ).bindparams(fts=_fts_string(phrases))
-        return Passage.id.in_(match.columns(column("rowid", Integer)))
+        ids = match.columns(column("rowid", Integer))
+        return (passages.c.id + 0 if narrowed else passages.c.id).in_(ids)  # + 0: no lookup by id
     if _dialect(session) == "postgresql":
         return or_(
             *(
-                and_(*(or_(*(Passage.text.ilike(_like(f), escape="\\") for f in t.forms)) for t in phrase))
+                and_(*(or_(*(passages.c.text.ilike(_like(f), escape="\\") for f in t.forms)) for t in phrase))
                 for phrase in phrases
             )
         )
     return true()
 
 
-def counts_by_word(
-    session: Session, terms: Sequence[IndexTerm], conditions: Sequence[ColumnElement[bool]]
-) -> list[tuple[int, int | None, int, int]] | None:
-    """Per transcript and speaker, over the passages meeting ``conditions``: (transcript, speaker,
-    occurrences of any of ``terms``, passages with one), straight from the index's word list (SQLite),
-    without reading a text. Passages whose words the index may split otherwise are left out (the caller
-    reads them). None where the index cannot count."""
+def word_counts(session: Reader, terms: Sequence[IndexTerm]) -> Subquery | None:
+    """Per transcript and speaker (columns ``transcript_id``, ``speaker_id``, ``hits``, ``passages``):
+    the occurrences of any of ``terms`` and the passages holding one, straight from the index's word list
+    (SQLite), without reading a text; the caller filters the groups. Passages whose words the index may
+    split otherwise are left out (the caller reads them). None where the index cannot count.
+
+    Each form is looked up in the word list on its own (an ``OR`` of them would read the whole list); with
+    several forms, an occurrence two of them match (``bel*`` and ``bellen``) counts once. The passages'
+    transcript and speaker come from a narrow index of their own, not from the passages' rows."""
     if _dialect(session) != "sqlite" or not _sqlite_exists(session):
         return None
-    words = table(FTS_INSTANCES, column("term"), column("doc", Integer))
-    matches = []
+    lookups: list[str] = []
+    params: dict[str, str] = {}
     for term in terms:
         for form in term.forms:
+            at = len(params)
             if term.prefix:
-                matches.append(and_(words.c.term >= form, words.c.term < form + "\U0010ffff"))
+                lookups.append(f"term >= :w{at} AND term < :w{at + 1}")
+                params.update({f"w{at}": form, f"w{at + 1}": form + "\U0010ffff"})
             else:
-                matches.append(words.c.term == form)
-    # Occurrences per passage first (the index reads its own lists), then one lookup per passage.
-    per_passage = (
-        select(words.c.doc, func.count().label("n"))
-        .where(or_(false(), *matches))
-        .group_by(words.c.doc)
-        .subquery("per_passage")
+                lookups.append(f"term = :w{at}")
+                params[f"w{at}"] = form
+    arms = [f"SELECT doc, col, offset FROM {FTS_INSTANCES} WHERE {lookup}" for lookup in lookups]
+    found = " UNION ".join(arms) or f"SELECT doc, col, offset FROM {FTS_INSTANCES} WHERE 0"
+    counted = text(
+        f"SELECT p.transcript_id AS transcript_id, p.speaker_id AS speaker_id, count(*) AS hits, "
+        f"count(DISTINCT f.doc) AS passages FROM ({found}) AS f "
+        f"JOIN passages AS p INDEXED BY {FTS_OWNERS} ON p.id = f.doc "
+        f"WHERE f.doc NOT IN (SELECT id FROM {FTS_OTHER}) GROUP BY p.transcript_id, p.speaker_id"
     )
-    query = (
-        select(Passage.transcript_id, Passage.speaker_id, func.sum(per_passage.c.n), func.count())
-        .select_from(per_passage)
-        .join(Passage, Passage.id == per_passage.c.doc)
-        .where(*conditions, Passage.id.not_in(other_passages()))
-        .group_by(Passage.transcript_id, Passage.speaker_id)
+    columns = counted.bindparams(**params).columns(
+        column("transcript_id", Integer),
+        column("speaker_id", Integer),
+        column("hits", Integer),
+        column("passages", Integer),
     )
-    return [tuple(row) for row in session.execute(query)]
+    return columns.subquery("counted")
 
 
 def other_passages() -> Select[int]:
@@ -285,16 +329,16 @@ def other_passages() -> Select[int]:
     return select(column("id", Integer)).select_from(table(FTS_OTHER))
 
 
-def indexed_words(session: Session) -> Iterator[str] | None:
+def indexed_words(session: Reader) -> Iterator[str] | None:
     """Every word in the index (SQLite), or None where the index cannot list them (PostgreSQL)."""
     if _dialect(session) != "sqlite" or not _sqlite_exists(session):
         return None
     return (row[0] for row in session.execute(text(f"SELECT term FROM {FTS_WORDS}")))
 
 
-def passage_texts(session: Session) -> Iterator[str]:
+def passage_texts(session: Reader) -> Iterator[str]:
     """Every passage text, streamed (for what the index cannot answer)."""
-    result = session.execute(select(Passage.text).execution_options(yield_per=VOCABULARY_BATCH))
+    result = session.execute(select(passages.c.text).execution_options(yield_per=VOCABULARY_BATCH))
     for batch in result.partitions():
         for (value,) in batch:
             yield value

@@ -34,10 +34,10 @@ from codeer.analysis import (
     cooccurrence,
     quotes,
 )
-from codeer.analysis.groups import known_attributes
 from codeer.model import Coder, Coding
 from codeer.store.blinding import others_shown, show_others_forbidden
 from codeer.store.changes import latest_event_id
+from codeer.store.groups import known_attributes
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
 from codeer.tui.live import EventWatch

@@ -5,8 +5,9 @@ the codes box a coded-segment query (``empathie AND NOT gehoord-worden``) over y
 every coder's once other coders' work is shown (``v`` on the coding screen, and only when blind coding
 allows it: :mod:`codeer.store.blinding`), so searching never shows another coder's work during a blind
 round. Moderators' turns (the project's rule, :mod:`codeer.store.moderators`) are left out, as on the
-command line. Every change of a box runs the search on a worker thread in a read-only transaction; a newer
-keystroke supersedes an older search, whose result is then dropped. The list shows the first
+command line. Every change of a box runs the search on a worker thread through a plain connection in a
+read-only transaction, one search at a time: keys typed while one runs make one search when it ends, and
+a result older than the boxes is dropped. The list shows the first
 :data:`SHOWN` hits, each with the codes you have put on its passage; the title counts all of them.
 
 On the list, Enter opens the hit's passage in its transcript, and a code's key (of the codebook with the
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 from textual import work
 from textual.app import ComposeResult
@@ -28,7 +29,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from codeer.errors import CodeerError
-from codeer.model import Coding
+from codeer.model.tables import codings
 from codeer.search.filters import Filters
 from codeer.search.hits import Hit, context, find_hits, passage_counts
 from codeer.search.text_query import parse_text_query
@@ -55,12 +56,13 @@ class Found:
     error: str = ""
 
 
-def own_codes(session: Session, coder: int, passage_ids: set[int]) -> dict[int, set[int]]:
+def own_codes(session: Session | Connection, coder: int, passage_ids: set[int]) -> dict[int, set[int]]:
     """The codes ``coder`` has put on the whole of each passage (what a code's key here puts on or takes
     off)."""
     coded: dict[int, set[int]] = {pid: set() for pid in passage_ids}
-    query = select(Coding.passage_id, Coding.code_id).where(
-        Coding.coder_id == coder, Coding.start.is_(None), Coding.passage_id.in_(passage_ids)
+    c = codings.c
+    query = select(c.passage_id, c.code_id).where(
+        c.coder_id == coder, c.start.is_(None), c.passage_id.in_(passage_ids)
     )
     for passage_id, code_id in session.execute(query):
         coded[passage_id].add(code_id)
@@ -78,6 +80,8 @@ class SearchScreen(CodeerScreen[None]):
         self.coded: dict[int, set[int]] = {}
         self.codes: list[CodeInfo] = []
         self.generation = 0
+        self.searching = False  # a search runs on its thread
+        self.pending: tuple[int, str, str] | None = None  # the latest keystroke's search, not started yet
 
     def compose(self) -> ComposeResult:
         yield Static("Search every transcript", id="search-title", classes="title-bar")
@@ -112,18 +116,36 @@ class SearchScreen(CodeerScreen[None]):
         words = self.query_one("#search-words", Input).value.strip()
         codes = self.query_one("#search-codes", Input).value.strip()
         if not words and not codes:
+            self.pending = None
             self._show(Found(self.generation, []))
             return
-        self.run_search(self.generation, words, codes)
+        self.pending = (self.generation, words, codes)
+        if not self.searching:
+            self._next_search()
 
-    @work(thread=True, exclusive=True, group="search")
+    def _next_search(self) -> None:
+        """Start the latest keystroke's search, if one waits. One search runs at a time: typing fast
+        does not start a search per key that then compete for the interpreter; the keys typed while one
+        runs make one search, started when it ends."""
+        if self.pending is None:
+            return
+        generation, words, codes = self.pending
+        self.pending, self.searching = None, True
+        self.run_search(generation, words, codes)
+
+    def _done(self, found: Found) -> None:
+        self.searching = False
+        self._next_search()
+        self._show(found)
+
+    @work(thread=True, group="search")
     def run_search(self, generation: int, words: str, codes: str) -> None:
         me, rule = self.app.coder_id, self.app.settings.moderators
         coders = () if self.app.others_shown else (self.app.coder_name,)
         try:
             query = parse_text_query([words]) if words else None
             filters = Filters(moderators=rule, codes=codes, coders=coders if codes else ())
-            with self.app.db.read_session() as session:
+            with self.app.db.read_connection() as session:
                 counted = passage_counts(session, query, filters)
                 hits = find_hits(session, query, filters, limit=SHOWN)
                 coded = own_codes(session, me, {hit.passage_id for hit in hits})
@@ -139,7 +161,7 @@ class SearchScreen(CodeerScreen[None]):
             found = Found(generation, [], error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a failing search is reported on the screen, never raised
             found = Found(generation, [], error=describe_error(exc))
-        self.app.call_from_thread(self._show, found)
+        self.app.call_from_thread(self._done, found)
 
     def _show(self, found: Found) -> None:
         if found.generation != self.generation:

@@ -14,18 +14,21 @@ made here, so they agree on which passage belongs to which group.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, FromClause, and_, func, select
-from sqlalchemy.orm import Session
 
 from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
-from codeer.model import Passage, SpeakerAttribute, TranscriptAttribute
+from codeer.model.tables import passages as PASSAGES  # noqa: N812 - the name every query here uses
+from codeer.model.tables import speaker_attributes as SPEAKER_ATTRIBUTES  # noqa: N812
+from codeer.model.tables import transcript_attributes as TRANSCRIPT_ATTRIBUTES  # noqa: N812
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 MISSING = ""
-PASSAGES = Passage.__table__
-TRANSCRIPT_ATTRIBUTES = TranscriptAttribute.__table__
-SPEAKER_ATTRIBUTES = SpeakerAttribute.__table__
 KINDS = ("transcript", "speaker")
 
 Group = tuple[str, ...]
@@ -45,11 +48,11 @@ def parse_names(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
-def known_attributes(session: Session) -> dict[str, list[str]]:
+def known_attributes(session: Session | Connection) -> dict[str, list[str]]:
     """The attribute names in the project, by kind, sorted."""
     return {
-        "transcript": sorted(session.scalars(select(TranscriptAttribute.name).distinct())),
-        "speaker": sorted(session.scalars(select(SpeakerAttribute.name).distinct())),
+        "transcript": sorted(session.scalars(select(TRANSCRIPT_ATTRIBUTES.c.name).distinct())),
+        "speaker": sorted(session.scalars(select(SPEAKER_ATTRIBUTES.c.name).distinct())),
     }
 
 
@@ -64,7 +67,7 @@ def _unknown(label: str, known: dict[str, list[str]]) -> CodeerError:
     return CodeerError(f"unknown attribute {label!r}{hint} ({listing})")
 
 
-def resolve_attributes(session: Session, labels: tuple[str, ...]) -> tuple[Attribute, ...]:
+def resolve_attributes(session: Session | Connection, labels: tuple[str, ...]) -> tuple[Attribute, ...]:
     """The attributes ``labels`` name; a name the project does not know is an error that lists the known."""
     known = known_attributes(session)
     resolved: list[Attribute] = []
