@@ -22,6 +22,28 @@ if TYPE_CHECKING:
     from codeer.analysis.groups import MISSING, Attribute, Group, group_label, parse_names
     from codeer.analysis.segments import Quote, quotes, segment_columns, segment_rows
 
+__all__ = [
+    "MISSING",
+    "Attribute",
+    "CodeInfo",
+    "CodebookEntry",
+    "CooccurrenceMatrix",
+    "CooccurrenceTable",
+    "FrequencyRow",
+    "FrequencyTable",
+    "Group",
+    "PairRow",
+    "Quote",
+    "Selection",
+    "codebook_entries",
+    "cooccurrence",
+    "frequencies",
+    "group_label",
+    "parse_names",
+    "quotes",
+    "segment_columns",
+    "segment_rows",
+]
 _HOMES = {
     "codebook_table": ("CodebookEntry", "codebook_entries"),
     "codes": ("CodeInfo", "Selection"),
@@ -31,8 +53,6 @@ _HOMES = {
     "segments": ("Quote", "quotes", "segment_columns", "segment_rows"),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
-
-__all__ = sorted(_MODULE_OF)
 
 
 def __getattr__(name: str) -> Any:
