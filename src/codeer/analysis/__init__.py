@@ -6,20 +6,22 @@ combinations of transcript or speaker attribute values (:mod:`codeer.analysis.gr
 is the empty value. Every result is a plain dataclass (no live ORM objects), so the terminal UI can compute
 it in a worker thread and the exporters can write it.
 
-The names below are loaded from their modules on first use, so that ``codeer chart`` (frequencies or
-co-occurrence alone) does not pay for the codebook table's and the segments' imports (YAML, the coding
-services).
+The codebook table's and the segments' names are loaded from their modules on first use, so that
+``codeer chart`` (frequencies or co-occurrence alone) does not pay for their imports (YAML, the coding
+services). ``frequencies`` and ``cooccurrence`` are imported here: they are also the names of their modules,
+which a lazy name would leave in their place once the module is loaded.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from codeer.analysis.codes import CodeInfo, Selection
+from codeer.analysis.cooccurrence import CooccurrenceMatrix, CooccurrenceTable, PairRow, cooccurrence
+from codeer.analysis.frequencies import FrequencyRow, FrequencyTable, frequencies
+from codeer.analysis.groups import MISSING, Attribute, Group, group_label, parse_names
+
 if TYPE_CHECKING:
     from codeer.analysis.codebook_table import CodebookEntry, codebook_entries
-    from codeer.analysis.codes import CodeInfo, Selection
-    from codeer.analysis.cooccurrence import CooccurrenceMatrix, CooccurrenceTable, PairRow, cooccurrence
-    from codeer.analysis.frequencies import FrequencyRow, FrequencyTable, frequencies
-    from codeer.analysis.groups import MISSING, Attribute, Group, group_label, parse_names
     from codeer.analysis.segments import Quote, quotes, segment_columns, segment_rows
 
 __all__ = [
@@ -44,19 +46,17 @@ __all__ = [
     "segment_columns",
     "segment_rows",
 ]
-_HOMES = {
-    "codebook_table": ("CodebookEntry", "codebook_entries"),
-    "codes": ("CodeInfo", "Selection"),
-    "cooccurrence": ("CooccurrenceMatrix", "CooccurrenceTable", "PairRow", "cooccurrence"),
-    "frequencies": ("FrequencyRow", "FrequencyTable", "frequencies"),
-    "groups": ("MISSING", "Attribute", "Group", "group_label", "parse_names"),
-    "segments": ("Quote", "quotes", "segment_columns", "segment_rows"),
+_LAZY = {
+    "CodebookEntry": "codebook_table",
+    "codebook_entries": "codebook_table",
+    "Quote": "segments",
+    "quotes": "segments",
+    "segment_columns": "segments",
+    "segment_rows": "segments",
 }
-_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"codeer.analysis.{module}"), name)
+    return getattr(import_module(f"codeer.analysis.{_LAZY[name]}"), name)
