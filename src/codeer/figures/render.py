@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from codeer.errors import CodeerError
 from codeer.figures.data import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
 from codeer.figures.palette import SEQUENTIAL, ink_on, series_style
+from codeer.usercache import user_cache
 
-FORMATS = ("svg", "pdf", "png")
 DPI = 300
 STYLE: dict[str, Any] = {
     "svg.hashsalt": "codeer",
@@ -44,19 +43,39 @@ MISSING_CELL = "#E6E6E6"  # the masked diagonal of a co-occurrence matrix
 ANNOTATE_UP_TO = 45  # rows or columns: a larger matrix shows colours only
 
 
-def check_output(path: Path) -> str:
-    """The format ``path``'s extension names; anything else is refused before any work."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise CodeerError(f"{path}: write a .svg, .pdf or .png file (the extension decides the format)")
-    return suffix
+def _cache_folder() -> None:
+    """Keep matplotlib's font list in codeer's user cache unless ``MPLCONFIGDIR`` says where.
+
+    matplotlib writes the list of the machine's fonts once into its config folder and reads it on every
+    later start; where its default (``~/.config/matplotlib``, ``~/.cache/matplotlib``) cannot be written (a
+    service account, a read-only home) it rebuilds the list on every run and warns. codeer's cache is
+    outside any project, and matplotlib then reads no ``matplotlibrc`` of the user's there, so the same data
+    give the same figure on every account.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    folder = user_cache() / "matplotlib"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if os.access(folder, os.W_OK):
+        os.environ["MPLCONFIGDIR"] = str(folder)
+
+
+def prepare() -> None:
+    """Import what drawing needs (matplotlib, with its font list cached), before the first figure."""
+    _cache_folder()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401 - loaded now, while there is time
 
 
 @contextmanager
 def _style() -> Iterator[Any]:
+    prepare()
     import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib.figure import Figure as Canvas
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # a plain dict, keys checked by matplotlib
@@ -82,10 +101,6 @@ def render(figure: Figure, fmt: str) -> bytes:
         extra = {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
         canvas.savefig(out, format=fmt, dpi=DPI, metadata=metadata, **extra)
         return out.getvalue()
-
-
-def write(figure: Figure, path: Path) -> None:
-    path.write_bytes(render(figure, check_output(path)))
 
 
 def _name_width(figure: Figure) -> float:
