@@ -59,7 +59,7 @@ def _usage(session: Session, coders: tuple[str, ...]) -> dict[int, tuple[int, in
         .where(exists().where(CODINGS.c.code_id == CODES.c.id, CODINGS.c.coder_id == people.c.id))
         .group_by(CODES.c.id)
     )
-    by = dict(session.execute(applied_by).tuples().all())
+    by: dict[int, int] = dict(session.execute(applied_by).all())
     return {code_id: (codings, by.get(code_id, 0)) for code_id, codings in session.execute(counted)}
 
 
