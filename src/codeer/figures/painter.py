@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from codeer.errors import CodeerError
+from codeer.figures.kinds import plain
 
 if TYPE_CHECKING:
-    from codeer.figures.data import Figure
+    from codeer.figures.kinds import Figure
 
 
 FORMATS = ("svg", "pdf", "png")
@@ -89,7 +90,7 @@ class Painter:
         self._sent.append((figure, fmt))
         if self._requests is not None:
             try:
-                pickle.dump((ticket, figure, fmt), self._requests)
+                pickle.dump((ticket, plain(figure), fmt), self._requests)
                 self._requests.flush()
             except OSError:  # the child is gone: draw here from now on
                 self._stop()

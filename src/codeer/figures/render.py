@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from codeer.figures.data import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
+from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
 from codeer.figures.palette import SEQUENTIAL, ink_on, series_style
 from codeer.usercache import user_cache
 

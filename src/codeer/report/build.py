@@ -35,7 +35,8 @@ from codeer.analysis.agreement_report import AgreementReport, agreement_report, 
 from codeer.analysis.cells import shared_cells
 from codeer.analysis.groups import resolve_attributes
 from codeer.choices import BOOTSTRAP_SAMPLES
-from codeer.figures.data import Figure, Options, figure_from_tables
+from codeer.figures.data import Options, figure_from_tables
+from codeer.figures.kinds import Figure
 from codeer.figures.painter import Painter
 from codeer.model import Codebook, Transcript, TranscriptAttribute
 from codeer.report.corpus import Corpus, corpus_summary
