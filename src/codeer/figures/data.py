@@ -12,8 +12,8 @@ Codes nobody applied in the selection are left out of every figure (the codebook
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,10 +29,12 @@ from codeer.choices import CHART_KINDS, CHART_VALUES
 from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
 from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, Panel, Series
-from codeer.figures.order import circle_layout, jaccard_matrix, seriation
 from codeer.figures.palette import code_colours
 from codeer.figures.words import group_name, say
 from codeer.model import Code, Codebook
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KINDS = CHART_KINDS
 VALUES = CHART_VALUES
@@ -184,6 +186,10 @@ def _heatmap(
 def _cooccurrence(
     options: Options, table: CooccurrenceTable, codes: list[CodeInfo], colours: list[str]
 ) -> Figure:
+    import numpy as np  # here: frequency charts draw without numpy in this process
+
+    from codeer.figures.order import jaccard_matrix, seriation
+
     language, measure = options.language, options.measure
     matrix = table.matrix(())
     index = {code.id: i for i, code in enumerate(matrix.codes)}
@@ -215,6 +221,10 @@ def _cooccurrence(
 def _network(
     options: Options, codes: list[CodeInfo], colours: list[str], counts: np.ndarray, shown: np.ndarray
 ) -> NetworkFigure:
+    import numpy as np
+
+    from codeer.figures.order import circle_layout, seriation
+
     language, measure = options.language, options.measure
     threshold = options.threshold if options.threshold is not None else THRESHOLDS[measure]
     order = seriation(counts)

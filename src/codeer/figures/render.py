@@ -130,16 +130,14 @@ def _bars(canvas: Any, figure: BarFigure) -> None:
         height = 0.8 / len(panel.series)
         for s, series in enumerate(panel.series):
             offset = -0.4 + (s + 0.5) * height
-            colour: str | list[str]
             if len(panel.series) == 1:
-                colour, hatch = figure.colours, ""
+                colours, hatch = figure.colours, ""
             else:
                 colour, hatch = series_style(s)
-            bars = ax.barh(
-                [p + offset for p in positions], series.values, height=height, color=colour, hatch=hatch,
-                edgecolor="white", linewidth=0.3, label=series.label,
-            )  # fmt: skip
-            handles.setdefault(series.label, bars)
+                colours = [colour] * len(positions)
+            first = _add_bars(ax, [p + offset for p in positions], series.values, height, colours, hatch)
+            handles.setdefault(series.label, first)
+        ax.autoscale(axis="x")  # from all panels' bars, when the figure is drawn
         ax.set_yticks(positions, labels=labels)
         ax.set_ylim(len(positions) - 0.5, -0.5)  # codebook order from the top
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -153,6 +151,29 @@ def _bars(canvas: Any, figure: BarFigure) -> None:
             list(handles.values()), list(handles), loc="outside lower center", ncols=min(len(handles), 6),
             frameon=False,
         )  # fmt: skip
+
+
+def _add_bars(
+    ax: Any, centres: list[float], values: tuple[float, ...], height: float, colours: list[str], hatch: str
+) -> Any:
+    """Horizontal bars from 0 as ``Axes.barh`` draws them (the same rectangles, order, data limits and
+    sticky edge at 0), without its bookkeeping per bar: barh measures each bar's path to grow the data
+    limits, a third of the drawing of a chart with a panel per organisation. The first bar is returned
+    (the series' legend entry)."""
+    from matplotlib.patches import Rectangle
+
+    bars = []
+    for centre, value, colour in zip(centres, values, colours, strict=True):
+        bar = Rectangle(
+            (0, centre - height / 2), value, height, facecolor=colour, edgecolor="white", linewidth=0.3,
+            hatch=hatch, label="_nolegend_",
+        )  # fmt: skip
+        bar.sticky_edges.x.append(0)
+        ax.add_artist(bar)
+        bars.append(bar)
+    ax.update_datalim([corner for bar in bars for corner in (bar.get_xy(), (bar.get_x() + bar.get_width(),
+                       bar.get_y() + bar.get_height()))])  # fmt: skip
+    return bars[0] if bars else None
 
 
 def _matrix(canvas: Any, figure: MatrixFigure) -> None:
