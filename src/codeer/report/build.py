@@ -6,6 +6,8 @@ group the transcripts (2–20 values, fewer values than transcripts). Each table
 :func:`~codeer.analysis.cells.shared_cells`, so they share one pass over the codings) and each codebook
 with codings gets its own figures: frequencies by the first attribute, by both (a panel per value of the
 first), a heat map of shares per attribute, the co-occurrence matrix (Jaccard) and the code network.
+Each figure goes to the painter (:mod:`codeer.figures.painter`) as soon as its numbers are known and is
+drawn there while the quotes and the agreement are computed here.
 The agreement summary is there when two or more of the report's coders coded the same transcripts
 (:func:`codeer.analysis.agreement_report.default_coders`) and blind coding lets them be compared
 (``compare``, from :func:`codeer.store.blinding.may_see_others`); it is a summary with the same numbers as
