@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,7 +21,7 @@ from conftest import run_cli
 from PIL import Image
 
 from codeer.analysis import Selection, cooccurrence
-from codeer.figures import Options, build_figure
+from codeer.figures import Options, build_figure, painter
 from codeer.figures.order import jaccard_matrix, seriation
 from codeer.figures.palette import OKABE_ITO
 from codeer.figures.render import render
@@ -261,3 +263,43 @@ def test_rollup_counts_a_parent_with_its_subcodes_as_the_export_does(hand_projec
     assert expected["emotie"] == 7
     plain = chart(hand_project, "frequencies", "-o", str(hand_project / "p.svg"))
     assert plain["panels"][0]["series"][0]["values"][plain["codes"].index("emotie")] == 1
+
+
+def test_the_painter_draws_the_same_bytes_in_a_second_process_and_here(
+    hand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chart and report draw in a forked child (codeer.figures.painter) where that helps, else here."""
+    with hand.read_session() as session:
+        figures = [build_figure(session, Options(k)) for k in ("frequencies", "cooccurrence", "network")]
+    expected = [render(figure, "svg") for figure in figures]
+    for forked in (True, False):
+        monkeypatch.setattr(painter, "_forking_helps", lambda forked=forked: forked)
+        with painter.Painter() as drawing:
+            assert bool(drawing._pid) == forked  # noqa: SLF001 - which way it drew is the point
+            tickets = [drawing.draw(figure, "svg") for figure in figures]
+            assert [drawing.result(t) for t in reversed(tickets)] == expected[::-1]
+        assert not drawing._pid  # noqa: SLF001 - the child is waited for
+
+
+def test_a_painter_that_dies_leaves_the_drawing_to_this_process(
+    hand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(painter, "_forking_helps", lambda: True)
+    with hand.read_session() as session:
+        figure = build_figure(session, Options("network"))
+    with painter.Painter() as drawing:
+        os.kill(drawing._pid, signal.SIGKILL)  # noqa: SLF001 - a child killed from outside
+        assert drawing.result(drawing.draw(figure, "svg")) == render(figure, "svg")
+
+
+def test_matplotlib_keeps_its_font_list_in_codeers_cache_not_in_the_project(
+    sample_project: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "PYTHONPATH")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
+    before = set(sample_project.iterdir())
+    command = [sys.executable, "-m", "codeer.cli.main", "--project", str(sample_project), "chart", "network"]
+    subprocess.run([*command, "-o", str(tmp_path / "n.svg")], env=env, check=True, capture_output=True)
+    assert list((tmp_path / "cache" / "codeer" / "matplotlib").glob("fontlist-*.json"))
+    assert {p.name for p in set(sample_project.iterdir()) - before} <= {"codeer.db-wal", "codeer.db-shm"}

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import FromClause, distinct, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from codeer.analysis.cells import code_cells, coded_passages
 from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, code_closure, load_codes
+from codeer.model import Coder
 from codeer.store.codebook_ops import code_memos
 from codeer.store.coders import coder_ids
+
+CODERS = Coder.__table__
 
 
 @dataclass(frozen=True)
@@ -37,15 +40,33 @@ class CodebookEntry:
     passages_with_subcodes: int
 
 
+def _usage(session: Session, coders: tuple[str, ...]) -> dict[int, tuple[int, int]]:
+    """Code id → (codings, coders who applied it), for the codes that were applied.
+
+    Two cheap queries rather than one ``count(DISTINCT coder_id)`` per code, which reads the row of every
+    coding (over a second on a million codings): the codings per code are counted on the code's index
+    alone, and whether a coder applied a code is an index probe per code and coder that stops at the first.
+    """
+    counted = select(CODINGS.c.code_id, func.count()).group_by(CODINGS.c.code_id)
+    people: FromClause = CODERS
+    if coders:
+        chosen = coder_ids(session, coders)
+        counted = counted.where(CODINGS.c.coder_id.in_(chosen))
+        people = select(CODERS.c.id).where(CODERS.c.id.in_(chosen)).subquery("people")
+    applied_by = (
+        select(CODES.c.id, func.count())
+        .select_from(CODES.join(people, true()))
+        .where(exists().where(CODINGS.c.code_id == CODES.c.id, CODINGS.c.coder_id == people.c.id))
+        .group_by(CODES.c.id)
+    )
+    by: dict[int, int] = dict(session.execute(applied_by).all())
+    return {code_id: (codings, by.get(code_id, 0)) for code_id, codings in session.execute(counted)}
+
+
 def codebook_entries(session: Session, coders: tuple[str, ...] = ()) -> list[CodebookEntry]:
     """Every code of every codebook, in codebook order, with its counts (zero where unused)."""
     codes = load_codes(session)
-    usage = select(CODINGS.c.code_id, func.count(), func.count(distinct(CODINGS.c.coder_id))).group_by(
-        CODINGS.c.code_id
-    )
-    if coders:
-        usage = usage.where(CODINGS.c.coder_id.in_(coder_ids(session, coders)))
-    applied = {code_id: (codings, people) for code_id, codings, people in session.execute(usage)}
+    applied = _usage(session, coders)
     selection = Selection(coders=coders)
     cells = code_cells(session, selection)
     reach = {

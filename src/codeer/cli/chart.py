@@ -53,23 +53,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
-    from codeer.analysis import Selection, parse_names
-    from codeer.figures import Options, build_figure
-    from codeer.figures.data import check_options
-    from codeer.figures.render import check_output, write
-    from codeer.figures.words import language_of
+    from codeer.figures.painter import Painter, check_output
 
-    check_output(args.output)
-    asked = parse_names(args.coders)
-    selection = Selection(by=parse_names(args.by), coders=asked, rollup=args.rollup)
-    options = Options(
-        args.kind, selection, args.codebook, args.values, args.threshold, language_of(ctx.settings.language)
-    )
-    check_options(options)  # before the database is opened
-    with ctx.db.read_session() as session:
-        coders = tuple(ctx.readable(session, asked))
-        figure = build_figure(session, replace(options, selection=replace(selection, coders=coders)))
-    write(figure, args.output)
+    fmt = check_output(args.output)
+    with Painter() as painter:  # matplotlib loads in a second process while this one reads the project
+        from codeer.analysis import Selection, parse_names
+        from codeer.figures import Options, build_figure
+        from codeer.figures.data import check_options
+        from codeer.figures.words import language_of
+
+        asked = parse_names(args.coders)
+        selection = Selection(by=parse_names(args.by), coders=asked, rollup=args.rollup)
+        language = language_of(ctx.settings.language)
+        options = Options(args.kind, selection, args.codebook, args.values, args.threshold, language)
+        check_options(options)  # before the database is opened
+        with ctx.db.read_session() as session:
+            coders = tuple(ctx.readable(session, asked))
+            figure = build_figure(session, replace(options, selection=replace(selection, coders=coders)))
+        args.output.write_bytes(painter.result(painter.draw(figure, fmt)))
     print(f"{args.output}: {figure.title} ({len(figure.codes)} codes)")
     if args.data is not None:
         args.data.write_text(json.dumps(figure.data(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

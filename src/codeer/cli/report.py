@@ -16,6 +16,8 @@ from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
     from codeer.cli.context import Context
+    from codeer.figures.painter import Painter
+    from codeer.report.build import Report
 
 FORMATS = {"html": ".html", "md": ".md"}
 
@@ -56,23 +58,10 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise CodeerError(f"{args.output}: write a .html or .md file, or say --format html|md")
     if args.quotes < 0:
         raise CodeerError("--quotes needs a number, 0 or more")
-    from codeer.analysis import parse_names
-    from codeer.figures.words import language_of
-    from codeer.report.build import build_report
-    from codeer.store.blinding import may_see_others
+    from codeer.figures.painter import Painter
 
-    with ctx.db.read_session() as session:
-        report = build_report(
-            session,
-            by=parse_names(args.by),
-            coders=tuple(ctx.readable(session, parse_names(args.coders))),
-            language=language_of(ctx.settings.language),
-            pseudonymise=not args.real_names,
-            moderators=ctx.settings.moderators,
-            compare=may_see_others(session, ctx.settings.show_others_allowed),
-            quotes_per_code=args.quotes,
-            progress=StderrProgress("report"),
-        )
+    with Painter() as painter:  # draws the figures in a second process while this one reads the project
+        report = _gather(ctx, args, painter)
     if fmt == "md":
         from codeer.report.markdown import write_markdown
 
@@ -85,3 +74,24 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         figures = sum(len(book.figures) for book in report.books)
         print(f"{args.output}: the report, {figures} figure(s) inline")
     return 0
+
+
+def _gather(ctx: Context, args: argparse.Namespace, painter: Painter) -> Report:
+    from codeer.analysis import parse_names
+    from codeer.figures.words import language_of
+    from codeer.report.build import build_report
+    from codeer.store.blinding import may_see_others
+
+    with ctx.db.read_session() as session:
+        return build_report(
+            session,
+            by=parse_names(args.by),
+            coders=tuple(ctx.readable(session, parse_names(args.coders))),
+            language=language_of(ctx.settings.language),
+            pseudonymise=not args.real_names,
+            moderators=ctx.settings.moderators,
+            compare=may_see_others(session, ctx.settings.show_others_allowed),
+            quotes_per_code=args.quotes,
+            progress=StderrProgress("report"),
+            painter=painter,
+        )

@@ -11,10 +11,9 @@ Codes nobody applied in the selection are left out of every figure (the codebook
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,10 +28,13 @@ from codeer.analysis import (
 from codeer.choices import CHART_KINDS, CHART_VALUES
 from codeer.codebook.slug import nearest
 from codeer.errors import CodeerError
-from codeer.figures.order import circle_layout, jaccard_matrix, seriation
+from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, Panel, Series
 from codeer.figures.palette import code_colours
 from codeer.figures.words import group_name, say
 from codeer.model import Code, Codebook
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KINDS = CHART_KINDS
 VALUES = CHART_VALUES
@@ -53,92 +55,6 @@ class Options:
     @property
     def measure(self) -> str:
         return self.values or VALUES[self.kind][0]
-
-
-@dataclass(frozen=True)
-class Series:
-    label: str
-    values: tuple[float, ...]  # one per code of the figure
-
-
-@dataclass(frozen=True)
-class Panel:
-    label: str  # empty for a figure of one panel
-    series: tuple[Series, ...]
-
-
-@dataclass
-class Figure:
-    """What every figure has; ``subtitle`` says whose codings and which codebook."""
-
-    kind: str
-    title: str
-    subtitle: str
-    label: str  # the value axis or the colour bar
-    measure: str
-    codes: list[CodeInfo]
-    colours: list[str]  # per code
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "title": self.title,
-            "subtitle": self.subtitle,
-            "label": self.label,
-            "measure": self.measure,
-            "codes": [code.ref for code in self.codes],
-            "names": [code.name for code in self.codes],
-            **self._numbers(),
-        }
-
-    def _numbers(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-
-@dataclass
-class BarFigure(Figure):
-    """Frequencies: per panel (first attribute's value, of several) a series per group, a bar per code."""
-
-    panels: list[Panel] = field(default_factory=list)
-
-    def _numbers(self) -> dict[str, Any]:
-        return {
-            "panels": [
-                {"label": p.label, "series": [{"label": s.label, "values": list(s.values)} for s in p.series]}
-                for p in self.panels
-            ]
-        }
-
-
-@dataclass
-class MatrixFigure(Figure):
-    """A heat map: ``values[i][j]`` for row code i and column j (a group, or a code for co-occurrence)."""
-
-    columns: list[str] = field(default_factory=list)
-    values: list[list[float]] = field(default_factory=list)
-    mask_diagonal: bool = False
-
-    def _numbers(self) -> dict[str, Any]:
-        return {"columns": self.columns, "values": self.values}
-
-
-@dataclass
-class NetworkFigure(Figure):
-    """Codes as nodes sized by passages, edges ``(i, j, weight)`` at or above ``threshold``."""
-
-    sizes: list[int] = field(default_factory=list)
-    positions: list[tuple[float, float]] = field(default_factory=list)
-    edges: list[tuple[int, int, float]] = field(default_factory=list)
-    threshold: float = 0.0
-    note: str = ""
-
-    def _numbers(self) -> dict[str, Any]:
-        return {
-            "sizes": self.sizes,
-            "threshold": self.threshold,
-            "edges": [[i, j, w] for i, j, w in self.edges],
-            "positions": [[round(x, 6), round(y, 6)] for x, y in self.positions],
-        }
 
 
 def check_options(options: Options) -> None:
@@ -186,11 +102,6 @@ def _subtitle(options: Options) -> str:
     if options.codebook:
         parts.append(say(language, "codebook", key=options.codebook))
     return " · ".join(parts)
-
-
-def indented(code: CodeInfo) -> str:
-    """A code's name as lists show it: a subcode marked with one ``›`` per level below the top."""
-    return "› " * code.depth + code.name
 
 
 def build_figure(session: Session, options: Options) -> Figure:
@@ -275,6 +186,10 @@ def _heatmap(
 def _cooccurrence(
     options: Options, table: CooccurrenceTable, codes: list[CodeInfo], colours: list[str]
 ) -> Figure:
+    import numpy as np  # here: frequency charts draw without numpy in this process
+
+    from codeer.figures.order import jaccard_matrix, seriation
+
     language, measure = options.language, options.measure
     matrix = table.matrix(())
     index = {code.id: i for i, code in enumerate(matrix.codes)}
@@ -306,6 +221,10 @@ def _cooccurrence(
 def _network(
     options: Options, codes: list[CodeInfo], colours: list[str], counts: np.ndarray, shown: np.ndarray
 ) -> NetworkFigure:
+    import numpy as np
+
+    from codeer.figures.order import circle_layout, seriation
+
     language, measure = options.language, options.measure
     threshold = options.threshold if options.threshold is not None else THRESHOLDS[measure]
     order = seriation(counts)

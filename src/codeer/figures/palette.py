@@ -12,8 +12,10 @@ colour-blind readers and grey-scale prints see the same order.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from codeer.analysis import CodeInfo
+if TYPE_CHECKING:
+    from codeer.analysis import CodeInfo
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 HATCHES = ("", "//", "..", "xx", "\\\\")

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from codeer.errors import CodeerError
-from codeer.figures.data import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
+from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
 from codeer.figures.palette import SEQUENTIAL, ink_on, series_style
+from codeer.usercache import user_cache
 
-FORMATS = ("svg", "pdf", "png")
 DPI = 300
 STYLE: dict[str, Any] = {
     "svg.hashsalt": "codeer",
@@ -44,19 +43,39 @@ MISSING_CELL = "#E6E6E6"  # the masked diagonal of a co-occurrence matrix
 ANNOTATE_UP_TO = 45  # rows or columns: a larger matrix shows colours only
 
 
-def check_output(path: Path) -> str:
-    """The format ``path``'s extension names; anything else is refused before any work."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise CodeerError(f"{path}: write a .svg, .pdf or .png file (the extension decides the format)")
-    return suffix
+def _cache_folder() -> None:
+    """Keep matplotlib's font list in codeer's user cache unless ``MPLCONFIGDIR`` says where.
+
+    matplotlib writes the list of the machine's fonts once into its config folder and reads it on every
+    later start; where its default (``~/.config/matplotlib``, ``~/.cache/matplotlib``) cannot be written (a
+    service account, a read-only home) it rebuilds the list on every run and warns. codeer's cache is
+    outside any project, and matplotlib then reads no ``matplotlibrc`` of the user's there, so the same data
+    give the same figure on every account.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    folder = user_cache() / "matplotlib"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if os.access(folder, os.W_OK):
+        os.environ["MPLCONFIGDIR"] = str(folder)
+
+
+def prepare() -> None:
+    """Import what drawing needs (matplotlib, with its font list cached), before the first figure."""
+    _cache_folder()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401 - loaded now, while there is time
 
 
 @contextmanager
 def _style() -> Iterator[Any]:
+    prepare()
     import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib.figure import Figure as Canvas
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # a plain dict, keys checked by matplotlib
@@ -82,10 +101,6 @@ def render(figure: Figure, fmt: str) -> bytes:
         extra = {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
         canvas.savefig(out, format=fmt, dpi=DPI, metadata=metadata, **extra)
         return out.getvalue()
-
-
-def write(figure: Figure, path: Path) -> None:
-    path.write_bytes(render(figure, check_output(path)))
 
 
 def _name_width(figure: Figure) -> float:
@@ -115,16 +130,14 @@ def _bars(canvas: Any, figure: BarFigure) -> None:
         height = 0.8 / len(panel.series)
         for s, series in enumerate(panel.series):
             offset = -0.4 + (s + 0.5) * height
-            colour: str | list[str]
             if len(panel.series) == 1:
-                colour, hatch = figure.colours, ""
+                colours, hatch = figure.colours, ""
             else:
                 colour, hatch = series_style(s)
-            bars = ax.barh(
-                [p + offset for p in positions], series.values, height=height, color=colour, hatch=hatch,
-                edgecolor="white", linewidth=0.3, label=series.label,
-            )  # fmt: skip
-            handles.setdefault(series.label, bars)
+                colours = [colour] * len(positions)
+            first = _add_bars(ax, [p + offset for p in positions], series.values, height, colours, hatch)
+            handles.setdefault(series.label, first)
+        ax.autoscale(axis="x")  # from all panels' bars, when the figure is drawn
         ax.set_yticks(positions, labels=labels)
         ax.set_ylim(len(positions) - 0.5, -0.5)  # codebook order from the top
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -138,6 +151,29 @@ def _bars(canvas: Any, figure: BarFigure) -> None:
             list(handles.values()), list(handles), loc="outside lower center", ncols=min(len(handles), 6),
             frameon=False,
         )  # fmt: skip
+
+
+def _add_bars(
+    ax: Any, centres: list[float], values: tuple[float, ...], height: float, colours: list[str], hatch: str
+) -> Any:
+    """Horizontal bars from 0 as ``Axes.barh`` draws them (the same rectangles, order, data limits and
+    sticky edge at 0), without its bookkeeping per bar: barh measures each bar's path to grow the data
+    limits, a third of the drawing of a chart with a panel per organisation. The first bar is returned
+    (the series' legend entry)."""
+    from matplotlib.patches import Rectangle
+
+    bars = []
+    for centre, value, colour in zip(centres, values, colours, strict=True):
+        bar = Rectangle(
+            (0, centre - height / 2), value, height, facecolor=colour, edgecolor="white", linewidth=0.3,
+            hatch=hatch, label="_nolegend_",
+        )  # fmt: skip
+        bar.sticky_edges.x.append(0)
+        ax.add_artist(bar)
+        bars.append(bar)
+    ax.update_datalim([corner for bar in bars for corner in (bar.get_xy(), (bar.get_x() + bar.get_width(),
+                       bar.get_y() + bar.get_height()))])  # fmt: skip
+    return bars[0] if bars else None
 
 
 def _matrix(canvas: Any, figure: MatrixFigure) -> None:
@@ -166,15 +202,14 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
     for spine in ax.spines.values():
         spine.set_visible(False)
     if n_rows <= ANNOTATE_UP_TO and n_columns <= ANNOTATE_UP_TO:
-        norm = mesh.norm
-        for i in range(n_rows):
-            for j in range(n_columns):
-                value = values[i, j]
-                if value is np.ma.masked or value == 0:
-                    continue
-                colour = matplotlib.colors.to_hex(cmap(norm(value)))
-                ax.text(j + 0.5, i + 0.5, _cell_text(figure.measure, float(value)), ha="center",
-                        va="center", fontsize=7, color=ink_on(colour))  # fmt: skip
+        # Colours of all cells at once; the numbers sit inside their cells, so the layout need not measure
+        # them (a 30 x 30 matrix has 900: measuring each twice took most of the figure's time).
+        cells = cmap(mesh.norm(values))
+        shown = np.ma.filled(values, 0)
+        for i, j in zip(*np.nonzero(shown), strict=True):
+            colour = matplotlib.colors.to_hex(cells[i, j])
+            ax.text(j + 0.5, i + 0.5, _cell_text(figure.measure, float(shown[i, j])), ha="center",
+                    va="center", fontsize=7, color=ink_on(colour), in_layout=False)  # fmt: skip
     bar = canvas.colorbar(mesh, ax=ax, label=figure.label, shrink=min(1.0, 6 / n_rows) if n_rows > 6 else 1)
     bar.solids.set_rasterized(False)  # matplotlib rasterizes a long colour bar; keep the file all vector
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codeer.nlp.tokenizer import PyTokenizer, TokenizerData
+from codeer.usercache import user_cache
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,8 +49,7 @@ def cache_file(language: str) -> Path | None:
     version = installed("spacy")
     if version is None or not re.fullmatch(r"[a-z]{2,3}", language):
         return None
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codeer"
-    return folder / f"tokenizer-{language}-spacy-{version}-{FORMAT}.json"
+    return user_cache() / f"tokenizer-{language}-spacy-{version}-{FORMAT}.json"
 
 
 def load(language: str) -> PyTokenizer | None:

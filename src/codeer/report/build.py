@@ -6,6 +6,8 @@ group the transcripts (2–20 values, fewer values than transcripts). Each table
 :func:`~codeer.analysis.cells.shared_cells`, so they share one pass over the codings) and each codebook
 with codings gets its own figures: frequencies by the first attribute, by both (a panel per value of the
 first), a heat map of shares per attribute, the co-occurrence matrix (Jaccard) and the code network.
+Each figure goes to the painter (:mod:`codeer.figures.painter`) as soon as its numbers are known and is
+drawn there while the quotes and the agreement are computed here.
 The agreement summary is there when two or more of the report's coders coded the same transcripts
 (:func:`codeer.analysis.agreement_report.default_coders`) and blind coding lets them be compared
 (``compare``, from :func:`codeer.store.blinding.may_see_others`); it is a summary with the same numbers as
@@ -16,6 +18,7 @@ report (:mod:`codeer.analysis.reliability_report`) rather than repeating it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
@@ -33,8 +36,9 @@ from codeer.analysis import (
 from codeer.analysis.agreement_report import AgreementReport, agreement_report, default_coders
 from codeer.analysis.cells import shared_cells
 from codeer.choices import BOOTSTRAP_SAMPLES
-from codeer.figures.data import Figure, Options, figure_from_tables
-from codeer.figures.render import render
+from codeer.figures.data import Options, figure_from_tables
+from codeer.figures.kinds import Figure
+from codeer.figures.painter import Painter
 from codeer.model import Codebook, Transcript, TranscriptAttribute
 from codeer.report.corpus import Corpus, corpus_summary
 from codeer.report.typical import TypicalQuote, typical_quotes
@@ -126,18 +130,42 @@ def build_report(
     compare: bool = True,
     quotes_per_code: int = 3,
     progress: Callable[[int, int, str], None] | None = None,
+    painter: Painter | None = None,
 ) -> Report:
     """The report's data; ``progress`` hears ``(step, steps, what)`` before each figure and the last steps.
 
     ``coders``: whose codings count (empty: everyone's), as :func:`codeer.store.blinding.readable_coders`
     allows; ``compare``: whether those coders may be compared (no agreement section while blind coding
-    hides the others); ``moderators``: the project's rule, for the quotes' ranking and pseudonyms.
+    hides the others); ``moderators``: the project's rule, for the quotes' ranking and pseudonyms;
+    ``painter``: draws the figures while the quotes and agreement are computed (the CLI starts it before it
+    opens the database; without one, one is made here).
     """
+    with ExitStack() as stack:
+        if painter is None:
+            painter = stack.enter_context(Painter())
+        return _build(
+            session, painter, by, coders, language, pseudonymise, moderators, compare, quotes_per_code,
+            progress or (lambda done, total, what: None),
+        )  # fmt: skip
+
+
+def _build(
+    session: Session,
+    painter: Painter,
+    by: tuple[str, ...],
+    coders: tuple[str, ...],
+    language: str,
+    pseudonymise: bool,
+    moderators: ModeratorRule,
+    compare: bool,
+    quotes_per_code: int,
+    tell: Callable[[int, int, str], None],
+) -> Report:
     attributes = report_attributes(session, by)
     resolved = resolve_attributes(session, attributes)
     selection = Selection(coders=coders)
     corpus = corpus_summary(session, tuple(a.name for a in resolved if a.kind == "transcript"))
-    tell = progress or (lambda done, total, what: None)
+    drawing: list[tuple[BookSection, str, Figure, int]] = []
     with shared_cells(session):
         entries = codebook_entries(session, coders)
         books = [
@@ -161,7 +189,7 @@ def build_report(
                     cooccurrence(session, selection) if whole else frequencies(session, options.selection)
                 )
             figure = figure_from_tables(session, options, tables[grouping])
-            book.figures.append(Drawn(name, figure, render(figure, "svg")))
+            drawing.append((book, name, figure, painter.draw(figure, "svg")))
     tell(len(plans), steps, "quotes")
     quotes = typical_quotes(
         session, selection, quotes_per_code, pseudonymise=pseudonymise, moderators=moderators
@@ -171,5 +199,7 @@ def build_report(
     if compare and len(compared) >= 2:
         tell(len(plans) + 1, steps, "agreement")
         agreement = agreement_report(session, compared, bootstrap=BOOTSTRAP_SAMPLES)
+    for book, name, figure, ticket in drawing:
+        book.figures.append(Drawn(name, figure, painter.result(ticket)))
     tell(steps, steps, "")
     return Report(language, coders, pseudonymise, corpus, books, quotes, agreement)

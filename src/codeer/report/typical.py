@@ -30,6 +30,7 @@ import numpy.typing as npt
 from sqlalchemy import case, distinct, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from codeer.analysis.arrays import fetch
 from codeer.analysis.codes import CODINGS, Selection
 from codeer.analysis.pseudonyms import build_pseudonyms
 from codeer.analysis.segments import clock
@@ -55,14 +56,29 @@ class TypicalQuote:
 
 
 def _array(rows: Sequence[Sequence[int]], width: int) -> Ints:
-    """Result rows of integers as a matrix (through ``fromiter``: numpy is slow to take ``Row`` objects)."""
+    """Result rows of integers as a matrix (through ``fromiter``: numpy is slow to take rows as a list)."""
     return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width).reshape(-1, width)
+
+
+def _sort_order(keys: tuple[Ints, ...]) -> Ints:
+    """``numpy.lexsort(keys)``, as one stable sort of the keys packed into one integer where their ranges
+    allow (they do for any real project): several times faster on the half million rows of 1M codings."""
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    scale = 1
+    for key in keys:
+        low = int(key.min())
+        span = int(key.max()) - low + 1
+        if scale * span >= 1 << 62:
+            return np.lexsort(keys)
+        packed += (key - low) * scale
+        scale *= span
+    return np.argsort(packed, kind="stable")
 
 
 def _rank_in_runs(*keys: Ints) -> Ints:
     """Each row's place (0, 1, ...) among the rows with equal ``keys[-1]``, ordered by the other keys,
     the last but one first (``numpy.lexsort``'s order: the last key is the primary one)."""
-    order = np.lexsort(keys)
+    order = _sort_order(keys)
     primary = keys[-1][order]
     starts = np.ones(len(order), dtype=bool)
     starts[1:] = primary[1:] != primary[:-1]
@@ -82,13 +98,14 @@ def _chosen(
         chosen = coder_ids(session, selection.coders)
         codings = codings.where(CODINGS.c.coder_id.in_(chosen))
         codes_per_passage = codes_per_passage.where(CODINGS.c.coder_id.in_(chosen))
-    coded = _array(session.execute(codings.group_by(CODINGS.c.passage_id, CODINGS.c.code_id)).all(), 3)
+    coded = _array(fetch(session, codings.group_by(CODINGS.c.passage_id, CODINGS.c.code_id)), 3)
     if not len(coded) or per_code <= 0:
         return []
     counted = codes_per_passage.group_by(CODINGS.c.passage_id).subquery("counted")
     length = func.length(PASSAGES.c.text)
     passages = _array(
-        session.execute(
+        fetch(
+            session,
             select(
                 counted.c.passage_id,
                 PASSAGES.c.transcript_id,
@@ -98,8 +115,8 @@ def _chosen(
                 case((or_(length < READABLE[0], length > READABLE[1]), 1), else_=0),
             )
             .join(PASSAGES, PASSAGES.c.id == counted.c.passage_id)
-            .order_by(counted.c.passage_id)
-        ).all(),
+            .order_by(counted.c.passage_id),
+        ),
         6,
     )
     code, passage, coders = coded.T
