@@ -92,17 +92,17 @@ def test_an_import_loads_spacy_once_for_the_snapshot_and_never_the_lemma_tables(
 
 def test_a_csv_export_loads_no_workbook_library(project: Path, tmp_path: Path) -> None:
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
-    modules = loaded(project, "export", "all", "--dir", str(tmp_path / "out"))
-    assert "sqlalchemy" in modules and not modules & {"openpyxl", "textual", "spacy", "alembic"}
+    heavy = loaded(project, "export", "all", "--dir", str(tmp_path / "out"))
+    assert "sqlalchemy" in heavy and not heavy & {"openpyxl", "textual", "spacy", "alembic"}
 
 
 def test_a_search_loads_no_spacy_and_no_table_writer(project: Path) -> None:
     """A keyword-in-context listing is meant to take well under a second: spaCy only with --lemma, openpyxl
     (and numpy with it) only when a table is written."""
     assert run_cli(project, "import", str(SAMPLE_TRANSCRIPTS / "vitens-q1.txt")).code == 0
-    modules = loaded(project, "search", "terugbellen")
-    assert "sqlalchemy" in modules
-    assert not modules & {"alembic", "spacy", "numpy", "openpyxl", "textual", "rapidfuzz"}
+    heavy = loaded(project, "search", "terugbellen")
+    assert "sqlalchemy" in heavy
+    assert not heavy & {"alembic", "spacy", "numpy", "openpyxl", "textual", "rapidfuzz"}
     for args in (["terugbellen"], ["terugbellen", "--by", "organisation"]):  # read through the Core tables
         assert not {"sqlalchemy.orm", "codeer.analysis"} & modules(project, "search", *args)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codeer.choices import AGREEMENT_UNITS, BOOTSTRAP_SAMPLES
+from codeer.cli.options import add_excel, add_pseudonymise
 from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
@@ -80,12 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also write the reliability report (unit, coders, double coding, alpha with interval and "
         "P(alpha < 0.667/0.800) per code, settlements, a methods paragraph with references)",
     )
-    p.add_argument(
-        "--pseudonymise",
-        "--pseudonymize",
-        action="store_true",
-        help="in the report's quotes and notes, speakers' names become their codes (P01, M)",
-    )
+    add_pseudonymise(p, "in the report's quotes and notes")
     p.add_argument(
         "--bootstrap",
         type=int,
@@ -93,9 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"bootstrap replicates for alpha's 95%% interval (default {BOOTSTRAP_SAMPLES}; 0: none)",
     )
-    p.add_argument(
-        "--excel", action="store_true", help="CSV for Dutch Excel: UTF-8 with BOM, ';' and decimal comma"
-    )
+    add_excel(p)
     p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write FILE.csv or FILE.xlsx (default: print)"
     )

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codeer.cli.options import add_excel, add_pseudonymise
+
 if TYPE_CHECKING:
     from codeer.cli.context import Context
 
@@ -19,13 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help="write codings to FILE.csv or FILE.xlsx")
     exp.add_argument("file", type=Path)
     exp.add_argument("--coder", dest="coders", help="only these coders (comma-separated)")
-    exp.add_argument("--excel", action="store_true", help="CSV for Dutch Excel (';', UTF-8 with BOM)")
-    exp.add_argument(
-        "--pseudonymise",
-        "--pseudonymize",
-        action="store_true",
-        help="speakers' names in memos as their codes",
-    )
+    add_excel(exp)
+    add_pseudonymise(exp, "in memos")
     exp.set_defaults(handler=run_export)
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codeer.cli.options import add_pseudonymise
 from codeer.cli.progress import StderrProgress
 
 if TYPE_CHECKING:
@@ -21,12 +22,7 @@ def register_export(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", type=Path, metavar="FILE.qdpx")
     p.add_argument("--coder", dest="coders", help="only codings and memos of these coders (comma-separated)")
-    p.add_argument(
-        "--pseudonymise",
-        "--pseudonymize",
-        action="store_true",
-        help="speakers as stable codes (P01.., M for the moderator) in labels, cases, texts and memos",
-    )
+    add_pseudonymise(p, "in labels, cases, texts and memos")
     p.set_defaults(handler=run)
 
 

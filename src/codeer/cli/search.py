@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codeer.choices import SEARCH_SPANS
+from codeer.cli.options import add_excel, add_pseudonymise
 from codeer.errors import CodeerError
 
 if TYPE_CHECKING:
@@ -51,10 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--coders", default="", metavar="NAME[,NAME]", help="whose codings --codes counts (all)")
     p.add_argument("--by", default="", metavar="ATTR[,ATTR]", help="counts per value of these attributes")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write FILE.csv or FILE.xlsx")
-    p.add_argument("--excel", action="store_true", help="CSV for Dutch Excel: BOM, ';', decimal comma")
-    p.add_argument(
-        "--pseudonymise", "--pseudonymize", action="store_true", help="speakers as P01.., M; names in text"
-    )
+    add_excel(p)
+    add_pseudonymise(p, "in the listing and the file, also where the text names them")
     p.add_argument("--code", metavar="CODE", help="apply CODE (as --coder) to every hit's passage")
     p.add_argument(
         "--span", choices=SEARCH_SPANS, default="passage", help="with --code: the passage or the sentence"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codeer.choices import MATRIX_VALUES, MEASURES, STANDARD_TABLES
+from codeer.cli.options import add_excel, add_pseudonymise
 from codeer.cli.progress import StderrProgress
 from codeer.errors import CodeerError
 
@@ -41,15 +42,8 @@ def _options(parser: argparse.ArgumentParser, *, grouped: bool, output: bool = T
     parser.add_argument(
         "--coder", dest="coders", metavar="NAME[,NAME...]", help="only these coders' codings (default: all)"
     )
-    parser.add_argument(
-        "--pseudonymise",
-        "--pseudonymize",
-        action="store_true",
-        help="replace speaker names by stable codes (P01.., M for the moderator) in speakers and text",
-    )
-    parser.add_argument(
-        "--excel", action="store_true", help="CSV for Dutch Excel: UTF-8 with BOM, ';' and decimal comma"
-    )
+    add_pseudonymise(parser, "in speakers and text")
+    add_excel(parser)
     if output:
         parser.add_argument(
             "-o", "--output", type=Path, metavar="FILE", help="write FILE.csv or FILE.xlsx (default: print)"
