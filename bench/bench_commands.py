@@ -1,7 +1,9 @@
 """Whole commands as a user runs them, each beside its baseline in the same run, with the ratio.
 
 - start-up: ``codeer --version``, ``--help``, ``status`` and ``code`` (on a project holding the sample study)
-  beside ``python -c pass``; goals 0.15 s for the first two, 0.35 s for the others;
+  beside ``python -c pass``; goals 0.15 s for the first two, 0.35 s for the others; ``status`` and ``code``
+  also beside ``python -c "import sqlalchemy"``, the floor of any command that reads the project (SQLAlchemy
+  is the project's database layer, and importing it is most of their time);
 - ``codeer import`` of one focus group (``transcripts/vitens-q1.txt``, 63 passages) into a new project: wall
   time and peak memory (goals 0.8 s, 150 MB), beside ``python -c "import spacy"``; first with an empty user
   cache (the import takes the tokenizer snapshot from spaCy, :mod:`codeer.nlp.snapshot`), then as every later
@@ -122,6 +124,8 @@ def main() -> None:
         python = median([sys.executable, "-c", "pass"], args.repeat)
         print(f"{'command':<46} {'wall':>9} {'cpu':>9} {'peak':>9} {'ratio':>8}   goal (ratio against)")
         row("python -c pass", python, python[0], "baseline")
+        floor = median([sys.executable, "-c", "import sqlalchemy"], args.repeat)
+        row("python -c 'import sqlalchemy'", floor, python[0], "baseline of status and code")
         for label, command, goal in (
             ("codeer --version", codeer("--version"), "<= 0.15 s"),
             ("codeer --help", codeer("--help"), "<= 0.15 s"),
@@ -141,6 +145,8 @@ def main() -> None:
             else:
                 result = median(command, args.repeat)
             row(label, result, python[0], f"{goal} (python -c pass)")
+            if command is None or "status" in command:
+                print(f"{'':<46} {'':>9} {'':>9} {'':>9} {result[0] / floor[0]:>7.2f}x   (import sqlalchemy)")
 
         spacy_import = median([sys.executable, "-c", "import spacy"], args.repeat)
         row("python -c 'import spacy'", spacy_import, spacy_import[0], "baseline")

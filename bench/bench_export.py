@@ -6,6 +6,9 @@ other work on the machine disturbs less) and peak resident memory (goal for the 
 
 - ``export all``: every standard table, including all codings as quotes (``segments``) and the codebook;
 - ``export all --skip segments,codebook``: the same tables the pandas route computes;
+- the bare quotes: Python's ``sqlite3`` and ``csv.writer`` writing the same codings with their quote (one
+  join, no formula guard, no memo of the passage), beside ``export all`` writing the segments alone: how
+  near the segments file is to what any Python program pays for the same rows;
 - pandas: reads ``codings.csv``, ``passages.csv`` and ``metadata.csv`` (written by the generator, so not
   timed), computes frequencies overall, per organisation, per quadrant and per organisation × quadrant and
   co-occurrence with Jaccard per organisation and per quadrant, and writes them as CSV.
@@ -29,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_codings_project import generate  # noqa: E402
+
+from codeer.choices import STANDARD_TABLES  # noqa: E402
 
 GROUPINGS = {"": [], "-organisation": ["organisation"], "-quadrant": ["quadrant"]}
 GROUPINGS["-organisation-quadrant"] = ["organisation", "quadrant"]
@@ -119,6 +124,30 @@ def pandas_route(project: Path, out: Path) -> None:
     _report_work(started)
 
 
+BARE_QUOTES = """SELECT t.key, t.title, p.number, p.start_ms, s.name, k.key, k.name, c.name, g.start, g."end",
+ g.memo, CASE WHEN g.start IS NULL THEN p.text ELSE substr(p.text, g.start + 1, g."end" - g.start) END
+FROM codings g JOIN passages p ON p.id = g.passage_id JOIN transcripts t ON t.id = p.transcript_id
+LEFT JOIN speakers s ON s.id = p.speaker_id JOIN codes k ON k.id = g.code_id
+JOIN coders c ON c.id = g.coder_id
+ORDER BY t.key, p.number, k.key, c.name, g.start"""
+
+
+def bare_quotes_route(project: Path, out: Path) -> None:
+    """The floor for the segments file: the same rows through the bare driver and the csv module."""
+    import sqlite3
+
+    started = _clocks()
+    out.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(project / "codeer.db")
+    with (out / "quotes.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        cursor = connection.execute(BARE_QUOTES)
+        while rows := cursor.fetchmany(5000):
+            writer.writerows(rows)
+    connection.close()
+    _report_work(started)
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -171,10 +200,16 @@ def main() -> None:
     parser.add_argument(
         "--pandas-route", nargs=2, type=Path, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--bare-route", nargs=2, type=Path, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--codeer-route", nargs=3, metavar=("PROJECT", "OUT", "SKIP"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pandas_route:
         pandas_route(*args.pandas_route)
+        return
+    if args.bare_route:
+        bare_quotes_route(*args.bare_route)
         return
     if args.codeer_route:
         codeer_route(Path(args.codeer_route[0]), Path(args.codeer_route[1]), args.codeer_route[2])
@@ -192,6 +227,9 @@ def main() -> None:
         pandas = measure(
             [sys.executable, __file__, "--pandas-route", str(project), str(Path(tmp) / "pandas")]
         )
+        others = ",".join(t for t in STANDARD_TABLES if t != "segments")
+        quotes = measure([*codeer, "--dir", str(Path(tmp) / "quotes"), "--skip", others])
+        bare = measure([sys.executable, __file__, "--bare-route", str(project), str(Path(tmp) / "bare")])
         inside = [sys.executable, __file__, "--codeer-route", str(project)]
         full_work = measure([*inside, str(Path(tmp) / "all-work"), ""])
         tables_work = measure([*inside, str(Path(tmp) / "tables-work"), "segments,codebook"])
@@ -204,11 +242,15 @@ def main() -> None:
         ("codeer export all (8 tables, with segments)", full),
         ("codeer export all --skip segments,codebook", tables),
         ("pandas from codings.csv (6 tables)", pandas),
+        ("codeer export all, segments alone", quotes),
+        ("bare sqlite3 + csv.writer, the same quotes", bare),
         ("(codeer --version: start-up alone)", startup),
     ):
         print(f"{label:44} {run.wall:8.2f} {run.cpu:8.2f} {run.rss_mb:8.0f}")
     for label, run in (("same tables", tables), ("export all ", full)):
         print(f"pandas/codeer, {label}: wall {pandas.wall / run.wall:.2f}x, cpu {pandas.cpu / run.cpu:.2f}x")
+    ratio = f"wall {quotes.wall / bare.wall:.2f}x, cpu {quotes.cpu / bare.cpu:.2f}x"
+    print(f"segments alone / bare quotes: {ratio}")
     print("the work alone, without start-up (imports):")
     assert pandas.work and full_work.work and tables_work.work
     for label, (wall, cpu) in (
