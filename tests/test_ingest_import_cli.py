@@ -181,6 +181,20 @@ def test_a_real_import_prints_warnings(project: Path, tmp_path: Path) -> None:
     )
 
 
+def test_label_forms_without_a_common_speaker_are_said_at_import_and_in_a_dry_run(
+    project: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed-forms.md"
+    turns = "".join(f"**Interviewer:** Vraag {i}?\n\nRespondent: Antwoord {i}.\n\n" for i in range(4))
+    path.write_text(turns, encoding="utf-8")
+    said = f"{path}: warning: speaker labels in two forms with no name in common"
+    dry = run_cli(project, "import", "--dry-run", str(path))
+    assert dry.code == 0 and "warning: speaker labels in two forms with no name in common" in dry.out
+    stored = run_cli(project, "import", str(path))
+    assert stored.code == 0 and said in stored.out
+    assert rows(project, "SELECT name FROM speakers ORDER BY name") == [("Interviewer",), ("Respondent",)]
+
+
 def test_a_huge_metadata_sheet_is_refused_unread(tmp_path: Path) -> None:
     (tmp_path / "t.txt").write_text("Anna: Ja.\nBram: Nee.\n", encoding="utf-8")
     with (tmp_path / "metadata.csv").open("wb") as handle:
