@@ -79,20 +79,17 @@ def passage_conditions(
     transcript_id = passages.c.transcript_id if transcript_id is None else transcript_id
     speaker_id = passages.c.speaker_id if speaker_id is None else speaker_id
     conditions: list[ColumnElement[bool]] = []
-    for condition in filters.where:
-        _check(session, transcript_attributes, "transcript", condition)
-        name, values = condition
-        owners = select(transcript_attributes.c.transcript_id).where(
-            transcript_attributes.c.name == name, transcript_attributes.c.value.in_(values)
-        )
-        conditions.append(transcript_id.in_(owners))
-    for condition in filters.speaker_where:
-        _check(session, speaker_attributes, "speaker", condition)
-        name, values = condition
-        owners = select(speaker_attributes.c.speaker_id).where(
-            speaker_attributes.c.name == name, speaker_attributes.c.value.in_(values)
-        )
-        conditions.append(speaker_id.in_(owners))
+    for wanted, attributes, kind, owned in (
+        (filters.where, transcript_attributes, "transcript", transcript_id),
+        (filters.speaker_where, speaker_attributes, "speaker", speaker_id),
+    ):
+        for condition in wanted:
+            _check(session, attributes, kind, condition)
+            name, values = condition
+            owners = select(attributes.c[f"{kind}_id"]).where(
+                attributes.c.name == name, attributes.c.value.in_(values)
+            )
+            conditions.append(owned.in_(owners))
     if not filters.with_moderators:
         moderators = filters.moderators.speaker_ids()
         conditions.append(speaker_id.is_(None) | speaker_id.not_in(moderators))
