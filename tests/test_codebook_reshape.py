@@ -159,6 +159,8 @@ def test_rename_move_edit_and_memo_are_each_one_undoable_change(db: Database) ->
         )
         with pytest.raises(CodeerError, match="inside"):
             move_code(s, anouk, "empathie", "oprechte-empathie")
+        with pytest.raises(CodeerError, match="oprechte-empathie is inside empathie"):
+            merge_codes(s, anouk, "empathie", "oprechte-empathie")
         with pytest.raises(CodeerError, match="reserved"):
             edit_code(s, anouk, "herhaling", hotkey="j")
     for _ in range(4):

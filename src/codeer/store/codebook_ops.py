@@ -273,6 +273,15 @@ def rename_code(
     return Outcome(event.id, code.id, new_key, f"{code.codebook.key}:{new_key}: {detail}")
 
 
+def _within(node: Code | None, root: Code) -> bool:
+    """Whether ``node`` is ``root`` or one of its descendants: a code never goes under (or into) itself."""
+    while node is not None:
+        if node.id == root.id:
+            return True
+        node = node.parent
+    return False
+
+
 def move_code(
     session: Session, coder_id: int | None, ref: str, parent: str | None, *, codebook: str | None = None
 ) -> Outcome:
@@ -282,11 +291,8 @@ def move_code(
     if target is not None:
         if target.codebook_id != code.codebook_id:
             raise CodeerError(f"{parent!r} is in another codebook; codes move within their codebook")
-        ancestor: Code | None = target
-        while ancestor is not None:
-            if ancestor.id == code.id:
-                raise CodeerError(f"cannot move {code.key} under {target.key}: it is inside {code.key}")
-            ancestor = ancestor.parent
+        if _within(target, code):
+            raise CodeerError(f"cannot move {code.key} under {target.key}: it is inside {code.key}")
     _lock(session, [code.id])
     change = Change.new()
     change.before(code)
@@ -333,11 +339,8 @@ def merge_codes(
         raise CodeerError("a code cannot be merged into itself")
     if a.codebook_id != b.codebook_id:
         raise CodeerError(f"{source!r} and {target!r} are in different codebooks")
-    ancestor: Code | None = b
-    while ancestor is not None:
-        if ancestor.id == a.id:
-            raise CodeerError(f"cannot merge {a.key} into {b.key}: {b.key} is inside {a.key}")
-        ancestor = ancestor.parent
+    if _within(b, a):
+        raise CodeerError(f"cannot merge {a.key} into {b.key}: {b.key} is inside {a.key}")
     _lock(session, [a.id, b.id])
     change = Change.new()
     change.before(a)
