@@ -13,7 +13,7 @@ from codeer.model import Code, Coding, CodingEvent, Passage, Transcript
 from codeer.store import history
 from codeer.store.coding import CodingKey
 from codeer.store.database import open_database
-from codeer.store.search_index import FTS, FTS_OTHER, index_needs_work
+from codeer.store.search_index import FTS, FTS_GROUPS, FTS_OTHER, index_needs_work
 from codeer.store.workbench import set_coding
 
 CODEBOOK = """codebook: dienst
@@ -169,6 +169,48 @@ def test_a_re_import_keeps_the_index_in_step(study) -> None:
     assert "1 hit(s) in 1 passage(s)" in cli(study, "search", "ja").out
     counts = cli(study, "search", "ja", "--by", "organisation").out.splitlines()
     assert counts[-1].split() == ["Vitens", "1", "1", "1", "1"]
+    # the counts per group follow the new text and the new speaker (Henk's turn is Kees's, then)
+    named = changed.replace(
+        "  Moderator: {rol: moderator}",
+        "  Moderator: {rol: moderator}\n  Henk: {wie: henk}\n  Kees: {wie: kees}",
+    )
+    for speaker in ("henk", "kees"):
+        turned = named.replace("Henk: Ik", f"{speaker.title()}: Ik")
+        (folder / "groep.txt").write_text(turned, encoding="utf-8")
+        assert run_cli(folder, "--db", url, "import", str(folder / "groep.txt")).code == 0
+        assert by_speaker(study, "nooit") == {speaker: 1}
+        assert by_speaker(study, "altijd") == {}
+    if url.startswith("sqlite"):
+        assert index_words_counted_alike(url)
+
+
+def by_speaker(study: tuple[Path, str], word: str) -> dict[str, int]:
+    """Hits of ``word`` per value of the speakers' attribute ``wie`` (speakers without it left out)."""
+    found = cli(study, "search", word, "--by", "speaker.wie", "--moderators")
+    assert found.code == 0, found.err
+    rows = [line.split() for line in found.out.splitlines()[3:]]  # after the title, header and rule
+    return {row[0]: int(row[1]) for row in rows if len(row) == 5}
+
+
+def index_words_counted_alike(url: str) -> bool:
+    """Every word's occurrences and passages per group (``passage_fts_groups``, counted in Python at
+    import) add up to what SQLite's own word list holds for it."""
+    db = open_database(url)
+    try:
+        with db.session() as s:
+            groups = s.execute(
+                text(f"SELECT term, sum(hits), sum(passages) FROM {FTS_GROUPS} GROUP BY term ORDER BY term")
+            ).all()
+            instances = s.execute(
+                text(
+                    f"SELECT term, count(*), count(DISTINCT doc) FROM {FTS}_instances "
+                    f"WHERE doc NOT IN (SELECT id FROM {FTS_OTHER}) GROUP BY term ORDER BY term"
+                )
+            ).all()
+    finally:
+        db.close()
+    assert groups and groups == instances
+    return True
 
 
 def test_the_index_is_made_or_rebuilt_when_a_project_has_none_or_a_stale_one(tmp_path) -> None:
@@ -183,12 +225,26 @@ def test_the_index_is_made_or_rebuilt_when_a_project_has_none_or_a_stale_one(tmp
             s.execute(text(f"DROP TABLE {FTS}"))
             s.execute(text(f"DROP TABLE {FTS_OTHER}"))
         assert "2 hit(s)" in run_cli(folder, "search", "digid").out
+        assert counted(folder, "digid") == ["Vitens", "2", "2", "1", "2"]
         with db.session() as s:  # a passage written behind the index's back (an older codeer)
             tid = s.scalar(select(Transcript.id))
             s.add(Passage(transcript_id=tid, number=9, text="DigiD weer."))
         assert "3 hit(s)" in run_cli(folder, "search", "digid").out
+        assert counted(folder, "digid") == ["Vitens", "3", "3", "1", "2"]
         with db.session() as s:  # one taken away behind its back: the highest id stays, the count drops
             s.execute(text("DELETE FROM passages WHERE number = 2"))  # Met DigiD ging het goed.
+        assert counted(folder, "digid") == ["Vitens", "2", "2", "1", "1"]
         assert "2 hit(s)" in run_cli(folder, "search", "digid").out
+        with db.session() as s:  # an index from before the counts per group: made whole again
+            s.execute(text(f"DROP TABLE {FTS_GROUPS}"))
+        assert counted(folder, "digid") == ["Vitens", "2", "2", "1", "1"]
+        assert index_words_counted_alike(url)
     finally:
         db.close()
+
+
+def counted(folder: Path, word: str) -> list[str]:
+    """The one row of ``codeer search WORD --by organisation`` (moderators left out)."""
+    found = run_cli(folder, "search", word, "--by", "organisation")
+    assert found.code == 0, found.err
+    return found.out.splitlines()[-1].split()

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from search_study import search, study_fixture  # noqa: F401 - the fixture
 
 from codeer.search.text_query import Term, TextQuery
-from codeer.search.tokens import fold, tokens
 from codeer.store.search_index import AGREED, TOKENIZER
+from codeer.words import fold, tokens
 
 TXT_FILES = sorted(SAMPLE_TRANSCRIPTS.glob("*.txt"))
 LABEL = re.compile(r"^(?:\[\d{1,2}:\d{2}(?::\d{2})?\] )?([^:\n\[]{1,40}): (.*)$")
@@ -167,7 +167,7 @@ def test_xlsx_and_dutch_excel_csv_with_pseudonymised_speakers(study, tmp_path) -
 
 
 def test_the_index_splits_words_as_codeer_does_or_lists_the_passage_to_be_read(tmp_path) -> None:
-    """SQLite's FTS5 words (fts5vocab) equal :func:`codeer.search.tokens.tokens` on the sample study and
+    """SQLite's FTS5 words (fts5vocab) equal :func:`codeer.words.tokens` on the sample study and
     on random text drawn from all of Unicode, except in texts with a character outside ``AGREED``, which
     the index lists so that a search always reads them."""
     texts = [text for path in TXT_FILES for _, text in read_turns(path)]

@@ -186,29 +186,39 @@ def _per_speaker(hits: Sequence[Hit]) -> list[Counted]:
 def count_rows(
     session: Reader, counted: Sequence[Counted], by: tuple[str, ...]
 ) -> tuple[list[str], list[tuple]]:
-    """Columns and rows of the counts per value of the ``by`` attributes (one overall row without)."""
+    """Columns and rows of the counts per value of the ``by`` attributes (one overall row without).
+
+    A frequent word has a row of ``counted`` for most transcript and speaker pairs, so each transcript's
+    and each speaker's part of the group is looked up once, not once a row."""
     grouping = resolve_attributes(session, by)
     attributes = _attributes(session, _names(grouping, "transcript"), _names(grouping, "speaker"))
-    counts: dict[tuple[str, ...], list] = {}
+    on_transcript = [a.name for a in grouping if a.kind == "transcript"]
+    on_speaker = [a.name for a in grouping if a.kind == "speaker"]
+    transcript_part: dict[int, tuple[str, ...]] = {}
+    speaker_part: dict[int | None, tuple[str, ...]] = {}
+    counts: dict[tuple[tuple[str, ...], tuple[str, ...]], list] = {}
     for transcript, speaker, hits, in_passages in counted:
-        group = tuple(
-            (
-                attributes.transcript[transcript]
-                if a.kind == "transcript"
-                else attributes.speaker.get(speaker or 0, {})
-            ).get(a.name, MISSING)
-            for a in grouping
-        )
-        entry = counts.setdefault(group, [0, 0, set(), set()])
+        own = transcript_part.get(transcript)
+        if own is None:
+            values = attributes.transcript[transcript]
+            own = transcript_part[transcript] = tuple(values.get(n, MISSING) for n in on_transcript)
+        theirs = speaker_part.get(speaker)
+        if theirs is None:
+            values = attributes.speaker.get(speaker or 0, {})
+            theirs = speaker_part[speaker] = tuple(values.get(n, MISSING) for n in on_speaker)
+        entry = counts.get((own, theirs))
+        if entry is None:
+            entry = counts[own, theirs] = [0, 0, set(), set()]
         entry[0] += hits
         entry[1] += in_passages
         entry[2].add(transcript)
-        if speaker is not None:
-            entry[3].add(speaker)
-    rows = [
-        (*group, n, in_passages, len(among_transcripts), len(among_speakers))
-        for group, (n, in_passages, among_transcripts, among_speakers) in sorted(counts.items())
-    ]
+        entry[3].add(speaker)
+    rows = []
+    for (own, theirs), (n, in_passages, among_transcripts, among_speakers) in counts.items():
+        parts = {"transcript": iter(own), "speaker": iter(theirs)}
+        group = tuple(next(parts[a.kind]) for a in grouping)
+        rows.append((*group, n, in_passages, len(among_transcripts), len(among_speakers - {None})))
+    rows.sort(key=lambda row: row[: len(grouping)])
     return [*(a.label for a in grouping), "hits", "passages", "transcripts", "speakers"], rows
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from codeer.errors import CodeerError
-from codeer.search.tokens import WORD, fold
+from codeer.words import WORD, fold
 
 
 @lru_cache(maxsize=2)

@@ -9,7 +9,7 @@ within a few letters (rapidfuzz edit distance: none for words of up to 3 letters
 ``--regex`` query is a Python regular expression matched anywhere in the text, case-insensitively.
 
 Where a hit is, is found here, in Python, by a regular expression over the folded text that matches exactly
-the words :mod:`codeer.search.tokens` defines; the database's index only narrows down the passages to look
+the words :mod:`codeer.words` defines; the database's index only narrows down the passages to look
 in, so both backends give the same hits. Overlapping hits of different
 phrases count once (the longer one).
 """
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from codeer.errors import CodeerError
-from codeer.search.tokens import WORD, fold, words
 from codeer.store.search_index import IndexTerm, indexed_words, passage_texts
+from codeer.words import WORD, fold, words
 
 if TYPE_CHECKING:
     from codeer.store.search_index import Reader
