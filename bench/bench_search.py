@@ -16,7 +16,7 @@ full-text index in step; sentences are left out, they do not matter here). Then 
 - index: what keeping the index costs an import: the index's own insert of every passage and its word
   counts per transcript and speaker, beside the insert of the passages themselves.
 
-    python bench/bench_search.py [--words 10000000] [--screen-words 1000000] [--codings 1000000]
+    python bench/bench_search.py [--words 10000000] [--screen-words 1000000] [--codings 1000000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ import asyncio
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from corpus import write_corpus
@@ -47,7 +49,7 @@ from codeer.search.filters import Filters
 from codeer.search.hits import count_rows, passage_counts
 from codeer.search.text_query import parse_text_query
 from codeer.store.database import open_database
-from codeer.store.search_index import FTS_GROUPS, ensure_index, index_transcripts
+from codeer.store.search_index import FTS_GROUPS, ensure_index, index_transcripts, ready_index
 from codeer.store.transcripts import insert_transcripts
 from codeer.tui.app import make_app
 from codeer.tui.screens.search import SearchScreen
@@ -73,9 +75,16 @@ def shell(command: list[str] | str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
 
 
-def build(folder: Path, words: int) -> tuple[Path, float, float]:
+def build(folder: Path, words: int) -> tuple[Path, float | None, float | None]:
     """The corpus files and a project holding them; returns the project folder, the seconds spent storing
-    the passages (index included, as in an import) and the seconds the index alone takes for all of them."""
+    the passages (index included, as in an import) and the seconds the index alone takes for all of them.
+    A project kept from an earlier run (``--keep``) is used as it is, its index brought up to date first
+    (no seconds then)."""
+    if (folder / "project" / "codeer.db").exists():
+        db = open_database(f"sqlite:///{folder / 'project' / 'codeer.db'}")
+        ready_index(db)
+        db.close()
+        return folder / "project", None, None
     corpus = folder / "corpus"
     write_corpus(corpus, words)
     rng = random.Random(18)
@@ -85,7 +94,7 @@ def build(folder: Path, words: int) -> tuple[Path, float, float]:
         )
         path.write_text(changed)
     project = folder / "project"
-    project.mkdir()
+    project.mkdir(exist_ok=True)
     db = open_database(f"sqlite:///{project / 'codeer.db'}")
     parsed = [parse_file(path) for path in discover([corpus])]
     with db.session() as session:  # the index made first, so each batch pays its own share as in an import
@@ -223,25 +232,28 @@ def main() -> None:
     parser.add_argument("--screen-words", type=int, default=1_000_000)
     parser.add_argument("--codings", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="build the projects in DIR and keep them for later runs")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1] / "src"))
-    with tempfile.TemporaryDirectory() as tmp:
+    with nullcontext(str(args.keep)) if args.keep else tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         big = folder / "big"
-        big.mkdir()
+        big.mkdir(parents=True, exist_ok=True)
         project, stored, indexed = build(big, args.words)
-        print(
-            f"index    storing {args.words} words: {stored:.1f} s with the index; indexing them all again "
-            f"alone {indexed:.1f} s ({indexed / stored:.0%} of storing)"
-        )
+        if stored is not None and indexed is not None:
+            print(
+                f"index    storing {args.words} words: {stored:.1f} s with the index; indexing them all "
+                f"again alone {indexed:.1f} s ({indexed / stored:.0%} of storing)"
+            )
         start = startup(args.repeat)
         counts(project, big / "corpus", args.repeat)
         kwic(project, big / "corpus", args.repeat, start)
         coded = folder / "codings"
+        shutil.rmtree(coded, ignore_errors=True)
         coded.mkdir()
         codes(coded, args.codings, args.repeat)
         small = folder / "small"
-        small.mkdir()
+        small.mkdir(exist_ok=True)
         screen_project, _, _ = build(small, args.screen_words)
         seconds, bare, hits = asyncio.run(keystrokes(screen_project, 8))
         print(
