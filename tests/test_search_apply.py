@@ -10,11 +10,16 @@ from conftest import run_cli
 from sqlalchemy import func, select, text
 
 from codeer.model import Code, Coding, CodingEvent, Passage, Transcript
+from codeer.search.filters import Filters
+from codeer.search.hits import passage_counts
+from codeer.search.text_query import parse_text_query
 from codeer.store import history
 from codeer.store.coding import CodingKey
 from codeer.store.database import open_database
 from codeer.store.search_index import FTS, FTS_GROUPS, FTS_OTHER, index_needs_work
 from codeer.store.workbench import set_coding
+
+QDPX = Path(__file__).parent / "data" / "refi-qda" / "qualcoder-style.qdpx"
 
 CODEBOOK = """codebook: dienst
 codes:
@@ -248,3 +253,26 @@ def counted(folder: Path, word: str) -> list[str]:
     found = run_cli(folder, "search", word, "--by", "organisation")
     assert found.code == 0, found.err
     return found.out.splitlines()[-1].split()
+
+
+def test_a_qdpx_import_leaves_the_word_counts_to_the_first_search(tmp_path) -> None:
+    """A project moved in from another tool is stored without counting its words; until a search counts
+    them, counts come from the index's word list, and are the same."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'codeer.db'}"
+    assert run_cli(folder, "import", "qdpx", str(QDPX)).code == 0
+    db = open_database(url)
+    try:
+        with db.read_connection() as connection:
+            assert index_needs_work(connection) is True
+            before = passage_counts(connection, parse_text_query(["echt"]), Filters(with_moderators=True))
+        assert sorted(before) and sum(hits for _, _, hits, _ in before) == 2
+        assert "2 hit(s)" in run_cli(folder, "search", "echt", "--moderators").out  # counts the words first
+        with db.read_connection() as connection:
+            assert index_needs_work(connection) is False
+            after = passage_counts(connection, parse_text_query(["echt"]), Filters(with_moderators=True))
+        assert sorted(after) == sorted(before)
+        assert index_words_counted_alike(url)
+    finally:
+        db.close()

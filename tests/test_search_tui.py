@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 from tui_support import headless, make_project
@@ -13,6 +13,7 @@ from tui_support import headless, make_project
 from codeer.config import Settings
 from codeer.model import Code, Coding, CodingEvent, Passage, Transcript
 from codeer.store.database import open_database
+from codeer.store.search_index import FTS_COUNTED, FTS_GROUPS, index_needs_work
 from codeer.tui.app import make_app
 from codeer.tui.screens.coding import CodingScreen
 from codeer.tui.screens.search import SearchScreen
@@ -43,6 +44,15 @@ def codings(settings: Settings) -> set[tuple[str, int, str, str]]:
         db.close()
 
 
+def index_ready(settings: Settings) -> bool:
+    db = open_database(settings.db_url)
+    try:
+        with db.read_connection() as connection:
+            return not index_needs_work(connection)
+    finally:
+        db.close()
+
+
 async def settle(pilot: Pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.app.queue.idle()
@@ -61,6 +71,14 @@ def title(screen: SearchScreen) -> str:
 
 @headless
 async def test_search_from_the_transcripts_list_codes_a_hit_and_opens_it(settings: Settings) -> None:
+    db = open_database(settings.db_url)
+    try:
+        with db.session() as session:  # words not counted yet, as after a QDPX import
+            session.execute(text(f"DELETE FROM {FTS_COUNTED}"))
+            session.execute(text(f"DELETE FROM {FTS_GROUPS}"))
+    finally:
+        db.close()
+    assert index_ready(settings) is False
     async with make_app(settings).run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(pilot.app.screen, TranscriptsScreen)
@@ -68,6 +86,7 @@ async def test_search_from_the_transcripts_list_codes_a_hit_and_opens_it(setting
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, SearchScreen)
+        assert index_ready(settings) is True  # every transcript's words counted on opening
         await type_in(pilot, "terugbellen")
         assert [(h.transcript, h.number, h.word) for h in screen.hits] == [("vitens-q1", 5, "terugbellen")]
         assert "1 hits in 1 passages of 1 transcripts" in title(screen)

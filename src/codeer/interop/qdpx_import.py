@@ -39,7 +39,7 @@ from codeer.nlp import sentence_offsets
 from codeer.store.codebooks import sync_codebook
 from codeer.store.coding import check_span, get_or_create_coder
 from codeer.store.coding_batch import Item, apply_batch
-from codeer.store.transcripts import save_transcript
+from codeer.store.transcripts import insert_transcripts, offsets_json
 
 Progress = Callable[[int, int, str], None]
 
@@ -155,9 +155,12 @@ def _import_transcripts(
             fresh.append(source)
     offsets = sentence_offsets((p.text for s in fresh for p in s.layout.passages), language, spacy_model)
     for done, source in enumerate(fresh, start=1):
-        sentences = list(islice(offsets, len(source.layout.passages)))
-        save_transcript(
-            session, _parsed(source, content.path), sentences, language=source.language or language
+        sentences = [offsets_json(s) for s in islice(offsets, len(source.layout.passages))]
+        insert_transcripts(  # words counted by the first search: a project moved in is there sooner
+            session,
+            [(_parsed(source, content.path), sentences)],
+            language=source.language or language,
+            count_words=False,
         )
         report.transcripts_new += 1
         if progress:

@@ -17,9 +17,12 @@ own (:mod:`codeer.words`), the same on every backend. The index therefore only h
   ``passage_fts_groups`` holds, per word, transcript and speaker, the word's occurrences and the passages
   holding it (the passages of ``passage_fts_other`` left out, like everywhere in the index), so that a
   one-word count per group reads a row per group instead of a row per occurrence: a frequent word has tens
-  of thousands of occurrences in ten million words but a few thousand groups. The import counts each
-  batch's words in Python with :func:`codeer.words.words` (the index's words, tested), about half
-  a second per million words.
+  of thousands of occurrences in ten million words but a few thousand groups. Words are counted in Python
+  with :func:`codeer.words.words` (the index's words, tested), about half a second per million words, per
+  transcript; ``passage_fts_counted`` lists the transcripts counted. ``codeer import`` counts each batch
+  as it stores it; a QDPX import leaves its transcripts to the first search, which counts what is not
+  counted yet (a project moved in from another tool is there sooner; a count needs every transcript
+  counted and reads the word list until then).
 - PostgreSQL: a trigram index (``pg_trgm``, GIN) on ``passages.text``; PostgreSQL keeps it in step itself,
   and ``ILIKE '%word%'`` (a superset of a whole-word match) uses it.
 
@@ -70,6 +73,7 @@ FTS_INSTANCES = "passage_fts_instances"  # fts5vocab 'instance': one row per wor
 FTS_OTHER = "passage_fts_other"  # passages with a character on which SQLite's and codeer's words may differ
 FTS_OWNERS = "passage_fts_owners"  # an index of passages by id with their transcript and speaker, for counts
 FTS_GROUPS = "passage_fts_groups"  # per word, transcript and speaker: occurrences and passages
+FTS_COUNTED = "passage_fts_counted"  # the transcripts whose words passage_fts_groups holds
 # Where SQLite's tokenizer and codeer's words agree (tested character by character): everything below the
 # combining accents (ASCII, Latin-1, Latin Extended, IPA), general punctuation and most currency signs.
 AGREED = "[^\x01-\u02ff\u2000-\u2064\u20a0-\u20b9]"
@@ -92,10 +96,10 @@ def _dialect(session: Reader) -> str:
 
 
 def _sqlite_exists(session: Reader) -> bool:
-    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER, FTS_OWNERS, FTS_GROUPS)
+    names = (FTS, FTS_WORDS, FTS_INSTANCES, FTS_OTHER, FTS_OWNERS, FTS_GROUPS, FTS_COUNTED)
     found = session.execute(
-        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d, :e, :f)"),
-        dict(zip("abcdef", names, strict=True)),
+        text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d, :e, :f, :g)"),
+        dict(zip("abcdefg", names, strict=True)),
     ).scalar()
     return found == len(names)
 
@@ -131,6 +135,7 @@ def _create_sqlite(session: Session) -> None:
             "PRIMARY KEY (term, transcript_id, speaker)) WITHOUT ROWID"
         )
     )
+    session.execute(text(f"CREATE TABLE IF NOT EXISTS {FTS_COUNTED} (transcript_id INTEGER PRIMARY KEY)"))
     _rebuild_sqlite(session)
 
 
@@ -143,19 +148,25 @@ def _rebuild_sqlite(session: Session) -> None:
     session.execute(text(f"DELETE FROM {FTS_OTHER}"))
     session.execute(text(_others("")), {"other": f"*{AGREED}*"})
     session.execute(text(f"DELETE FROM {FTS_GROUPS}"))
-    _count_words(session, "")
+    session.execute(text(f"DELETE FROM {FTS_COUNTED}"))  # counted again by the next search
 
 
-def _count_words(session: Session, where: str) -> None:
-    """Add the word counts of the passages ``where`` picks (an SQL condition and ``AND``, or nothing:
-    all) to ``passage_fts_groups``. Their transcripts must have no rows there yet. A transcript's passages
-    are counted with C-level counters (a million words: about half a second)."""
+def _uncounted(session: Reader) -> list[int]:
+    found = session.execute(
+        text(f"SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM {FTS_COUNTED})")
+    )
+    return list(found.scalars())
+
+
+def _count_words(session: Session, transcript_ids: Sequence[int]) -> None:
+    """Count the words of these transcripts (none counted yet) into ``passage_fts_groups``, with
+    C-level counters: a million words take about half a second."""
     rows: list[tuple[str, int, int, int, int]] = []
     groups: dict[tuple[int, int], tuple[Counter[str], Counter[str]]] = {}
     texts = session.execute(
         text(
-            f"SELECT transcript_id, coalesce(speaker_id, 0), text FROM passages WHERE {where} "
-            f"id NOT IN (SELECT id FROM {FTS_OTHER})"
+            f"SELECT transcript_id, coalesce(speaker_id, 0), text FROM passages WHERE transcript_id IN "
+            f"({_ids(transcript_ids)}) AND id NOT IN (SELECT id FROM {FTS_OTHER})"
         )
     )
     for transcript, speaker, passage in texts:
@@ -167,8 +178,10 @@ def _count_words(session: Session, where: str) -> None:
         counters[1].update(set(found))
     for (transcript, speaker), (hits, holding) in groups.items():
         rows += [(term, transcript, speaker, n, holding[term]) for term, n in hits.items()]
+    connection = session.connection()
     if rows:
-        session.connection().exec_driver_sql(f"INSERT INTO {FTS_GROUPS} VALUES (?, ?, ?, ?, ?)", rows)
+        connection.exec_driver_sql(f"INSERT INTO {FTS_GROUPS} VALUES (?, ?, ?, ?, ?)", rows)
+    connection.exec_driver_sql(f"INSERT INTO {FTS_COUNTED} VALUES (?)", [(t,) for t in transcript_ids])
 
 
 def _create_pg(session: Session) -> bool:
@@ -224,16 +237,21 @@ def ready_index(db: Database) -> None:
 
 
 def ensure_index(session: Session) -> bool:
-    """Make the index if the project has none, and on SQLite rebuild one that is out of step; return True
-    if anything was written (the caller commits)."""
+    """Make the index if the project has none, and on SQLite rebuild one that is out of step and count
+    the words of the transcripts not counted yet; return True if anything was written (the caller
+    commits)."""
     if _dialect(session) == "sqlite":
+        written = False
         if not _sqlite_exists(session):
             _create_sqlite(session)
-            return True
-        if not _sqlite_in_step(session):
+            written = True
+        elif not _sqlite_in_step(session):
             _rebuild_sqlite(session)
-            return True
-        return False
+            written = True
+        uncounted = _uncounted(session)
+        if uncounted:
+            _count_words(session, uncounted)
+        return written or bool(uncounted)
     if _dialect(session) == "postgresql" and not _pg_exists(session):
         return _create_pg(session)
     return False
@@ -242,8 +260,13 @@ def ensure_index(session: Session) -> bool:
 def index_needs_work(session: Reader) -> bool:
     """Whether :func:`ensure_index` has work: a search asks first, so it mostly needs no write lock."""
     if _dialect(session) == "sqlite":
-        return not _sqlite_exists(session) or not _sqlite_in_step(session)
+        return not _sqlite_exists(session) or not _sqlite_in_step(session) or not _all_counted(session)
     return _dialect(session) == "postgresql" and not _pg_exists(session)
+
+
+def _all_counted(session: Reader) -> bool:
+    missing = f"SELECT 1 FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM {FTS_COUNTED})"
+    return not session.execute(text(f"SELECT EXISTS ({missing})")).scalar()
 
 
 def _ids(transcript_ids: Sequence[int]) -> str:
@@ -268,28 +291,35 @@ def forget_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
         )
     )
     session.execute(text(f"DELETE FROM {FTS_GROUPS} WHERE transcript_id IN ({_ids(transcript_ids)})"))
+    session.execute(text(f"DELETE FROM {FTS_COUNTED} WHERE transcript_id IN ({_ids(transcript_ids)})"))
 
 
-def index_transcripts(session: Session, transcript_ids: Sequence[int]) -> None:
-    """Put these transcripts' passages into the index (making the index first if there is none)."""
+def index_transcripts(session: Session, transcript_ids: Sequence[int], *, count_words: bool = True) -> None:
+    """Put these transcripts' passages into the index (making the index first if there is none), and
+    count their words unless ``count_words`` is false (then the first search does)."""
     if not transcript_ids:
         return
     if _dialect(session) == "sqlite":
         if not _sqlite_exists(session):
             _create_sqlite(session)  # indexes every passage, these included
-            return
-        session.execute(
-            text(
-                f"INSERT INTO {FTS}(rowid, text) SELECT id, text FROM passages "
-                f"WHERE transcript_id IN ({_ids(transcript_ids)})"
-            )
-        )
-        session.execute(
-            text(_others(f"transcript_id IN ({_ids(transcript_ids)}) AND")), {"other": f"*{AGREED}*"}
-        )
-        _count_words(session, f"transcript_id IN ({_ids(transcript_ids)}) AND")
+        else:
+            _add_to_sqlite(session, transcript_ids)
+        if count_words:
+            _count_words(session, transcript_ids)
     elif _dialect(session) == "postgresql" and not _pg_exists(session):
         _create_pg(session)
+
+
+def _add_to_sqlite(session: Session, transcript_ids: Sequence[int]) -> None:
+    session.execute(
+        text(
+            f"INSERT INTO {FTS}(rowid, text) SELECT id, text FROM passages "
+            f"WHERE transcript_id IN ({_ids(transcript_ids)})"
+        )
+    )
+    session.execute(
+        text(_others(f"transcript_id IN ({_ids(transcript_ids)}) AND")), {"other": f"*{AGREED}*"}
+    )
 
 
 def _fts_string(phrases: Sequence[Sequence[IndexTerm]]) -> str:
@@ -337,14 +367,15 @@ def word_counts(session: Reader, terms: Sequence[IndexTerm]) -> Subquery | None:
     (SQLite), without reading a text; the caller filters the groups. Passages whose words the index may
     split otherwise are left out (the caller reads them). None where the index cannot count.
 
-    One word (one form, not a prefix) is read from ``passage_fts_groups``, a row per group. Otherwise each
+    One word (one form, not a prefix) is read from ``passage_fts_groups``, a row per group, once every
+    transcript is counted there. Otherwise each
     form is looked up in the word list on its own (an ``OR`` of them would read the whole list); with
     several forms, an occurrence two of them match (``bel*`` and ``bellen``) counts once, and a passage
     holding two of them once, which per-word groups cannot tell. The passages' transcript and speaker come
     from a narrow index of their own, not from the passages' rows."""
     if _dialect(session) != "sqlite" or not _sqlite_exists(session):
         return None
-    if len(terms) == 1 and len(terms[0].forms) == 1 and not terms[0].prefix:
+    if len(terms) == 1 and len(terms[0].forms) == 1 and not terms[0].prefix and _all_counted(session):
         counted = text(
             f"SELECT transcript_id, nullif(speaker, 0) AS speaker_id, hits, passages FROM {FTS_GROUPS} "
             "WHERE term = :word"

@@ -128,9 +128,15 @@ def offsets_json(sentences: list[list[int]]) -> str:
 
 
 def insert_transcripts(
-    session: Session, batch: Sequence[tuple[ParsedTranscript, Sequence[str]]], *, language: str = "nl"
+    session: Session,
+    batch: Sequence[tuple[ParsedTranscript, Sequence[str]]],
+    *,
+    language: str = "nl",
+    count_words: bool = True,
 ) -> list[SaveResult]:
     """Insert transcripts the project does not hold yet; each comes with its turns' :func:`offsets_json`.
+    ``count_words``: count their words for the search index now, or leave it to the first search
+    (:mod:`codeer.store.search_index`).
 
     A first import of many files is where import time goes, so a batch of them is written with a few
     statements in all: the transcripts with their ids returned in order, then attributes, speakers and
@@ -179,7 +185,7 @@ def insert_transcripts(
             for number, (turn, sentences) in enumerate(zip(parsed.turns, offsets, strict=True), start=1)
         ]
     insert_rows(connection, Passage.__table__, PASSAGE_COLUMNS, rows)
-    index_transcripts(session, transcript_ids)
+    index_transcripts(session, transcript_ids, count_words=count_words)
     return [SaveResult(parsed.key, "new", passages=len(parsed.turns)) for parsed, _ in batch]
 
 

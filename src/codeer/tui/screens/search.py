@@ -34,6 +34,7 @@ from codeer.search.filters import Filters
 from codeer.search.hits import Hit, context, find_hits, passage_counts
 from codeer.search.text_query import parse_text_query
 from codeer.store.coding import CodingKey
+from codeer.store.search_index import ensure_index
 from codeer.store.workbench import CodeInfo, list_codes, list_transcripts, set_coding
 from codeer.tui import keymap
 from codeer.tui.dbqueue import describe_error
@@ -108,6 +109,13 @@ class SearchScreen(CodeerScreen[None]):
         }
         added = BindingsMap([Binding(k, f"code({cid})", show=False) for k, cid in keys.items()])
         self._bindings.key_to_bindings.update(added.key_to_bindings)
+        self.app.queue.start(  # as `codeer search` does: the index made, brought up to date, words counted
+            ensure_index,
+            lambda _: None,
+            lambda exc: self.notify(f"Search index: {describe_error(exc)}", severity="error"),
+            self.app.call_next,
+            wait=0,
+        )
 
     # -- searching --------------------------------------------------------------------------------------
 
