@@ -81,7 +81,8 @@ def find_hits(
         statement = statement.where(candidates(session, query.index_terms(), narrowed=narrowed))
     wanted = _coded(session, filters)
     hits: list[Hit] = []
-    result = session.execute(statement.execution_options(yield_per=FETCH_BATCH))
+    batch_size = FETCH_BATCH if limit is None else min(FETCH_BATCH, limit)  # the first hits come soon
+    result = session.execute(statement.execution_options(yield_per=batch_size))
     for batch in result.partitions():
         for pid, tid, key, number, sid, speaker, ms, text in batch:
             if wanted is not None and pid not in wanted:

@@ -80,6 +80,7 @@ class SearchScreen(CodeerScreen[None]):
         self.hits: list[Hit] = []
         self.coded: dict[int, set[int]] = {}
         self.codes: list[CodeInfo] = []
+        self.code_keys: dict[int, str] = {}
         self.generation = 0
         self.searching = False  # a search runs on its thread
         self.pending: tuple[int, str, str] | None = None  # the latest keystroke's search, not started yet
@@ -93,6 +94,7 @@ class SearchScreen(CodeerScreen[None]):
 
     def on_mount(self) -> None:
         self.codes = self.app.queue.call(list_codes)
+        self.code_keys = {c.id: c.key for c in self.codes}
         books = [c.codebook for c in self.codes]
         book = max(
             dict.fromkeys(books),
@@ -177,7 +179,8 @@ class SearchScreen(CodeerScreen[None]):
         self.hits, self.coded = found.hits, found.coded
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(self._line(hit)) for hit in found.hits])
+        width = options.size.width
+        options.add_options([Option(self._line(hit, width)) for hit in found.hits])
         if found.hits:
             options.highlighted = 0
         title = self.query_one("#search-title", Static)
@@ -189,14 +192,13 @@ class SearchScreen(CodeerScreen[None]):
         whose = "every coder's" if self.app.others_shown else "your"
         title.update(f"{counts}{shown} (moderators left out; codes: {whose} codings)")
 
-    def _line(self, hit: Hit) -> Text:
-        """``left hit right  transcript #n speaker  your codes`` on one line of the list's width."""
+    def _line(self, hit: Hit, width: int) -> Text:
+        """``left hit right  transcript #n speaker  your codes`` on one line of the list's ``width``."""
         left, word, right = context(hit.text, hit.start, hit.end)
         where = f"  {hit.transcript} #{hit.number} {hit.speaker}"
-        names = {c.id: c.key for c in self.codes}
+        names = self.code_keys
         mine = " ".join(sorted(names.get(c, "?") for c in self.coded.get(hit.passage_id, ())))
         codes = f"  [{mine}]" if mine else ""
-        width = self.query_one(OptionList).size.width
         room = max(0, width - 3 - LEFT - len(word) - len(where) - len(codes))
         line = Text(left[-LEFT:].rjust(LEFT))
         line.append(word, style="bold reverse")
@@ -255,7 +257,7 @@ class SearchScreen(CodeerScreen[None]):
             options = self.query_one(OptionList)
             for at, other in enumerate(self.hits):  # every listed hit in that passage shows it
                 if other.passage_id == hit.passage_id and at < options.option_count:
-                    options.replace_option_prompt_at_index(at, self._line(other))
+                    options.replace_option_prompt_at_index(at, self._line(other, options.size.width))
             what = "taken off" if shown else "put on"
             if changed:
                 self.notify(f"{name} {what} {where}", timeout=3)
