@@ -178,10 +178,14 @@ def _count_words(session: Session, transcript_ids: Sequence[int]) -> None:
         counters[1].update(set(found))
     for (transcript, speaker), (hits, holding) in groups.items():
         rows += [(term, transcript, speaker, n, holding[term]) for term, n in hits.items()]
+    # OR REPLACE: a transcript deleted behind the index's back may have left rows under a reused id; the
+    # index is then out of step too, and the next search rebuilds it all.
     connection = session.connection()
     if rows:
-        connection.exec_driver_sql(f"INSERT INTO {FTS_GROUPS} VALUES (?, ?, ?, ?, ?)", rows)
-    connection.exec_driver_sql(f"INSERT INTO {FTS_COUNTED} VALUES (?)", [(t,) for t in transcript_ids])
+        connection.exec_driver_sql(f"INSERT OR REPLACE INTO {FTS_GROUPS} VALUES (?, ?, ?, ?, ?)", rows)
+    connection.exec_driver_sql(
+        f"INSERT OR REPLACE INTO {FTS_COUNTED} VALUES (?)", [(t,) for t in transcript_ids]
+    )
 
 
 def _create_pg(session: Session) -> bool:
