@@ -14,6 +14,9 @@ from codeer.cli.main import main
 from codeer.store.database import Database, open_database
 
 pytest_plugins = ["conftest_backends"]
+# The team tests import pg_team's helpers before their own ``pytest_plugins`` loads it: registered here,
+# its asserts are rewritten whichever comes first (pytest warned otherwise).
+pytest.register_assert_rewrite("pg_team")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CODEBOOKS = sorted((ROOT / "codebooks").glob("*.yaml"))
