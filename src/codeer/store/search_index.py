@@ -372,11 +372,11 @@ def word_counts(session: Reader, terms: Sequence[IndexTerm]) -> Subquery | None:
     split otherwise are left out (the caller reads them). None where the index cannot count.
 
     One word (one form, not a prefix) is read from ``passage_fts_groups``, a row per group, once every
-    transcript is counted there. Otherwise each
-    form is looked up in the word list on its own (an ``OR`` of them would read the whole list); with
-    several forms, an occurrence two of them match (``bel*`` and ``bellen``) counts once, and a passage
-    holding two of them once, which per-word groups cannot tell. The passages' transcript and speaker come
-    from a narrow index of their own, not from the passages' rows."""
+    transcript is counted there. Otherwise each form is looked up in the word list on its own (an ``OR``
+    of them would read the whole list); with several forms, an occurrence two of them match (``bel*`` and
+    ``bellen``) counts once, and a passage holding two of them once, which per-word groups cannot tell.
+    The passages' transcript and speaker come from a narrow index of their own, not from the passages'
+    rows."""
     if _dialect(session) != "sqlite" or not _sqlite_exists(session):
         return None
     if len(terms) == 1 and len(terms[0].forms) == 1 and not terms[0].prefix and _all_counted(session):
