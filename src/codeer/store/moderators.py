@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, func, select, union
 
 from codeer.model.tables import speaker_attributes, speakers
 
@@ -39,14 +39,18 @@ class ModeratorRule:
         return name.strip().lower() in self.names
 
     def speaker_ids(self) -> Select[int]:
-        """The same rule in SQL: the ids of every moderator speaker (filter further by transcript)."""
+        """The same rule in SQL: the ids of every moderator speaker (filter further by transcript).
+
+        Set-based: the role attributes and the speakers' names are each read once (a subquery per speaker
+        took twice as long on a project of 12,000 speakers, and every search without moderators asks)."""
         attribute, speaker = speaker_attributes.c, speakers.c
-        role_of = and_(attribute.speaker_id == speaker.id, func.lower(attribute.name).in_(ROLE_ATTRIBUTES))
-        has_role = exists().where(role_of)
-        role_value = func.lower(func.trim(attribute.value))
-        moderator_role = exists().where(role_of, role_value.in_(self.roles))
-        named = and_(~has_role, func.lower(func.trim(speaker.name)).in_(self.names))
-        return select(speaker.id).where(or_(moderator_role, named))
+        role = func.lower(attribute.name).in_(ROLE_ATTRIBUTES)
+        with_role = select(attribute.speaker_id).where(role)
+        by_role = with_role.where(func.lower(func.trim(attribute.value)).in_(self.roles))
+        by_name = select(speaker.id).where(
+            func.lower(func.trim(speaker.name)).in_(self.names), speaker.id.not_in(with_role)
+        )
+        return select(speaker.id).where(speaker.id.in_(union(by_role, by_name)))
 
 
 DEFAULT_RULE = ModeratorRule()
