@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from codeer.analysis.segments import segment_csv, segment_rows
+from codeer.analysis.segments import segment_rows
+from codeer.analysis.segments_csv import segment_csv
 from codeer.export.layouts import segment_table
 from codeer.export.tables import write_table
 from codeer.model import Code, Passage, Speaker, TranscriptAttribute
