@@ -35,6 +35,14 @@ class StandardExport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # table, why
 
 
+def check_request(suffix: str, excel: bool, skip: tuple[str, ...]) -> None:
+    """Refuse a format codeer cannot write or an unknown table to skip, before any work is done."""
+    check_format(Path(f"table{suffix}"), excel)
+    unknown = [name for name in skip if name not in TABLES]
+    if unknown:
+        raise CodeerError(f"no standard table {', '.join(unknown)} (tables: {', '.join(TABLES)})")
+
+
 def export_all(
     session: Session,
     folder: Path,
@@ -53,10 +61,7 @@ def export_all(
     Everything is read in ``session``, one transaction, so the tables agree with each other. ``skip`` names
     tables not to write (e.g. ``segments``, the largest by far).
     """
-    check_format(Path(f"table{suffix}"), excel)
-    unknown = [name for name in skip if name not in TABLES]
-    if unknown:
-        raise CodeerError(f"no standard table {', '.join(unknown)} (tables: {', '.join(TABLES)})")
+    check_request(suffix, excel, skip)
     report = StandardExport()
     names = [name for name in TABLES if name not in skip]
     known = known_attributes(session)
