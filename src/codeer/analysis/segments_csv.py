@@ -16,14 +16,14 @@ What makes it fast (a million codings: the query once took 3.7 s of CPU, now abo
   is the filter;
 - a coding's memo (empty for most) is checked for quoting and the formula guard only when it has text, and
   the passage memos are joined only when there are any;
-- the lines reach Python as the driver returns them, without SQLAlchemy's row objects.
+- a transcript's lines reach Python as one text made by the database (``group_concat``, ``string_agg``),
+  not as a million rows.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +37,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    aggregate_order_by,
     bindparam,
     case,
     cast,
@@ -102,10 +103,8 @@ def segment_csv(
         for number, tid in enumerate(order, start=1):
             if progress is not None:
                 progress(f"transcript {number}/{len(order)}")
-            result = conn.execute(query, {"tid": tid})
-            lines = result.cursor.fetchall()  # one text column, nothing to convert: the driver's tuples
-            result.close()
-            yield len(lines), "".join(map(itemgetter(0), lines))
+            rows, lines = conn.execute(query, {"tid": tid}).one()
+            yield rows, lines or ""
     finally:
         if not conn.closed:  # (a connection closed under a stopped export took its temporary tables along)
             for table in temporary.values():
@@ -162,8 +161,14 @@ def _passage_cells(
 
 
 def _csv_query(session: Session, temporary: dict[str, Table], delimiter: str, *, memos: bool) -> Select:
-    """One transcript's lines (parameter ``tid``) in reading order: the passage's cells, then the coding's
-    (code, coder, span, memo, the coder's passage memo, quote). ``memos``: some passage has a memo."""
+    """The number of a transcript's lines (parameter ``tid``) and the lines, in reading order, as one text:
+    each the passage's cells, then the coding's (code, coder, span, memo, the coder's passage memo, quote).
+    ``memos``: some passage has a memo.
+
+    PostgreSQL orders the lines inside ``string_agg``. SQLite before 3.44 has no order inside an aggregate:
+    the lines come from a subquery with ``ORDER BY``, which SQLite runs in order and does not flatten into
+    an aggregate query nor drop (it omits a subquery's ORDER BY only under a join or an ORDER BY of its
+    own); ``tests/test_segments_csv.py`` holds the result to the order of the rows."""
     passage, code, coder, memo_table = (temporary[name] for name in ("passage", "code", "coder", "memo"))
     memo = CODINGS.c.memo
     memo_cell = case((memo == "", ""), else_=csv_cell_sql(memo, delimiter, guard_prefix_sql(memo)))
@@ -189,11 +194,10 @@ def _csv_query(session: Session, temporary: dict[str, Table], delimiter: str, *,
         session, passage.c.a, code.c.a, coder.c.a, CODINGS.c.start, d, CODINGS.c.end, d, memo_cell, d,
         on_passage, d, text_cell, literal("\r\n"),
     )  # fmt: skip
-    return (
-        select(line)
-        .select_from(source)
-        .where(PASSAGES.c.transcript_id == bindparam("tid"))
-        .order_by(
-            PASSAGES.c.number, code.c.rank, coder.c.rank, func.coalesce(CODINGS.c.start, -1), CODINGS.c.end
-        )
-    )
+    keys = (PASSAGES.c.number, code.c.rank, coder.c.rank, func.coalesce(CODINGS.c.start, -1), CODINGS.c.end)
+    lines = select(line.label("line")).select_from(source).where(PASSAGES.c.transcript_id == bindparam("tid"))
+    if session.get_bind().dialect.name != "sqlite":
+        joined = aggregate_order_by(func.string_agg(line, literal("")), *keys)
+        return lines.with_only_columns(func.count(), joined)
+    ordered = lines.order_by(*keys).subquery("lines")
+    return select(func.count(), func.group_concat(ordered.c.line, literal("")))
