@@ -54,8 +54,13 @@ def test_the_second_process_writes_the_bytes_one_process_writes(
     try:
         one = export_project(db, hand_project / "one", excel=excel, beside=False)
         assert not children
-        two = export_project(db, hand_project / "two", excel=excel)
+        seen: list[tuple[int, int, str]] = []
+        two = export_project(db, hand_project / "two", excel=excel, progress=lambda *a: seen.append(a))
         assert len(children) == 1
+        assert seen[0] == (0, 8, "frequencies") and seen[-2:] == [
+            (7, 8, "segments (second process)"),
+            (8, 8, "done"),
+        ]
     finally:
         db.close()
     assert [(p.name, rows) for p, rows in one.written] == [(p.name, rows) for p, rows in two.written]

@@ -65,23 +65,30 @@ def export_project(
     """:func:`~codeer.export.standard.export_all` of ``db`` in a reading transaction of its own; with
     ``beside`` (and where it helps) the segments are written by a second process on the same snapshot."""
     run = partial(export_all, folder=folder, coders=coders, rollup=rollup, pseudonymise=pseudonymise,
-                  moderators=moderators, suffix=suffix, excel=excel, progress=progress)  # fmt: skip
+                  moderators=moderators, suffix=suffix, excel=excel)  # fmt: skip
     database_text = suffix == ".csv" and not pseudonymise and db.dialect == "sqlite"
     split = beside and SEGMENTS not in skip and database_text and forking_helps()
     if not split:
         with db.read_session() as session:
-            return run(session, skip=skip)
+            return run(session, skip=skip, progress=progress)
     check_request(suffix, excel, skip)
     path = folder / f"{SEGMENTS}{suffix}"
+    steps = len(STANDARD_TABLES) - len(set(skip))
+
+    def tables(done: int, _total: int, label: str) -> None:  # the segments come last, then "done"
+        if progress and label != "done":
+            progress(done, steps, label)
+
     with _writer_paused(db) as resume, _SegmentsChild(db, path, coders, excel) as child:
         with db.read_session() as session:
             _first_read(session)
             child.wait_ready()
             resume()
-            report = run(session, skip=(*skip, SEGMENTS))
-        if progress:
-            progress(0, 1, SEGMENTS)
+            report = run(session, skip=(*skip, SEGMENTS), progress=tables)
+        tables(steps - 1, steps, f"{SEGMENTS} (second process)")
         rows = child.finish()
+    if progress:
+        progress(steps, steps, "done")
     written = dict(report.written)
     written[path] = rows
     report.written = sorted(written.items(), key=lambda item: _place(item[0], suffix))
