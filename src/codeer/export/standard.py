@@ -4,7 +4,9 @@ Frequencies overall, per organisation, per quadrant and per organisation × quad
 organisation and per quadrant; every coded segment as a quote; the codebook with counts. A table whose
 attributes the project does not have (no ``quadrant`` anywhere) is skipped and reported, not an error, so
 the command also serves studies grouped otherwise. All tables are read in one transaction: they agree with
-each other even while coders keep working.
+each other even while coders keep working. The command runs it through
+:func:`codeer.export.beside.export_project`, which may hand the segments to a second process reading the
+same snapshot.
 """
 
 from __future__ import annotations
