@@ -44,6 +44,7 @@ def _awkward_study(db) -> None:
             session.execute(update(Passage).where(Passage.id == passage.id).values(text=text))
         session.execute(update(Speaker).where(Speaker.name == "Fatima").values(name='Fatima "F", 34'))
         session.execute(update(TranscriptAttribute).values(value="=Vitens, Q1"))
+        session.execute(update(Code).values(position=1000 - Code.position))  # codebook order unlike id order
         coder = get_or_create_coder(session, "-de Vries, J.").id
         code = session.scalars(select(Code.id).order_by(Code.id)).first()
         assert code is not None
