@@ -4,7 +4,8 @@ frequency and co-occurrence tables from a codings CSV, in the same run.
 Each route runs as its own process, measured with ``os.wait4``: wall time, CPU time (user + system, which
 other work on the machine disturbs less) and peak resident memory (goal for the export: under 300 MB).
 
-- ``export all``: every standard table, including all codings as quotes (``segments``) and the codebook;
+- ``export all``: every standard table, including all codings as quotes (``segments``) and the codebook; on
+  Linux with two cores the segments are written by a second process (its CPU time counts in the figures);
 - ``export all --skip segments,codebook``: the same tables the pandas route computes;
 - the bare quotes: Python's ``sqlite3`` and ``csv.writer`` writing the same codings with their quote (one
   join, no formula guard, no memo of the passage), beside ``export all`` writing the segments alone: how
@@ -15,7 +16,10 @@ other work on the machine disturbs less) and peak resident memory (goal for the 
 
 The two routes' frequency and co-occurrence tables are compared, so the figures are for equal results.
 
-    python bench/bench_export.py [--codings 1000000] [--keep DIR]
+``--compare SRC`` also times ``export all`` with another copy of codeer's ``src`` folder (e.g. the code before
+a change), alternated with this one ``--repeat`` times, and checks that both wrote the same bytes.
+
+    python bench/bench_export.py [--codings 1000000] [--keep DIR] [--compare SRC] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,14 +53,16 @@ class Run:
     work: tuple[float, float] | None = None  # (wall, cpu) of the work alone, without start-up, if reported
 
 
-def measure(command: list[str]) -> Run:
+def measure(command: list[str], source: Path | None = None) -> Run:
     """Run ``command`` as a child process; its wall time, CPU time and peak RSS (Linux: kB → MB).
 
-    A child that prints ``work WALL CPU`` reports the time of its work alone (imports excluded).
+    A child that prints ``work WALL CPU`` reports the time of its work alone (imports excluded). ``source``:
+    another ``src`` folder of codeer to run it with.
     """
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(command, stdout=out)
+        process = subprocess.Popen(command, stdout=out, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -67,7 +74,9 @@ def measure(command: list[str]) -> Run:
 
 
 def _clocks() -> tuple[float, float]:
-    return time.perf_counter(), time.process_time()
+    """Wall time and CPU time, the latter with the CPU of children waited for (export all's segments)."""
+    times = os.times()
+    return time.perf_counter(), times.user + times.system + times.children_user + times.children_system
 
 
 def _report_work(started: tuple[float, float]) -> None:
@@ -77,13 +86,12 @@ def _report_work(started: tuple[float, float]) -> None:
 
 def codeer_route(project: Path, out: Path, skip: str) -> None:
     """``export all`` as the CLI runs it, timed without the interpreter's and the CLI's start-up."""
-    from codeer.export.standard import export_all
+    from codeer.export.beside import export_project
     from codeer.store.database import open_database
 
     started = _clocks()
     db = open_database(f"sqlite:///{project / 'codeer.db'}")
-    with db.session() as session:
-        export_all(session, out, skip=tuple(filter(None, skip.split(","))))
+    export_project(db, out, skip=tuple(filter(None, skip.split(","))))
     db.close()
     _report_work(started)
 
@@ -193,6 +201,28 @@ def compare(codeer_dir: Path, pandas_dir: Path) -> int:
     return compared
 
 
+def alternated(codeer: list[str], tmp: Path, other: Path, repeat: int) -> None:
+    """``export all`` with this code and with the ``src`` folder ``other``, alternated ``repeat`` times (a
+    loaded machine slows both alike); the medians, their ratio, and whether every file has the same bytes."""
+    runs: dict[str, list[Run]] = {"this": [], "that": []}
+    for _ in range(repeat):
+        for label, source in (("this", None), ("that", other)):
+            runs[label].append(measure([*codeer, "--dir", str(tmp / f"ab-{label}")], source))
+    this, that = (
+        (statistics.median(r.wall for r in runs[k]), statistics.median(r.cpu for r in runs[k])) for k in runs
+    )
+    same = _files(tmp / "ab-this") == _files(tmp / "ab-that")
+    print(f"export all, median of {repeat} alternated: wall {this[0]:.2f} s, cpu {this[1]:.2f} s; {other}: "
+          f"wall {that[0]:.2f} s, cpu {that[1]:.2f} s; ratio wall {this[0] / that[0]:.2f}x, cpu "
+          f"{this[1] / that[1]:.2f}x; same bytes: {same}")  # fmt: skip
+    for label in runs:
+        print(f"  {label} wall: {', '.join(f'{r.wall:.2f}' for r in runs[label])}")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codings", type=int, default=1_000_000)
@@ -204,6 +234,8 @@ def main() -> None:
         "--bare-route", nargs=2, type=Path, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS
     )
     parser.add_argument("--codeer-route", nargs=3, metavar=("PROJECT", "OUT", "SKIP"), help=argparse.SUPPRESS)
+    parser.add_argument("--compare", type=Path, metavar="SRC", help="also time export all with SRC")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each for --compare")
     args = parser.parse_args()
     if args.pandas_route:
         pandas_route(*args.pandas_route)
@@ -234,6 +266,8 @@ def main() -> None:
         full_work = measure([*inside, str(Path(tmp) / "all-work"), ""])
         tables_work = measure([*inside, str(Path(tmp) / "tables-work"), "segments,codebook"])
         cells = compare(Path(tmp) / "tables", Path(tmp) / "pandas")
+        if args.compare:
+            alternated(codeer, Path(tmp), args.compare.resolve(), args.repeat)
         segments = sum(1 for _ in (Path(tmp) / "all" / "segments.csv").open(encoding="utf-8")) - 1
 
     print(f"same results: {cells} frequency and co-occurrence rows agree; {segments:,} segments exported")
@@ -254,8 +288,8 @@ def main() -> None:
     print("the work alone, without start-up (imports):")
     assert pandas.work and full_work.work and tables_work.work
     for label, (wall, cpu) in (
-        ("export_all(), 8 tables", full_work.work),
-        ("export_all(), same 6 tables", tables_work.work),
+        ("export_project(), 8 tables", full_work.work),
+        ("export_project(), same 6 tables", tables_work.work),
         ("pandas, 6 tables", pandas.work),
     ):
         print(f"  {label:42} {wall:8.2f} {cpu:8.2f}")

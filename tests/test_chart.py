@@ -273,7 +273,7 @@ def test_the_painter_draws_the_same_bytes_in_a_second_process_and_here(
         figures = [build_figure(session, Options(k)) for k in ("frequencies", "cooccurrence", "network")]
     expected = [render(figure, "svg") for figure in figures]
     for forked in (True, False):
-        monkeypatch.setattr(painter, "_forking_helps", lambda forked=forked: forked)
+        monkeypatch.setattr(painter, "forking_helps", lambda forked=forked: forked)
         with painter.Painter() as drawing:
             assert bool(drawing._pid) == forked  # noqa: SLF001 - which way it drew is the point
             tickets = [drawing.draw(figure, "svg") for figure in figures]
@@ -284,7 +284,7 @@ def test_the_painter_draws_the_same_bytes_in_a_second_process_and_here(
 def test_a_painter_that_dies_leaves_the_drawing_to_this_process(
     hand, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(painter, "_forking_helps", lambda: True)
+    monkeypatch.setattr(painter, "forking_helps", lambda: True)
     with hand.read_session() as session:
         figure = build_figure(session, Options("network"))
     with painter.Painter() as drawing:

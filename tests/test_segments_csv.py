@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from codeer.analysis.segments import segment_csv, segment_rows
+from codeer.analysis.segments import segment_rows
+from codeer.analysis.segments_csv import segment_csv
 from codeer.export.layouts import segment_table
 from codeer.export.tables import write_table
 from codeer.model import Code, Passage, Speaker, TranscriptAttribute
@@ -43,6 +44,7 @@ def _awkward_study(db) -> None:
             session.execute(update(Passage).where(Passage.id == passage.id).values(text=text))
         session.execute(update(Speaker).where(Speaker.name == "Fatima").values(name='Fatima "F", 34'))
         session.execute(update(TranscriptAttribute).values(value="=Vitens, Q1"))
+        session.execute(update(Code).values(position=1000 - Code.position))  # codebook order unlike id order
         coder = get_or_create_coder(session, "-de Vries, J.").id
         code = session.scalars(select(Code.id).order_by(Code.id)).first()
         assert code is not None

@@ -16,29 +16,17 @@ rather than joined to every coding.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import (
-    Column,
     ColumnElement,
     FromClause,
-    Insert,
-    Integer,
-    MetaData,
     Select,
-    String,
-    Table,
-    Text,
-    bindparam,
     case,
-    cast,
     func,
-    insert,
     select,
 )
 from sqlalchemy.orm import Session
@@ -47,7 +35,7 @@ from codeer.analysis.cells import coded_passages
 from codeer.analysis.codes import CODES, CODINGS, CodeInfo, Selection, load_codes
 from codeer.analysis.pseudonyms import Pseudonyms, build_pseudonyms
 from codeer.errors import CodeerError
-from codeer.formulas import csv_cell, csv_cell_sql, guard, guard_prefix_sql, guard_sql, unguard
+from codeer.formulas import guard, guard_sql, unguard
 from codeer.model import Coder, Memo, Speaker, SpeakerAttribute, Transcript, TranscriptAttribute
 from codeer.store.coders import coder_ids
 from codeer.store.groups import (
@@ -94,7 +82,7 @@ def clock(ms: int | None) -> str:
 
 
 @dataclass
-class _Lookups:
+class Lookups:
     """What every quote row needs besides the coding: read once, looked up per row."""
 
     labels: list[str]  # attribute columns: transcript attributes, then speaker.NAME
@@ -108,9 +96,9 @@ class _Lookups:
     passage_memos: dict[tuple[int, int], str]  # (passage id, coder id) → the coder's memo(s) on the passage
 
 
-def _lookups(
+def segment_lookups(
     session: Session, pseudonymise: bool, moderators: ModeratorRule = DEFAULT_RULE, neutralised: bool = False
-) -> _Lookups:
+) -> Lookups:
     """The lookups; ``neutralised``: their text as written into a table cell (guarded)."""
     cell = guard if neutralised else _same
     known = known_attributes(session)
@@ -144,7 +132,7 @@ def _lookups(
     names_of = {cid: (cell(code.ref), cell(code.name)) for cid, code in codes.items()}
     coders = {cid: cell(name) for cid, name in session.execute(select(Coder.id, Coder.name))}
     memos = _passage_memos(session)
-    return _Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, neutralised, memos)
+    return Lookups(labels, codes, transcripts, speakers, pseudonyms, names_of, coders, neutralised, memos)
 
 
 def _same(text: str) -> str:
@@ -178,7 +166,7 @@ def _query(
     )
     memo: ColumnElement[str] = func.coalesce(CODINGS.c.memo, "")
     if guarded:
-        text, memo = guard_sql(text, _first_of_quote()), guard_sql(memo)
+        text, memo = guard_sql(text, first_of_quote()), guard_sql(memo)
     source: FromClause = (
         PASSAGES.join(CODINGS, CODINGS.c.passage_id == PASSAGES.c.id)
         .join(CODES, CODES.c.id == CODINGS.c.code_id)
@@ -214,12 +202,12 @@ def _query(
     return query, columns
 
 
-def _first_of_quote() -> ColumnElement[str]:
+def first_of_quote() -> ColumnElement[str]:
     """The first character of a coding's quote, without cutting the quote out."""
     return func.substr(PASSAGES.c.text, func.coalesce(CODINGS.c.start, 0) + 1, 1)
 
 
-def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]:
+def _rows(session: Session, lookups: Lookups, query: Select) -> Iterator[tuple]:
     """Quote rows: FIXED_BEFORE, the attribute values, then FIXED_AFTER (text cells neutralised if the
     lookups are; with pseudonyms, memo and quote are guarded here, after the names in them are replaced)."""
     transcripts, speakers, pseudonyms = lookups.transcripts, lookups.speakers, lookups.pseudonyms
@@ -244,7 +232,7 @@ def _rows(session: Session, lookups: _Lookups, query: Select) -> Iterator[tuple]
 
 def segment_columns(session: Session) -> list[str]:
     """The columns of :func:`segment_rows` (``code`` is the code's ref, as in codings files)."""
-    return [*FIXED_BEFORE, *_lookups(session, False).labels, *FIXED_AFTER]
+    return [*FIXED_BEFORE, *segment_lookups(session, False).labels, *FIXED_AFTER]
 
 
 def segment_rows(
@@ -259,7 +247,7 @@ def segment_rows(
     """Every coding of ``coders`` (everyone's if empty) as a row of :func:`segment_columns`; streamed, a
     transcript at a time, transcripts by key. ``progress`` hears ``"transcript i/n"`` before each.
     ``neutralised``: every text cell as written into a table (:func:`codeer.formulas.guard`)."""
-    lookups = _lookups(session, pseudonymise, moderators, neutralised)
+    lookups = segment_lookups(session, pseudonymise, moderators, neutralised)
     query, _ = _query(session, coders, guarded=neutralised and not pseudonymise)
     keys = {tid: unguard(key) if neutralised else key for tid, (key, _, _) in lookups.transcripts.items()}
     order = sorted(keys, key=keys.__getitem__)
@@ -267,136 +255,6 @@ def segment_rows(
         if progress is not None:
             progress(f"transcript {number}/{len(order)}")
         yield from _rows(session, lookups, query.where(PASSAGES.c.transcript_id == tid))
-
-
-def segment_csv(
-    session: Session,
-    coders: tuple[str, ...] = (),
-    *,
-    delimiter: str = ",",
-    progress: Callable[[str], None] | None = None,
-) -> Iterator[tuple[int, str]]:
-    """:func:`segment_rows` (neutralised, without pseudonyms) as CSV text written by the database: for each
-    transcript, the number of rows and their lines, each cell quoted as Python's ``csv`` writer quotes it
-    (:func:`codeer.formulas.csv_cell`). No Python object is made per cell: the few names and attributes are
-    escaped once into temporary tables, each passage's cells (transcript, number, time, speaker and the
-    attributes) are written once into another, and the query of the codings adds the code, the coder, the
-    span, the guarded and escaped memo and quote, one string per coding. ``tests/test_segments_csv.py``
-    holds it to the bytes the ``csv`` writer makes of :func:`segment_rows`.
-    """
-    lookups = _lookups(session, False, neutralised=True)
-
-    def cells(values: tuple[str, ...]) -> str:
-        return "".join(delimiter + csv_cell(value, delimiter) for value in values)
-
-    def escaped(text: str) -> str:
-        return csv_cell(text, delimiter)
-
-    speakers = {sid: (escaped(name), cells(values)) for sid, (name, values) in lookups.speakers.items()}
-    nobody = speakers.pop(None)
-    fragments: dict[str, list[dict[str, Any]]] = {
-        "transcript": [{"id": tid, "a": escaped(key) + delimiter + escaped(title) + delimiter,
-                        "b": cells(values)} for tid, (key, title, values) in lookups.transcripts.items()],
-        "speaker": [{"id": sid, "a": name, "b": attributes} for sid, (name, attributes) in speakers.items()],
-        "code": [{"id": cid, "a": escaped(ref) + delimiter + escaped(name), "b": ""}
-                 for cid, (ref, name) in lookups.code_names.items()],
-        "coder": [{"id": cid, "a": escaped(name), "b": ""} for cid, name in lookups.coders.items()],
-        "memo": [{"id": pid, "coder": coder, "a": escaped(guard(memo)), "b": ""}
-                 for (pid, coder), memo in lookups.passage_memos.items()],
-        "passage": [],
-    }  # fmt: skip
-    conn = session.connection()
-    temporary = {name: _temporary(name) for name in fragments}
-    try:
-        for name, table in temporary.items():
-            table.create(conn)
-            if fragments[name]:
-                conn.execute(insert(table), fragments[name])
-        conn.execute(_passage_cells(temporary, delimiter, nobody))
-        query = _csv_query(session, coders, temporary, delimiter)
-        keys = {tid: unguard(key) for tid, (key, _, _) in lookups.transcripts.items()}
-        order = sorted(keys, key=keys.__getitem__)
-        for number, tid in enumerate(order, start=1):
-            if progress is not None:
-                progress(f"transcript {number}/{len(order)}")
-            lines = conn.execute(query, {"tid": tid}).scalars().all()
-            yield len(lines), "".join(lines)
-    finally:
-        if not conn.closed:  # (a connection closed under a stopped export took its temporary tables along)
-            for table in temporary.values():
-                table.drop(conn, checkfirst=True)
-
-
-def _temporary(name: str) -> Table:
-    """A temporary table of escaped cells by id (for passage memos: by passage and coder)."""
-    columns = [Column("id", Integer, primary_key=True)]
-    if name == "memo":
-        columns.append(Column("coder", Integer, primary_key=True))
-    return Table(f"segment_{name}_{uuid.uuid4().hex[:12]}", MetaData(), *columns, Column("a", Text),
-                 Column("b", Text), prefixes=["TEMPORARY"])  # fmt: skip
-
-
-def _passage_cells(temporary: dict[str, Table], delimiter: str, nobody: tuple[str, str]) -> Insert:
-    """Every passage's cells up to the code's (``a``: transcript, title, number, time, speaker, the
-    transcript's and the speaker's attributes, each with the delimiter after it) and its text as the quote
-    of a coding of the whole passage (``b``, guarded and escaped once for all its codings)."""
-    transcript, speaker = temporary["transcript"], temporary["speaker"]
-    seconds = PASSAGES.c.start_ms // 1000
-    minutes, hours = seconds // 60 % 60, seconds // 3600
-
-    def two(value: ColumnElement[int]) -> ColumnElement[str]:
-        return case((value < 10, "0"), else_="") + cast(value, String)
-
-    clock_sql = case(
-        (PASSAGES.c.start_ms.is_(None), ""),
-        else_=cast(hours, String) + ":" + two(minutes) + ":" + two(seconds % 60),
-    )  # as clock()
-    d = delimiter
-    head = (
-        transcript.c.a + cast(PASSAGES.c.number, String) + d + clock_sql + d
-        + func.coalesce(speaker.c.a, nobody[0]) + transcript.c.b + func.coalesce(speaker.c.b, nobody[1]) + d
-    )  # fmt: skip
-    text = func.coalesce(PASSAGES.c.text, "")
-    cells = (
-        select(PASSAGES.c.id, head, csv_cell_sql(text, delimiter, guard_prefix_sql(text)))
-        .join(transcript, transcript.c.id == PASSAGES.c.transcript_id)
-        .outerjoin(speaker, speaker.c.id == PASSAGES.c.speaker_id)
-    )
-    return insert(temporary["passage"]).from_select(["id", "a", "b"], cells)
-
-
-def _csv_query(
-    session: Session, coders: tuple[str, ...], temporary: dict[str, Table], delimiter: str
-) -> Select:
-    """One transcript's lines (parameter ``tid``): the passage's cells, then the coding's."""
-    query, _ = _query(session, coders)
-    *_, memo, _ = query.selected_columns
-    memo_cell = csv_cell_sql(memo, delimiter, guard_prefix_sql(memo))
-    passage, code, coder, memos = (temporary[name] for name in ("passage", "code", "coder", "memo"))
-    span = func.coalesce(
-        func.substr(PASSAGES.c.text, CODINGS.c.start + 1, CODINGS.c.end - CODINGS.c.start), ""
-    )
-    text_cell = case(
-        (CODINGS.c.start.is_(None), passage.c.b),
-        else_=csv_cell_sql(span, delimiter, guard_prefix_sql(span, _first_of_quote())),
-    )
-
-    def number(value: ColumnElement[int]) -> ColumnElement[str]:
-        return func.coalesce(cast(value, String), "")
-
-    d = delimiter
-    line = (
-        passage.c.a + code.c.a + d + coder.c.a + d + number(CODINGS.c.start) + d + number(CODINGS.c.end) + d
-        + memo_cell + d + func.coalesce(memos.c.a, "") + d + text_cell + "\r\n"
-    )  # fmt: skip
-    return (
-        query.with_only_columns(line)
-        .join(passage, passage.c.id == PASSAGES.c.id)
-        .join(code, code.c.id == CODINGS.c.code_id)
-        .join(coder, coder.c.id == CODINGS.c.coder_id)
-        .outerjoin(memos, (memos.c.id == PASSAGES.c.id) & (memos.c.coder == CODINGS.c.coder_id))
-        .where(PASSAGES.c.transcript_id == bindparam("tid"))
-    )
 
 
 def quotes(
@@ -417,7 +275,7 @@ def quotes(
     grouping = resolve_attributes(session, selection.by)
     if len(group) != len(grouping):
         raise CodeerError(f"a group of {len(grouping)} value(s) is needed for --by {','.join(selection.by)}")
-    lookups = _lookups(session, pseudonymise, moderators)
+    lookups = segment_lookups(session, pseudonymise, moderators)
     query, columns = _query(session, selection.coders, grouping)
     query = query.where(*(c == v for c, v in zip(columns, group, strict=True)))
     coded = coded_passages(session, selection)

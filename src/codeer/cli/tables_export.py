@@ -157,22 +157,23 @@ def register_export(sub: argparse._SubParsersAction) -> None:
 
 def run_all(ctx: Context, args: argparse.Namespace) -> int:
     from codeer.analysis import parse_names
-    from codeer.export.standard import export_all
+    from codeer.export.beside import export_project
 
     folder = args.dir or ctx.project / "exports"
     with ctx.db.read_session() as session:
-        report = export_all(
-            session,
-            folder,
-            coders=tuple(ctx.readable(session, parse_names(args.coders))),
-            rollup=args.rollup,
-            pseudonymise=args.pseudonymise,
-            moderators=ctx.settings.moderators,
-            suffix=f".{args.format}",
-            excel=args.excel,
-            skip=parse_names(args.skip),
-            progress=StderrProgress("export"),
-        )
+        coders = tuple(ctx.readable(session, parse_names(args.coders)))
+    report = export_project(
+        ctx.db,
+        folder,
+        coders=coders,
+        rollup=args.rollup,
+        pseudonymise=args.pseudonymise,
+        moderators=ctx.settings.moderators,
+        suffix=f".{args.format}",
+        excel=args.excel,
+        skip=parse_names(args.skip),
+        progress=StderrProgress("export"),
+    )
     for path, rows in report.written:
         print(f"{path}: {rows} row(s)")
     for name, why in report.skipped:

@@ -20,7 +20,8 @@ from codeer.analysis import (
     frequencies,
     group_label,
 )
-from codeer.analysis.segments import segment_columns, segment_csv, segment_rows
+from codeer.analysis.segments import segment_columns, segment_rows
+from codeer.analysis.segments_csv import segment_csv
 from codeer.export.tables import Cell, Table
 from codeer.store.moderators import DEFAULT_RULE, ModeratorRule
 
@@ -111,7 +112,7 @@ def segment_table(
 ) -> Table:
     """Every coding as a quote, streamed: iterate its rows while ``session`` is open. The rows come
     neutralised from the query; without pseudonyms a CSV file gets them as text the database wrote
-    (:func:`~codeer.analysis.segments.segment_csv`: a million of them without a Python object per cell)."""
+    (:func:`~codeer.analysis.segments_csv.segment_csv`: a million without a Python object per cell)."""
     rows = segment_rows(
         session, coders, pseudonymise=pseudonymise, moderators=moderators, progress=progress, neutralised=True
     )

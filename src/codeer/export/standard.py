@@ -4,7 +4,9 @@ Frequencies overall, per organisation, per quadrant and per organisation × quad
 organisation and per quadrant; every coded segment as a quote; the codebook with counts. A table whose
 attributes the project does not have (no ``quadrant`` anywhere) is skipped and reported, not an error, so
 the command also serves studies grouped otherwise. All tables are read in one transaction: they agree with
-each other even while coders keep working.
+each other even while coders keep working. The command runs it through
+:func:`codeer.export.beside.export_project`, which may hand the segments to a second process reading the
+same snapshot.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ class StandardExport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # table, why
 
 
+def check_request(suffix: str, excel: bool, skip: tuple[str, ...]) -> None:
+    """Refuse a format codeer cannot write or an unknown table to skip, before any work is done."""
+    check_format(Path(f"table{suffix}"), excel)
+    unknown = [name for name in skip if name not in TABLES]
+    if unknown:
+        raise CodeerError(f"no standard table {', '.join(unknown)} (tables: {', '.join(TABLES)})")
+
+
 def export_all(
     session: Session,
     folder: Path,
@@ -53,10 +63,7 @@ def export_all(
     Everything is read in ``session``, one transaction, so the tables agree with each other. ``skip`` names
     tables not to write (e.g. ``segments``, the largest by far).
     """
-    check_format(Path(f"table{suffix}"), excel)
-    unknown = [name for name in skip if name not in TABLES]
-    if unknown:
-        raise CodeerError(f"no standard table {', '.join(unknown)} (tables: {', '.join(TABLES)})")
+    check_request(suffix, excel, skip)
     report = StandardExport()
     names = [name for name in TABLES if name not in skip]
     known = known_attributes(session)

@@ -22,12 +22,12 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from codeer.errors import CodeerError
 from codeer.figures.kinds import plain
+from codeer.processes import forking_helps
 
 if TYPE_CHECKING:
     from codeer.figures.kinds import Figure
@@ -44,10 +44,6 @@ def check_output(path: Path) -> str:
     return suffix
 
 
-def _forking_helps() -> bool:
-    return sys.platform == "linux" and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
-
-
 class Painter:
     """Draws figures, in a child process where that helps; :meth:`draw` returns a ticket, :meth:`result`
     the file's bytes (waiting for it). Use it as a context manager: leaving it ends the child."""
@@ -59,7 +55,7 @@ class Painter:
         self._folder = Path(tempfile.mkdtemp(prefix="codeer-figures-"))
         self._sent: list[tuple[Figure, str]] = []
         self._done: dict[int, bytes] = {}
-        if _forking_helps():
+        if forking_helps():
             self._start()
 
     def _start(self) -> None:
