@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from codeer.figures.bars import draw_bars
 from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
-from codeer.figures.palette import SEQUENTIAL, ink_on, series_style
+from codeer.figures.palette import SEQUENTIAL, ink_on
 from codeer.usercache import user_cache
 
 DPI = 300
@@ -85,15 +86,17 @@ def _style() -> Iterator[Any]:
 def render(figure: Figure, fmt: str) -> bytes:
     """The figure as the bytes of an ``svg``, ``pdf`` or ``png`` file."""
     with _style() as canvas_class:
-        canvas = canvas_class(layout="constrained")
-        canvas.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
-        if isinstance(figure, BarFigure):
-            _bars(canvas, figure)
-        elif isinstance(figure, MatrixFigure):
-            _matrix(canvas, figure)
-        elif isinstance(figure, NetworkFigure):
-            _network(canvas, figure)
-        canvas.suptitle(f"{figure.title}\n{figure.subtitle}", fontsize=11)
+        if isinstance(figure, BarFigure):  # laid out by codeer.figures.bars, without a layout engine
+            canvas = canvas_class()
+            draw_bars(canvas, figure, canvas.suptitle(f"{figure.title}\n{figure.subtitle}"))
+        else:
+            canvas = canvas_class(layout="constrained")
+            canvas.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
+            if isinstance(figure, MatrixFigure):
+                _matrix(canvas, figure)
+            elif isinstance(figure, NetworkFigure):
+                _network(canvas, figure)
+            canvas.suptitle(f"{figure.title}\n{figure.subtitle}")
         out = io.BytesIO()
         metadata: dict[str, Any] = dict(METADATA[fmt])
         if fmt != "png":
@@ -106,74 +109,6 @@ def render(figure: Figure, fmt: str) -> bytes:
 def _name_width(figure: Figure) -> float:
     """Inches the longest code name needs as a tick label (about 0.065 in a character at 9 pt)."""
     return 0.065 * max((len(indented(code)) for code in figure.codes), default=8)
-
-
-def _bars(canvas: Any, figure: BarFigure) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    n_series = max(len(panel.series) for panel in figure.panels)
-    columns = min(len(figure.panels), 4)
-    rows = math.ceil(len(figure.panels) / columns)
-    band = max(0.22, 0.085 * n_series)  # inches per code
-    canvas.set_size_inches(
-        _name_width(figure) + 2.2 * columns + 0.6, 1.6 + rows * (band * len(figure.codes) + 0.5)
-    )
-    axes = canvas.subplots(rows, columns, sharey=True, sharex=True, squeeze=False)
-    labels = [indented(code) for code in figure.codes]
-    positions = list(range(len(figure.codes)))
-    handles: dict[str, Any] = {}
-    for index, ax in enumerate(axes.flat):
-        if index >= len(figure.panels):
-            ax.set_visible(False)
-            continue
-        panel = figure.panels[index]
-        height = 0.8 / len(panel.series)
-        for s, series in enumerate(panel.series):
-            offset = -0.4 + (s + 0.5) * height
-            if len(panel.series) == 1:
-                colours, hatch = figure.colours, ""
-            else:
-                colour, hatch = series_style(s)
-                colours = [colour] * len(positions)
-            first = _add_bars(ax, [p + offset for p in positions], series.values, height, colours, hatch)
-            handles.setdefault(series.label, first)
-        ax.autoscale(axis="x")  # from all panels' bars, when the figure is drawn
-        ax.set_yticks(positions, labels=labels)
-        ax.set_ylim(len(positions) - 0.5, -0.5)  # codebook order from the top
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
-        ax.set_axisbelow(True)
-        ax.set_xlabel(figure.label)
-        if panel.label:
-            ax.set_title(panel.label)
-    if n_series > 1:
-        canvas.legend(
-            list(handles.values()), list(handles), loc="outside lower center", ncols=min(len(handles), 6),
-            frameon=False,
-        )  # fmt: skip
-
-
-def _add_bars(
-    ax: Any, centres: list[float], values: tuple[float, ...], height: float, colours: list[str], hatch: str
-) -> Any:
-    """Horizontal bars from 0 as ``Axes.barh`` draws them (the same rectangles, order, data limits and
-    sticky edge at 0), without its bookkeeping per bar: barh measures each bar's path to grow the data
-    limits, a third of the drawing of a chart with a panel per organisation. The first bar is returned
-    (the series' legend entry)."""
-    from matplotlib.patches import Rectangle
-
-    bars = []
-    for centre, value, colour in zip(centres, values, colours, strict=True):
-        bar = Rectangle(
-            (0, centre - height / 2), value, height, facecolor=colour, edgecolor="white", linewidth=0.3,
-            hatch=hatch, label="_nolegend_",
-        )  # fmt: skip
-        bar.sticky_edges.x.append(0)
-        ax.add_artist(bar)
-        bars.append(bar)
-    ax.update_datalim([corner for bar in bars for corner in (bar.get_xy(), (bar.get_x() + bar.get_width(),
-                       bar.get_y() + bar.get_height()))])  # fmt: skip
-    return bars[0] if bars else None
 
 
 def _matrix(canvas: Any, figure: MatrixFigure) -> None:
