@@ -74,29 +74,32 @@ def prepare() -> None:
 
 
 @contextmanager
-def _style() -> Iterator[Any]:
+def drawn(figure: Figure) -> Iterator[Any]:
+    """``figure`` drawn on a matplotlib canvas in codeer's style, which holds until the canvas is saved
+    (inside the ``with``): :func:`render` saves it, a test may measure it."""
     prepare()
     import matplotlib
     from matplotlib.figure import Figure as Canvas
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # a plain dict, keys checked by matplotlib
-        yield Canvas
-
-
-def render(figure: Figure, fmt: str) -> bytes:
-    """The figure as the bytes of an ``svg``, ``pdf`` or ``png`` file."""
-    with _style() as canvas_class:
+        title = f"{figure.title}\n{figure.subtitle}"
         if isinstance(figure, BarFigure):  # laid out by codeer.figures.bars, without a layout engine
-            canvas = canvas_class()
-            draw_bars(canvas, figure, canvas.suptitle(f"{figure.title}\n{figure.subtitle}"))
+            canvas = Canvas()
+            draw_bars(canvas, figure, canvas.suptitle(title))
         else:
-            canvas = canvas_class(layout="constrained")
+            canvas = Canvas(layout="constrained")
             canvas.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
             if isinstance(figure, MatrixFigure):
                 _matrix(canvas, figure)
             elif isinstance(figure, NetworkFigure):
                 _network(canvas, figure)
-            canvas.suptitle(f"{figure.title}\n{figure.subtitle}")
+            canvas.suptitle(title)
+        yield canvas
+
+
+def render(figure: Figure, fmt: str) -> bytes:
+    """The figure as the bytes of an ``svg``, ``pdf`` or ``png`` file."""
+    with drawn(figure) as canvas:
         out = io.BytesIO()
         metadata: dict[str, Any] = dict(METADATA[fmt])
         if fmt != "png":
