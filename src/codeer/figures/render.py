@@ -80,6 +80,7 @@ def drawn(figure: Figure) -> Iterator[Any]:
     prepare()
     import matplotlib
     from matplotlib.figure import Figure as Canvas
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # a plain dict, keys checked by matplotlib
         title = f"{figure.title}\n{figure.subtitle}"
@@ -87,8 +88,7 @@ def drawn(figure: Figure) -> Iterator[Any]:
             canvas = Canvas()
             draw_bars(canvas, figure, canvas.suptitle(title))
         else:
-            canvas = Canvas(layout="constrained")
-            canvas.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
+            canvas = Canvas(layout=ConstrainedLayoutEngine(h_pad=0.08, w_pad=0.08))
             if isinstance(figure, MatrixFigure):
                 _matrix(canvas, figure)
             elif isinstance(figure, NetworkFigure):
