@@ -160,12 +160,12 @@ def draw_bars(canvas: Any, figure: BarFigure, title: Any) -> None:
 
 
 def _tick_count(figure: BarFigure, grid: Grid) -> int:
-    """How many steps the value axis can label: the panel's width over the widest number's and an em."""
+    """How many steps the value axis can label: its width over the widest number's and half an em."""
     from matplotlib import rcParams
 
     top = max((max(s.values, default=0) for p in figure.panels for s in p.series), default=0)
     size = rcParams["font.size"]
-    return max(2, int(grid.panel_width // (_width(str(round(top)), size) + size)))
+    return max(2, int(grid.panel_width // (_width(str(round(top)), size) + size / 2)))
 
 
 def _add_bars(
