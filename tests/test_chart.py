@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,28 @@ def test_bar_panels_leave_room_for_every_word() -> None:
         assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, i
         assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, i
         assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)], i
+
+
+def test_cooccurrence_cells_grow_to_hold_their_numbers(hand) -> None:
+    """A co-occurrence cell is about 0.22 in (a line of the names beside it), wider if its numbers need it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with hand.read_session() as session:
+        small = build_figure(session, Options("cooccurrence"))
+    n = len(small.codes)
+    thousands = [[0 if i == j else 1000.0 * (i + j + 1) for j in range(n)] for i in range(n)]
+    large = replace(small, values=thousands)
+    cells = []
+    for figure in (small, large):
+        with drawn(figure) as canvas:
+            agg = FigureCanvasAgg(canvas)
+            agg.draw()
+            ax = canvas.axes[0]
+            cell = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+            widest = max(text.get_window_extent(agg.get_renderer()).width for text in ax.texts)
+            assert widest < cell
+            cells.append(cell)
+    assert cells[1] > cells[0]
 
 
 def test_codebook_colours_and_okabe_ito_series(sample_project: Path) -> None:

@@ -61,7 +61,7 @@ class Grid:
         return (self.left + span / 2) / self.width
 
 
-def _width(text: str, size: float) -> float:
+def text_width(text: str, size: float) -> float:
     """Points ``text``'s widest line takes at ``size`` points in the figure's font, and 3 % more (hinted
     glyphs, as drawn at screen resolutions, are up to 2 % wider than their outlines)."""
     return 1.03 * max(sum(_advance(char, size) for char in line) for line in text.split("\n"))
@@ -88,8 +88,8 @@ def _grid(figure: BarFigure, title: str, labels: list[str]) -> Grid:
     text, panel_size = rcParams["font.size"], rcParams["axes.titlesize"]
     title_size = rcParams["figure.titlesize"]
     tick = rcParams["ytick.major.size"] + rcParams["ytick.major.pad"]
-    names = max((_width(label, text) for label in labels), default=0.0) + tick
-    panel_titles = max((_width(panel.label, panel_size) for panel in figure.panels), default=0.0)
+    names = max((text_width(label, text) for label in labels), default=0.0) + tick
+    panel_titles = max((text_width(panel.label, panel_size) for panel in figure.panels), default=0.0)
     panel_width = max(72 * min(2.2, max(1.2, 5.0 / columns)), panel_titles + 4)
     panel_height = 72 * max(0.22, 0.055 * n_series) * len(labels)
     head = LINE * panel_size + rcParams["axes.titlepad"] if any(p.label for p in figure.panels) else 0.0
@@ -98,11 +98,11 @@ def _grid(figure: BarFigure, title: str, labels: list[str]) -> Grid:
     legend = legend_rows * (LINE + 0.5) * text + 0.8 * text if legend_rows else 0.0
     titles = LINE * title_size * (title.count("\n") + 1)
     legend_width = 0.8 * text + min(n_series, LEGEND_COLUMNS) * (  # a swatch, its word and the space after
-        max((_width(s.label, text) for p in figure.panels for s in p.series), default=0.0) + 4.8 * text
+        max((text_width(s.label, text) for p in figure.panels for s in p.series), default=0.0) + 4.8 * text
     )
     width = max(
         PAD + names + columns * panel_width + (columns - 1) * GAP + GAP / 2 + PAD,
-        _width(title, title_size) + 2 * PAD,
+        text_width(title, title_size) + 2 * PAD,
         legend_width + 2 * PAD,
     )
     top = PAD + titles + PAD + head
@@ -165,7 +165,7 @@ def _tick_count(figure: BarFigure, grid: Grid) -> int:
 
     top = max((max(s.values, default=0) for p in figure.panels for s in p.series), default=0)
     size = rcParams["font.size"]
-    return max(2, int(grid.panel_width // (_width(str(round(top)), size) + size / 2)))
+    return max(2, int(grid.panel_width // (text_width(str(round(top)), size) + size / 2)))
 
 
 def _add_bars(

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from codeer.figures.bars import draw_bars
+from codeer.figures.bars import draw_bars, text_width
 from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
 from codeer.figures.palette import SEQUENTIAL, ink_on
 from codeer.usercache import user_cache
@@ -42,6 +42,7 @@ METADATA: dict[str, dict[str, Any]] = {
 PNG_COMPRESSION = 3  # zlib level: a 300 dpi page compresses in a third of the default's time, a bit larger
 MISSING_CELL = "#E6E6E6"  # the masked diagonal of a co-occurrence matrix
 ANNOTATE_UP_TO = 45  # rows or columns: a larger matrix shows colours only
+CELL_TEXT = 7  # points: the numbers in a matrix's cells
 
 
 def _cache_folder() -> None:
@@ -122,11 +123,14 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
         values[np.diag_indices(min(values.shape))] = np.ma.masked
     n_rows, n_columns = values.shape
     name_width = _name_width(figure)
-    cell = 0.3 if figure.kind == "cooccurrence" else 0.55
-    column_height = name_width if figure.kind == "cooccurrence" else 0.065 * max(map(len, figure.columns))
-    canvas.set_size_inches(
-        name_width + n_columns * cell + 1.6, 1.3 + column_height + n_rows * (0.3 if n_rows < 40 else 0.22)
-    )
+    annotated = n_rows <= ANNOTATE_UP_TO and n_columns <= ANNOTATE_UP_TO
+    if figure.kind == "cooccurrence":
+        cell = row = _square(figure.measure, values if annotated else None)
+        column_height = name_width
+    else:
+        cell, row = 0.55, 0.3 if n_rows < 40 else 0.22
+        column_height = 0.065 * max(map(len, figure.columns))
+    canvas.set_size_inches(name_width + n_columns * cell + 1.6, 1.3 + column_height + n_rows * row)
     ax = canvas.subplots()
     import matplotlib
 
@@ -139,7 +143,7 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    if n_rows <= ANNOTATE_UP_TO and n_columns <= ANNOTATE_UP_TO:
+    if annotated:
         # Colours of all cells at once; the numbers sit inside their cells, so the layout need not measure
         # them (a 30 x 30 matrix has 900: measuring each twice took most of the figure's time).
         cells = cmap(mesh.norm(values))
@@ -147,9 +151,19 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
         for i, j in zip(*np.nonzero(shown), strict=True):
             colour = matplotlib.colors.to_hex(cells[i, j])
             ax.text(j + 0.5, i + 0.5, _cell_text(figure.measure, float(shown[i, j])), ha="center",
-                    va="center", fontsize=7, color=ink_on(colour), in_layout=False)  # fmt: skip
+                    va="center", fontsize=CELL_TEXT, color=ink_on(colour), in_layout=False)  # fmt: skip
     bar = canvas.colorbar(mesh, ax=ax, label=figure.label, shrink=min(1.0, 6 / n_rows) if n_rows > 6 else 1)
     bar.solids.set_rasterized(False)  # matplotlib rasterizes a long colour bar; keep the file all vector
+
+
+def _square(measure: str, values: Any) -> float:
+    """Inches a side of a co-occurrence cell: a line of the code names beside it (0.22), or more where the
+    widest number in a cell needs it (``values`` None: no numbers are shown)."""
+    import numpy as np
+
+    shown = {float(v) for v in np.ma.filled(values, 0).flat if v} if values is not None else set()
+    widest = max((text_width(_cell_text(measure, v), CELL_TEXT) for v in shown), default=0.0)
+    return max(0.22, (widest + 4) / 72)
 
 
 def _cell_text(measure: str, value: float) -> str:
