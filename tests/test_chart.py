@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,10 @@ from PIL import Image
 
 from codeer.analysis import Selection, cooccurrence
 from codeer.figures import Options, build_figure, painter
+from codeer.figures.kinds import BarFigure, Panel, PlainCode, Series
 from codeer.figures.order import jaccard_matrix, seriation
 from codeer.figures.palette import OKABE_ITO
-from codeer.figures.render import render
+from codeer.figures.render import drawn, render
 
 pytest_plugins = ["conftest_backends", "analysis_project"]  # `hand`, `hand_project`
 SVG = "{http://www.w3.org/2000/svg}"
@@ -179,6 +181,77 @@ def test_the_same_data_give_the_same_bytes(sample_project: Path) -> None:
         for path in (first, second):
             assert run_cli(sample_project, "chart", "network", "-o", str(path)).code == 0
         assert first.read_bytes() == second.read_bytes(), ext
+
+
+def test_a_panel_per_organisation_x_quadrant_is_a_real_picture_drawn_the_same_twice(
+    sample_project: Path,
+) -> None:
+    by = ("--by", "organisation,quadrant")
+    svg, png, again = (sample_project / name for name in ("q.svg", "q.png", "q2.png"))
+    data = chart(sample_project, "frequencies", *by, "-o", str(svg))
+    texts = svg_texts(svg)
+    assert [name for name in data["names"] if name not in texts] == []  # code names once, on the first panel
+    assert all(panel["label"] in texts for panel in data["panels"]) and data["label"] in texts
+    for path in (png, again):
+        assert run_cli(sample_project, "chart", "frequencies", *by, "-o", str(path)).code == 0
+    assert png.read_bytes() == again.read_bytes()
+    with Image.open(png) as image:
+        assert round(image.info["dpi"][0]) == 300
+        assert min(image.size) > 1500
+
+
+def test_bar_panels_leave_room_for_every_word() -> None:
+    """The bar figures are laid out without a layout engine (codeer.figures.bars): drawn, no word or panel
+    overlaps another or leaves the canvas, with long names, two rows of panels and two legend rows."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    codes = [PlainCode(i, f"c{i}", ("Een heel lange codenaam over dienstverlening " * (i % 3))[:60] + str(i),
+                       i % 3) for i in range(12)]  # fmt: skip
+    groups = [f"Kwadrant met een lange naam {i}" for i in range(9)]  # more than the 7 colours: hatches
+    panels = [
+        Panel(f"Organisatie nummer {p}", tuple(Series(g, tuple(float(p * i % 7 * 13) for i in range(12)))
+                                                for g in groups))
+        for p in range(6)
+    ]  # fmt: skip
+    figure = BarFigure("frequencies", "Codes per organisatie × kwadrant", "codes van alle codeurs",
+                       "Passages met de code", "passages", codes, ["#000000"] * 12, panels)  # fmt: skip
+    with drawn(figure) as canvas:
+        agg = FigureCanvasAgg(canvas)
+        agg.draw()
+        renderer = agg.get_renderer()
+        page = canvas.bbox
+        words = [canvas._suptitle, canvas._supxlabel, *canvas.legends]  # noqa: SLF001 - the figure's texts
+        boxes = [artist.get_window_extent(renderer) for artist in words]
+        boxes += [ax.get_tightbbox(renderer) for ax in canvas.axes]  # a panel with its names, ticks, title
+        shown = [label.get_text() for label in canvas.axes[0].get_yticklabels()]
+        assert shown == [indented for indented in (("› " * c.depth + c.name) for c in codes)]
+        assert len(canvas.axes) == 6 and len({round(ax.get_position().y0, 3) for ax in canvas.axes}) == 2
+    for i, box in enumerate(boxes):
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, i
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, i
+        assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)], i
+
+
+def test_cooccurrence_cells_grow_to_hold_their_numbers(hand) -> None:
+    """A co-occurrence cell is about 0.22 in (a line of the names beside it), wider if its numbers need it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with hand.read_session() as session:
+        small = build_figure(session, Options("cooccurrence"))
+    n = len(small.codes)
+    thousands = [[0 if i == j else 1000.0 * (i + j + 1) for j in range(n)] for i in range(n)]
+    large = replace(small, values=thousands)
+    cells = []
+    for figure in (small, large):
+        with drawn(figure) as canvas:
+            agg = FigureCanvasAgg(canvas)
+            agg.draw()
+            ax = canvas.axes[0]
+            cell = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+            widest = max(text.get_window_extent(agg.get_renderer()).width for text in ax.texts)
+            assert widest < cell
+            cells.append(cell)
+    assert cells[1] > cells[0]
 
 
 def test_codebook_colours_and_okabe_ito_series(sample_project: Path) -> None:

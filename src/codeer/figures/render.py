@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from codeer.figures.bars import draw_bars, text_width
 from codeer.figures.kinds import BarFigure, Figure, MatrixFigure, NetworkFigure, indented
-from codeer.figures.palette import SEQUENTIAL, ink_on, series_style
+from codeer.figures.palette import SEQUENTIAL, ink_on
 from codeer.usercache import user_cache
 
 DPI = 300
@@ -41,6 +42,7 @@ METADATA: dict[str, dict[str, Any]] = {
 PNG_COMPRESSION = 3  # zlib level: a 300 dpi page compresses in a third of the default's time, a bit larger
 MISSING_CELL = "#E6E6E6"  # the masked diagonal of a co-occurrence matrix
 ANNOTATE_UP_TO = 45  # rows or columns: a larger matrix shows colours only
+CELL_TEXT = 7  # points: the numbers in a matrix's cells
 
 
 def _cache_folder() -> None:
@@ -73,27 +75,32 @@ def prepare() -> None:
 
 
 @contextmanager
-def _style() -> Iterator[Any]:
+def drawn(figure: Figure) -> Iterator[Any]:
+    """``figure`` drawn on a matplotlib canvas in codeer's style, which holds until the canvas is saved
+    (inside the ``with``): :func:`render` saves it, a test may measure it."""
     prepare()
     import matplotlib
     from matplotlib.figure import Figure as Canvas
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # a plain dict, keys checked by matplotlib
-        yield Canvas
+        title = f"{figure.title}\n{figure.subtitle}"
+        if isinstance(figure, BarFigure):  # laid out by codeer.figures.bars, without a layout engine
+            canvas = Canvas()
+            draw_bars(canvas, figure, canvas.suptitle(title))
+        else:
+            canvas = Canvas(layout=ConstrainedLayoutEngine(h_pad=0.08, w_pad=0.08))
+            if isinstance(figure, MatrixFigure):
+                _matrix(canvas, figure)
+            elif isinstance(figure, NetworkFigure):
+                _network(canvas, figure)
+            canvas.suptitle(title)
+        yield canvas
 
 
 def render(figure: Figure, fmt: str) -> bytes:
     """The figure as the bytes of an ``svg``, ``pdf`` or ``png`` file."""
-    with _style() as canvas_class:
-        canvas = canvas_class(layout="constrained")
-        canvas.get_layout_engine().set(h_pad=0.08, w_pad=0.08)
-        if isinstance(figure, BarFigure):
-            _bars(canvas, figure)
-        elif isinstance(figure, MatrixFigure):
-            _matrix(canvas, figure)
-        elif isinstance(figure, NetworkFigure):
-            _network(canvas, figure)
-        canvas.suptitle(f"{figure.title}\n{figure.subtitle}", fontsize=11)
+    with drawn(figure) as canvas:
         out = io.BytesIO()
         metadata: dict[str, Any] = dict(METADATA[fmt])
         if fmt != "png":
@@ -108,74 +115,6 @@ def _name_width(figure: Figure) -> float:
     return 0.065 * max((len(indented(code)) for code in figure.codes), default=8)
 
 
-def _bars(canvas: Any, figure: BarFigure) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    n_series = max(len(panel.series) for panel in figure.panels)
-    columns = min(len(figure.panels), 4)
-    rows = math.ceil(len(figure.panels) / columns)
-    band = max(0.22, 0.085 * n_series)  # inches per code
-    canvas.set_size_inches(
-        _name_width(figure) + 2.2 * columns + 0.6, 1.6 + rows * (band * len(figure.codes) + 0.5)
-    )
-    axes = canvas.subplots(rows, columns, sharey=True, sharex=True, squeeze=False)
-    labels = [indented(code) for code in figure.codes]
-    positions = list(range(len(figure.codes)))
-    handles: dict[str, Any] = {}
-    for index, ax in enumerate(axes.flat):
-        if index >= len(figure.panels):
-            ax.set_visible(False)
-            continue
-        panel = figure.panels[index]
-        height = 0.8 / len(panel.series)
-        for s, series in enumerate(panel.series):
-            offset = -0.4 + (s + 0.5) * height
-            if len(panel.series) == 1:
-                colours, hatch = figure.colours, ""
-            else:
-                colour, hatch = series_style(s)
-                colours = [colour] * len(positions)
-            first = _add_bars(ax, [p + offset for p in positions], series.values, height, colours, hatch)
-            handles.setdefault(series.label, first)
-        ax.autoscale(axis="x")  # from all panels' bars, when the figure is drawn
-        ax.set_yticks(positions, labels=labels)
-        ax.set_ylim(len(positions) - 0.5, -0.5)  # codebook order from the top
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="x", color="#DDDDDD", linewidth=0.5)
-        ax.set_axisbelow(True)
-        ax.set_xlabel(figure.label)
-        if panel.label:
-            ax.set_title(panel.label)
-    if n_series > 1:
-        canvas.legend(
-            list(handles.values()), list(handles), loc="outside lower center", ncols=min(len(handles), 6),
-            frameon=False,
-        )  # fmt: skip
-
-
-def _add_bars(
-    ax: Any, centres: list[float], values: tuple[float, ...], height: float, colours: list[str], hatch: str
-) -> Any:
-    """Horizontal bars from 0 as ``Axes.barh`` draws them (the same rectangles, order, data limits and
-    sticky edge at 0), without its bookkeeping per bar: barh measures each bar's path to grow the data
-    limits, a third of the drawing of a chart with a panel per organisation. The first bar is returned
-    (the series' legend entry)."""
-    from matplotlib.patches import Rectangle
-
-    bars = []
-    for centre, value, colour in zip(centres, values, colours, strict=True):
-        bar = Rectangle(
-            (0, centre - height / 2), value, height, facecolor=colour, edgecolor="white", linewidth=0.3,
-            hatch=hatch, label="_nolegend_",
-        )  # fmt: skip
-        bar.sticky_edges.x.append(0)
-        ax.add_artist(bar)
-        bars.append(bar)
-    ax.update_datalim([corner for bar in bars for corner in (bar.get_xy(), (bar.get_x() + bar.get_width(),
-                       bar.get_y() + bar.get_height()))])  # fmt: skip
-    return bars[0] if bars else None
-
-
 def _matrix(canvas: Any, figure: MatrixFigure) -> None:
     import numpy as np
 
@@ -184,11 +123,14 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
         values[np.diag_indices(min(values.shape))] = np.ma.masked
     n_rows, n_columns = values.shape
     name_width = _name_width(figure)
-    cell = 0.3 if figure.kind == "cooccurrence" else 0.55
-    column_height = name_width if figure.kind == "cooccurrence" else 0.065 * max(map(len, figure.columns))
-    canvas.set_size_inches(
-        name_width + n_columns * cell + 1.6, 1.3 + column_height + n_rows * (0.3 if n_rows < 40 else 0.22)
-    )
+    annotated = n_rows <= ANNOTATE_UP_TO and n_columns <= ANNOTATE_UP_TO
+    if figure.kind == "cooccurrence":
+        cell = row = _square(figure.measure, values if annotated else None)
+        column_height = name_width
+    else:
+        cell, row = 0.55, 0.3 if n_rows < 40 else 0.22
+        column_height = 0.065 * max(map(len, figure.columns))
+    canvas.set_size_inches(name_width + n_columns * cell + 1.6, 1.3 + column_height + n_rows * row)
     ax = canvas.subplots()
     import matplotlib
 
@@ -201,7 +143,7 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    if n_rows <= ANNOTATE_UP_TO and n_columns <= ANNOTATE_UP_TO:
+    if annotated:
         # Colours of all cells at once; the numbers sit inside their cells, so the layout need not measure
         # them (a 30 x 30 matrix has 900: measuring each twice took most of the figure's time).
         cells = cmap(mesh.norm(values))
@@ -209,9 +151,19 @@ def _matrix(canvas: Any, figure: MatrixFigure) -> None:
         for i, j in zip(*np.nonzero(shown), strict=True):
             colour = matplotlib.colors.to_hex(cells[i, j])
             ax.text(j + 0.5, i + 0.5, _cell_text(figure.measure, float(shown[i, j])), ha="center",
-                    va="center", fontsize=7, color=ink_on(colour), in_layout=False)  # fmt: skip
+                    va="center", fontsize=CELL_TEXT, color=ink_on(colour), in_layout=False)  # fmt: skip
     bar = canvas.colorbar(mesh, ax=ax, label=figure.label, shrink=min(1.0, 6 / n_rows) if n_rows > 6 else 1)
     bar.solids.set_rasterized(False)  # matplotlib rasterizes a long colour bar; keep the file all vector
+
+
+def _square(measure: str, values: Any) -> float:
+    """Inches a side of a co-occurrence cell: a line of the code names beside it (0.22), or more where the
+    widest number in a cell needs it (``values`` None: no numbers are shown)."""
+    import numpy as np
+
+    shown = {float(v) for v in np.ma.filled(values, 0).flat if v} if values is not None else set()
+    widest = max((text_width(_cell_text(measure, v), CELL_TEXT) for v in shown), default=0.0)
+    return max(0.22, (widest + 4) / 72)
 
 
 def _cell_text(measure: str, value: float) -> str:
