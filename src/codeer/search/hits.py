@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Select, exists, select
 
@@ -35,8 +35,10 @@ CONTEXT = 40  # characters of context on each side of a hit
 FETCH_BATCH = 2000
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One place in one passage. A named tuple: a listing makes one per hit, ten thousand at a time, and a
+    tuple is made several times faster than a frozen dataclass."""
+
     passage_id: int
     transcript_id: int
     transcript: str
@@ -235,9 +237,8 @@ def hit_columns(session: Reader) -> list[str]:
     return [*KWIC_COLUMNS, *_attribute_names(session), *KWIC_AFTER]
 
 
-@dataclass(frozen=True)
-class Line:
-    """A hit as shown: the speaker and the context (pseudonymised if asked)."""
+class Line(NamedTuple):
+    """A hit as shown: the speaker and the context (pseudonymised if asked); a tuple, as :class:`Hit`."""
 
     hit: Hit
     speaker: str
