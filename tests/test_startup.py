@@ -141,3 +141,37 @@ def test_code_and_uncode_run_on_core_connections_without_the_orm(project: Path) 
     assert not modules(project, "--coder", "bram", "code", "vitens-q1", "999", "emoties", fails=True) & ORM
     log = run_cli(project, "log", "--coder", "bram")
     assert [line.split()[3] for line in log.out.splitlines()[1:]] == ["remove", "update", "apply"]
+
+
+PAINTER_SCRIPT = """\
+import contextlib, io, json, sys
+import codeer.figures.painter as painter
+started = []
+class Watched(painter.Painter):
+    def __init__(self):
+        started.append("sqlalchemy" in sys.modules)
+        super().__init__()
+painter.Painter = Watched
+from codeer.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps([code, started]))
+"""
+
+
+@pytest.mark.parametrize("command", [["chart", "frequencies", "-o", "f.svg"], ["report", "-o", "r.html"]])
+def test_a_drawing_command_starts_its_painter_before_the_project_is_opened(sample_project, command) -> None:
+    """matplotlib's import (half a second, in the painter's process) runs beside SQLAlchemy's, not after
+    it: the painter starts before the project is opened, once, and the command still draws."""
+    project = sample_project
+    result = subprocess.run(
+        [sys.executable, "-c", PAINTER_SCRIPT, "--project", str(project), *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=project,
+    )
+    code, started = json.loads(result.stdout.strip().splitlines()[-1])
+    assert code == 0, result.stderr
+    assert started == [False]
+    assert (project / command[-1]).stat().st_size > 0

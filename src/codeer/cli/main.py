@@ -13,10 +13,11 @@ the modules each command loads).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,6 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         handler = default
+    with contextlib.ExitStack() as early:
+        prelude = getattr(args, "prelude", None)
+        if prelude is not None:  # work that needs no project starts before SQLAlchemy's import
+            early.enter_context(prelude(args))
+        return _run(handler, args)
+
+
+def _run(handler: Callable[..., int | None], args: argparse.Namespace) -> int:
+    """The command with its project: every error one line and an exit code, never a traceback."""
     from sqlalchemy.exc import DBAPIError
 
     from codeer.cli.context import Context

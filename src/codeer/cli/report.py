@@ -8,9 +8,11 @@ The report's modules (numpy, matplotlib) are imported when it is written, not wh
 from __future__ import annotations
 
 import argparse
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from codeer.cli.chart import start_painter
 from codeer.cli.progress import StderrProgress
 from codeer.errors import CodeerError
 
@@ -47,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--real-names", action="store_true", help="quote speakers by name (default: pseudonyms P01, M, ...)"
     )
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, prelude=start_painter)
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
@@ -60,8 +62,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise CodeerError("--quotes needs a number, 0 or more")
     from codeer.figures.painter import Painter
 
-    with Painter() as painter:  # draws the figures in a second process while this one reads the project
-        report = _gather(ctx, args, painter)
+    with ExitStack() as own:  # draws the figures in a second process while this one reads the project
+        report = _gather(ctx, args, getattr(args, "painter", None) or own.enter_context(Painter()))
     if fmt == "md":
         from codeer.report.markdown import write_markdown
 
