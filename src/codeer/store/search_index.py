@@ -151,11 +151,11 @@ def _rebuild_sqlite(session: Session) -> None:
     session.execute(text(f"DELETE FROM {FTS_COUNTED}"))  # counted again by the next search
 
 
+UNCOUNTED = f"SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM {FTS_COUNTED})"
+
+
 def _uncounted(session: Reader) -> list[int]:
-    found = session.execute(
-        text(f"SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM {FTS_COUNTED})")
-    )
-    return list(found.scalars())
+    return list(session.execute(text(UNCOUNTED)).scalars())
 
 
 def _count_words(session: Session, transcript_ids: Sequence[int]) -> None:
@@ -269,8 +269,7 @@ def index_needs_work(session: Reader) -> bool:
 
 
 def _all_counted(session: Reader) -> bool:
-    missing = f"SELECT 1 FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM {FTS_COUNTED})"
-    return not session.execute(text(f"SELECT EXISTS ({missing})")).scalar()
+    return not session.execute(text(f"SELECT EXISTS ({UNCOUNTED})")).scalar()
 
 
 def _ids(transcript_ids: Sequence[int]) -> str:
